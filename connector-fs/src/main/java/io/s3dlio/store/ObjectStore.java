@@ -1,0 +1,98 @@
+package io.s3dlio.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * One object-store API, the same for every backend (s3, az, gs, file, direct).
+ *
+ * <p>Error contract, the same for every implementation: each method either succeeds or throws an
+ * {@link IOException} whose message names the operation and the URI, translated once at the
+ * backend boundary:
+ * <ul>
+ *   <li>a missing object or bucket/container: {@link java.io.FileNotFoundException};</li>
+ *   <li>a range starting at or past the end of the object: {@link java.io.EOFException};</li>
+ *   <li>refused credentials: {@link java.nio.file.AccessDeniedException};</li>
+ *   <li>a conditional create that found an object: {@link java.nio.file.FileAlreadyExistsException};</li>
+ *   <li>anything else: {@link StoreException}.</li>
+ * </ul>
+ * Retries (throttling, 5xx, connection resets) happen inside the backend; callers must not add a
+ * second retry loop.
+ *
+ * <p>An instance serves every bucket/account/container of its scheme and is thread-safe.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+  /** The scheme this store serves. */
+  ObjectUri.Scheme scheme();
+
+  /** Reads a whole object into memory (objects up to 2 GiB - 1). */
+  byte[] get(ObjectUri uri) throws IOException;
+
+  /**
+   * Reads {@code length} bytes from {@code offset}. A range that runs past the end is cut at the
+   * end (fewer bytes are returned); a range that starts at or past the end throws
+   * {@link java.io.EOFException}. {@code length == 0} returns an empty array after checking the
+   * object exists.
+   */
+  byte[] getRange(ObjectUri uri, long offset, int length) throws IOException;
+
+  /**
+   * Opens a stream of the bytes from {@code offset}, {@code length} of them, or to the end of the
+   * object when {@code length < 0}. Remote backends resume a body that fails mid-way from the last
+   * byte delivered, so the caller sees either the exact bytes or an exception.
+   */
+  InputStream openRange(ObjectUri uri, long offset, long length) throws IOException;
+
+  /** Writes a whole object. */
+  void put(ObjectUri uri, byte[] data, WriteOptions options) throws IOException;
+
+  default void put(ObjectUri uri, byte[] data) throws IOException {
+    put(uri, data, WriteOptions.DEFAULT);
+  }
+
+  /**
+   * Opens a streaming writer that uses bounded memory (multipart upload on S3, staged blocks on
+   * Azure, a temporary file renamed at close on local disk).
+   */
+  ObjectWriter openWriter(ObjectUri uri, WriteOptions options) throws IOException;
+
+  default ObjectWriter openWriter(ObjectUri uri) throws IOException {
+    return openWriter(uri, WriteOptions.DEFAULT);
+  }
+
+  /**
+   * Lists keys that start with {@code prefix.key()}, in key order, page by page: the iterator asks
+   * the store for the next page only when the previous one is used up, so memory stays bounded
+   * whatever the size of the listing. Errors during iteration are thrown as
+   * {@link java.io.UncheckedIOException} wrapping the translated {@link IOException}.
+   */
+  Iterator<ObjectEntry> list(ObjectUri prefix, ListOptions options) throws IOException;
+
+  /** Size, last-modified time and etag; {@link java.io.FileNotFoundException} when missing. */
+  ObjectStat stat(ObjectUri uri) throws IOException;
+
+  /** Deletes one object. Deleting a missing object is not an error. */
+  void delete(ObjectUri uri) throws IOException;
+
+  /**
+   * Deletes many objects, in as few requests as the store allows ({@link #bulkDeletePageSize()}
+   * keys per request on S3). Missing objects are not failures. Returns the keys that could not be
+   * deleted (empty when all went).
+   */
+  List<DeleteFailure> deleteAll(List<ObjectUri> uris) throws IOException;
+
+  /** Most keys one bulk-delete request takes (1 where the store has no bulk delete). */
+  int bulkDeletePageSize();
+
+  /** Server-side copy within this store (the bytes do not pass through the client). */
+  void copy(ObjectUri source, ObjectUri target) throws IOException;
+
+  /** Whether {@link WriteOptions#ifNoneMatch()} is enforced atomically by the store. */
+  boolean supportsConditionalCreate();
+
+  @Override
+  void close() throws IOException;
+}

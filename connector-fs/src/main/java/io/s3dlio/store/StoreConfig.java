@@ -1,0 +1,158 @@
+package io.s3dlio.store;
+
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Settings of the object stores: an immutable map of string keys (for example
+ * {@code s3.endpoint}, {@code azure.connection-string}) with typed accessors.
+ *
+ * <p>{@link #fromEnvironment()} maps the standard environment variables ({@code AWS_ENDPOINT_URL},
+ * {@code AWS_REGION}, {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, {@code AWS_PROFILE},
+ * {@code AZURE_STORAGE_CONNECTION_STRING}, {@code AZURE_STORAGE_ACCOUNT}, {@code AZURE_STORAGE_KEY},
+ * {@code AZURE_STORAGE_SAS_TOKEN}) onto these keys. The keys themselves are documented by each
+ * backend's config class and in {@code docs/configuration.md}.
+ *
+ * <p>{@link #toString()} never prints values of keys that hold secrets.
+ */
+public final class StoreConfig {
+  private static final Map<String, String> ENV_KEYS = Map.of(
+      "AWS_ENDPOINT_URL", "s3.endpoint",
+      "AWS_REGION", "s3.region",
+      "AWS_ACCESS_KEY_ID", "s3.access-key",
+      "AWS_SECRET_ACCESS_KEY", "s3.secret-key",
+      "AWS_SESSION_TOKEN", "s3.session-token",
+      "AWS_PROFILE", "s3.profile",
+      "AZURE_STORAGE_CONNECTION_STRING", "azure.connection-string",
+      "AZURE_STORAGE_ACCOUNT", "azure.account",
+      "AZURE_STORAGE_KEY", "azure.account-key",
+      "AZURE_STORAGE_SAS_TOKEN", "azure.sas-token");
+
+  public static final StoreConfig EMPTY = new StoreConfig(Map.of());
+
+  private final Map<String, String> values;
+
+  private StoreConfig(Map<String, String> values) {
+    this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+  }
+
+  public static StoreConfig of(Map<String, String> values) {
+    return new StoreConfig(values);
+  }
+
+  /** Settings taken from the process environment (see the class comment). */
+  public static StoreConfig fromEnvironment() {
+    return fromEnvironment(System.getenv());
+  }
+
+  static StoreConfig fromEnvironment(Map<String, String> env) {
+    Map<String, String> m = new TreeMap<>();
+    ENV_KEYS.forEach((var, key) -> {
+      String v = env.get(var);
+      if (v != null && !v.isEmpty()) {
+        m.put(key, v);
+      }
+    });
+    return new StoreConfig(m);
+  }
+
+  /** A copy with {@code overrides} laid over these settings. */
+  public StoreConfig with(Map<String, String> overrides) {
+    Map<String, String> m = new TreeMap<>(values);
+    m.putAll(overrides);
+    return new StoreConfig(m);
+  }
+
+  public StoreConfig with(String key, String value) {
+    return with(Map.of(key, value));
+  }
+
+  public Optional<String> get(String key) {
+    return Optional.ofNullable(values.get(key));
+  }
+
+  public String get(String key, String defaultValue) {
+    return values.getOrDefault(key, defaultValue);
+  }
+
+  public int getInt(String key, int defaultValue) {
+    String v = values.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Cannot read setting " + key + ": '" + v + "' is not an integer", e);
+    }
+  }
+
+  /** A size; accepts plain bytes or a suffix k, m, g (binary multiples), e.g. {@code 8m}. */
+  public long getBytes(String key, long defaultValue) {
+    String v = values.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    return parseBytes(key, v);
+  }
+
+  public boolean getBoolean(String key, boolean defaultValue) {
+    String v = values.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    String t = v.trim().toLowerCase(Locale.ROOT);
+    if (t.equals("true") || t.equals("false")) {
+      return Boolean.parseBoolean(t);
+    }
+    throw new IllegalArgumentException("Cannot read setting " + key + ": '" + v + "' is not true or false");
+  }
+
+  /** All settings whose key starts with {@code prefix}. */
+  public Map<String, String> withPrefix(String prefix) {
+    Map<String, String> m = new TreeMap<>();
+    values.forEach((k, v) -> {
+      if (k.startsWith(prefix)) {
+        m.put(k, v);
+      }
+    });
+    return m;
+  }
+
+  static long parseBytes(String key, String v) {
+    String t = v.trim().toLowerCase(Locale.ROOT);
+    long mult = 1;
+    if (t.endsWith("b")) {
+      t = t.substring(0, t.length() - 1);
+    }
+    if (!t.isEmpty()) {
+      char c = t.charAt(t.length() - 1);
+      if (c == 'k' || c == 'm' || c == 'g' || c == 't') {
+        mult = c == 'k' ? 1L << 10 : c == 'm' ? 1L << 20 : c == 'g' ? 1L << 30 : 1L << 40;
+        t = t.substring(0, t.length() - 1);
+      }
+    }
+    try {
+      return Math.multiplyExact(Long.parseLong(t.trim()), mult);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new IllegalArgumentException("Cannot read setting " + key + ": '" + v + "' is not a size", e);
+    }
+  }
+
+  static boolean isSecret(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return k.contains("secret") || k.contains("key") && !k.endsWith("-id") || k.contains("token")
+        || k.contains("password") || k.contains("connection-string") || k.contains("sas");
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("StoreConfig{");
+    values.forEach((k, v) -> sb.append(sb.length() > 12 ? ", " : "").append(k).append('=')
+        .append(isSecret(k) ? "****" : v));
+    return sb.append('}').toString();
+  }
+}
