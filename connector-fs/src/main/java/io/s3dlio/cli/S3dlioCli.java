@@ -1,0 +1,61 @@
+package io.s3dlio.cli;
+
+import io.s3dlio.store.StoreConfig;
+import io.s3dlio.store.StoreErrors;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.ServiceLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code bin/s3dlio}: object-store tools on every backend. Settings come from the standard
+ * environment variables (see {@link StoreConfig#fromEnvironment()}).
+ *
+ * <p>Exit codes: 0 on success; 1 when an operation failed (one line on stderr names the URI and
+ * the cause); 2 for a usage error.
+ */
+@Command(name = "s3dlio", mixinStandardHelpOptions = true, version = "s3dlio 0.1.0",
+    description = "Object-store tools for s3://, az://, gs://, file:// and direct:// URIs.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class S3dlioCli {
+  private CliContext context;
+
+  /** The shared state of the running command. */
+  public CliContext context() {
+    return context;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, StoreConfig.fromEnvironment(), System.out, System.err));
+  }
+
+  /** Runs one command line and returns its exit code. */
+  public static int run(String[] args, StoreConfig config, PrintStream out, PrintStream err) {
+    S3dlioCli root = new S3dlioCli();
+    try (CliContext ctx = new CliContext(config, out, err)) {
+      root.context = ctx;
+      CommandLine cl = commandLine(root);
+      cl.setOut(new PrintWriter(out, true));
+      cl.setErr(new PrintWriter(err, true));
+      return cl.execute(args);
+    } catch (Exception e) {
+      err.println("s3dlio: " + StoreErrors.rootCause(e));
+      return 1;
+    }
+  }
+
+  static CommandLine commandLine(S3dlioCli root) {
+    CommandLine cl = new CommandLine(root);
+    StoreCommands.register(cl);
+    for (CliExtension ext : ServiceLoader.load(CliExtension.class, S3dlioCli.class.getClassLoader())) {
+      ext.register(cl);
+    }
+    cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+      String msg = ex.getMessage() == null ? StoreErrors.rootCause(ex) : ex.getMessage();
+      line.getErr().println("s3dlio " + line.getCommandName() + ": " + msg);
+      return 1;
+    });
+    return cl;
+  }
+}
