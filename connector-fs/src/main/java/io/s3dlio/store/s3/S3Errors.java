@@ -37,6 +37,18 @@ final class S3Errors {
    * of {@code bucket}.
    */
   static IOException translate(String op, Object target, String bucket, SdkException e) {
+    return translate(op, target, bucket, e, false);
+  }
+
+  /**
+   * Like {@link #translate(String, Object, String, SdkException)} for a HEAD request: its 404 has no
+   * body, so a missing key and a missing bucket look the same and the message names both.
+   */
+  static IOException translateHead(String op, Object target, String bucket, SdkException e) {
+    return translate(op, target, bucket, e, true);
+  }
+
+  private static IOException translate(String op, Object target, String bucket, SdkException e, boolean head) {
     if (e instanceof AbortedException || Thread.currentThread().isInterrupted()) {
       InterruptedIOException io = new InterruptedIOException(StoreErrors.message(op, target, "interrupted"));
       io.initCause(e);
@@ -59,7 +71,7 @@ final class S3Errors {
         if ("NoSuchBucket".equals(code)) {
           io = new FileNotFoundException(StoreErrors.message(op, target, "bucket '" + bucket
               + "' does not exist (" + detail + ")"));
-        } else if (code == null || code.isEmpty() || code.startsWith("404")) {
+        } else if (head || code == null || code.isEmpty() || code.startsWith("404")) {
           // HEAD answers have no body: the key or the whole bucket may be missing
           io = new FileNotFoundException(StoreErrors.message(op, target, "not found (no such key, or no bucket '"
               + bucket + "'; " + detail + ")"));

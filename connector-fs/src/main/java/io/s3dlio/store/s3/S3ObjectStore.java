@@ -317,7 +317,7 @@ final class S3ObjectStore implements ObjectStore {
     try {
       r = s3.headObject(HeadObjectRequest.builder().bucket(uri.bucket()).key(uri.key()).build());
     } catch (SdkException e) {
-      throw S3Errors.translate("stat", uri, uri.bucket(), e);
+      throw S3Errors.translateHead("stat", uri, uri.bucket(), e);
     }
     return new ObjectStat(uri, r.contentLength() == null ? 0 : r.contentLength(), r.lastModified(), unquote(r.eTag()));
   }
