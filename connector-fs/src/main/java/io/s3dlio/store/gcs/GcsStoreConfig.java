@@ -17,8 +17,9 @@ import java.net.URI;
  *   <li>{@link #ACCESS_KEY} and {@link #SECRET_KEY} (an HMAC key of a service account) are
  *       required: there is no profile or default chain for GCS here;</li>
  *   <li>path-style addressing always;</li>
- *   <li>checksums {@code when_required} both ways: the XML API does not take the SDK's aws-chunked
- *       bodies with trailing flexible checksums;</li>
+ *   <li>checksums {@code when_required} both ways by default ({@code gcs.checksum-calculation},
+ *       {@code gcs.checksum-validation}): the XML API does not take the SDK's aws-chunked bodies
+ *       with trailing flexible checksums;</li>
  *   <li>no DeleteObjects in the XML API: {@code deleteAll} deletes keys one by one,
  *       {@link #DELETE_PARALLELISM} at once;</li>
  *   <li>a conditional create sends {@code x-goog-if-generation-match: 0} on a single PUT; the XML
@@ -52,19 +53,18 @@ public final class GcsStoreConfig {
 
   /** Resolves the {@code gcs.*} keys of {@code config} into S3-backend settings for gs://. */
   public static S3StoreConfig from(StoreConfig config) {
-    S3StoreConfig.Builder b = S3StoreConfig.builder(ObjectUri.Scheme.GS)
+    if (config.get(ACCESS_KEY).isEmpty() || config.get(SECRET_KEY).isEmpty()) {
+      throw new IllegalArgumentException("Cannot open a gs:// store: set " + ACCESS_KEY + " and " + SECRET_KEY
+          + " (an HMAC key for GCS's XML API)");
+    }
+    return S3StoreConfig.builder(ObjectUri.Scheme.GS)
         .endpoint(URI.create(ENDPOINT_DEFAULT))
         .region(REGION_DEFAULT)
         .checksums(S3StoreConfig.ChecksumMode.WHEN_REQUIRED, S3StoreConfig.ChecksumMode.WHEN_REQUIRED)
         .singleDeletes(DELETE_PARALLELISM_DEFAULT)
         .conditionalCreate(S3StoreConfig.ConditionalCreate.GCS_GENERATION_MATCH)
-        .read(config.with(java.util.Map.of()), PREFIX)
-        .pathStyle(true);
-    S3StoreConfig c = b.build();
-    if (!config.get(ACCESS_KEY).isPresent() || !config.get(SECRET_KEY).isPresent()) {
-      throw new IllegalArgumentException("Cannot open a gs:// store: set " + ACCESS_KEY + " and " + SECRET_KEY
-          + " (an HMAC key for GCS's XML API)");
-    }
-    return c;
+        .read(config, PREFIX)
+        .pathStyle(true)
+        .build();
   }
 }
