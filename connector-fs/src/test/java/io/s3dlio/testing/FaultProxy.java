@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * relays bytes both ways untouched. Faults, each for the next N requests they apply to:
  * <ul>
  *   <li>{@link #throttle(int)}: answer {@code 503 SlowDown} (S3's XML error) without asking the server;</li>
- *   <li>{@link #cutGetBodies(int, long)}: relay a GET response's head and only the first bytes of its
- *       body, then reset both connections;</li>
+ *   <li>{@link #cutGetBodies(int, long)}: relay a GET response's head and exactly the first bytes of
+ *       its body, then close the connection (the client sees the body end early);</li>
  *   <li>{@link #latency(Duration)}: wait before relaying each request (makes requests overlap).</li>
  * </ul>
  * {@link #peakInFlight()} is the most requests waiting for their response at once: a request counts
@@ -209,7 +209,8 @@ public final class FaultProxy implements AutoCloseable {
             cout.write(buf, 0, keep);
             cout.flush();
             cut.incrementAndGet();
-            reset(client);
+            // FIN to the client (a reset could discard bytes it has not read yet), reset upstream
+            client.shutdownOutput();
             reset(upstream);
             return;
           }

@@ -51,8 +51,12 @@ public final class S3ProxyServer {
   private final Path dataDir;
   private final Path logFile;
   private final Process process;
+  /** Holds this run's random credentials; deleted when the server stops. */
+  private final Path propertiesFile;
 
-  private S3ProxyServer(int port, String accessKey, String secretKey, Path dataDir, Path logFile, Process process) {
+  private S3ProxyServer(int port, String accessKey, String secretKey, Path dataDir, Path logFile, Process process,
+      Path propertiesFile) {
+    this.propertiesFile = propertiesFile;
     this.port = port;
     this.accessKey = accessKey;
     this.secretKey = secretKey;
@@ -116,7 +120,7 @@ public final class S3ProxyServer {
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
-    S3ProxyServer server = new S3ProxyServer(port, accessKey, secretKey, dataDir, log, process);
+    S3ProxyServer server = new S3ProxyServer(port, accessKey, secretKey, dataDir, log, process, props);
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "s3proxy-stop"));
     server.awaitPort();
     return server;
@@ -167,6 +171,7 @@ public final class S3ProxyServer {
       Thread.currentThread().interrupt();
     }
     try {
+      Files.deleteIfExists(propertiesFile);
       deleteTree(dataDir);
     } catch (IOException ignored) {
       // a leftover folder under target/ is harmless

@@ -184,8 +184,31 @@ final class S3ObjectStore implements ObjectStore {
 
   @Override
   public byte[] get(ObjectUri uri) throws IOException {
-    try (InputStream in = openRange(uri, 0, -1)) {
-      return in.readAllBytes();
+    checkScheme(uri);
+    String[] etag = new String[1];
+    ResumingInputStream.Body first = openBody(uri, 0, -1, etag);
+    long size = first.contentLength();
+    if (size > Integer.MAX_VALUE - 8) {
+      first.stream().close();
+      throw new StoreException(StoreErrors.message("get", uri, "object of " + size
+          + " bytes is too large for one array (use openRange)"), null);
+    }
+    boolean[] opened = new boolean[1];
+    ResumingInputStream.Opener opener = (off, len) -> {
+      if (!opened[0]) {
+        opened[0] = true;
+        return first;
+      }
+      return openBody(uri, off, len, etag);
+    };
+    try (InputStream in = new ResumingInputStream(uri, 0, -1, opener, config.resumeAttempts())) {
+      byte[] data = new byte[(int) size];
+      int n = in.readNBytes(data, 0, data.length);
+      if (n != data.length || in.read() >= 0) {
+        throw new StoreException(StoreErrors.message("get", uri, "expected " + size + " bytes, got "
+            + (n == data.length ? "more" : String.valueOf(n))), null);
+      }
+      return data;
     }
   }
 

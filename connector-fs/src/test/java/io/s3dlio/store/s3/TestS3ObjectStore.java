@@ -151,6 +151,7 @@ class TestS3ObjectStore {
         .isInstanceOf(StoreException.class)
         .hasMessageStartingWith("stat " + uri + ": ")
         .hasMessageContaining("Connection refused")
+        .hasMessageContaining("SDK Attempt Count: 3")
         .satisfies(e -> assertThat(((StoreException) e).statusCode()).isEqualTo(-1));
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     assertThatThrownBy(() -> store.getRange(uri, 10, 10))
@@ -209,6 +210,10 @@ class TestS3ObjectStore {
     assertThat(gets.get(1).toLowerCase(Locale.ROOT))
         .contains("range: bytes=" + (1000 + 100_000) + "-" + (1000 + 2 * MIB - 1))
         .contains("if-match:");
+
+    p.cutGetBodies(1, 54_321);
+    assertThat(store.get(uri)).isEqualTo(data);
+    assertThat(p.cutCount()).isEqualTo(3);
 
     p.cutGetBodies(1, 12_345);
     try (InputStream in = store.openRange(uri, 0, -1)) {
