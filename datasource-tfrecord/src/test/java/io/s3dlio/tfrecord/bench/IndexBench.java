@@ -25,7 +25,8 @@ import java.util.Random;
  * size it writes a file of about --size-mb MB, then times the Java indexer in every scan mode and
  * DALI's algorithm in python3 (bench/tfrecord2idx.py) on the same file, checks that all indexes
  * are byte-identical, and prints MB/s and Java/python ratios. With --remote PREFIX the file is
- * also copied to an object store and indexed there (stream and ranged modes).
+ * also copied to an object store and indexed there (stream and ranged modes); --s3proxy does that
+ * on the project's S3 test server.
  */
 public final class IndexBench {
   private IndexBench() {
@@ -43,13 +44,21 @@ public final class IndexBench {
         case "--dir": dir = Path.of(args[++i]); break;
         case "--python": python = args[++i]; break;
         case "--remote": remote = args[++i]; break;
+        case "--s3proxy": remote = "s3proxy"; break;
         case "--repeats": repeats = Integer.parseInt(args[++i]); break;
         default: throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
     Files.createDirectories(dir);
     System.out.printf(Locale.ROOT, "%-9s %-22s %10s %10s %9s%n", "records", "indexer", "seconds", "MB/s", "vs python");
-    try (StoreRegistry stores = new StoreRegistry(StoreConfig.fromEnvironment())) {
+    StoreConfig config = StoreConfig.fromEnvironment();
+    if ("s3proxy".equals(remote)) {
+      // the project's S3 test server (needs -Ds3dlio.s3proxy.jar, set by run-index-bench.sh)
+      config = io.s3dlio.testing.S3ProxyServer.get().storeConfig();
+      io.s3dlio.testing.S3ProxyServer.get().createBucket("bench");
+      remote = "s3://bench/";
+    }
+    try (StoreRegistry stores = new StoreRegistry(config)) {
       for (int recordBytes : new int[] {100 * 1024, 1024}) {
         Path data = dir.resolve("bench-" + recordBytes + ".tfrecord");
         long size = ensureFile(data, sizeMb << 20, recordBytes);
