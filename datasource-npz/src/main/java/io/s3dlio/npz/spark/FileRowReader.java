@@ -68,6 +68,7 @@ final class FileRowReader implements PartitionReader<InternalRow> {
           throw new IllegalStateException("Cannot fill column " + c + " in the file layout");
       }
     }
+    NpzReadMetrics.add(file.source());
     row = new GenericInternalRow(values);
     return true;
   }

@@ -116,6 +116,7 @@ final class SampleRowReader implements PartitionReader<InternalRow> {
       data.put(c.array(), a);
       rowElems.put(c.array(), (int) (rows == 0 ? 0 : h.count() / rows));
     }
+    NpzReadMetrics.add(af.source());
   }
 
   @Override

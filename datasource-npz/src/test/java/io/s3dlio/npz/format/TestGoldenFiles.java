@@ -28,8 +28,8 @@ import org.junit.jupiter.api.TestFactory;
  * offset, the hash of the values (recomputed here from the decoded elements, in C order,
  * little-endian), the small arrays' values, and the reject cases with their messages.
  */
-class TestGoldenFiles {
-  static final Path GOLDEN = goldenDir();
+public class TestGoldenFiles {
+  public static final Path GOLDEN = goldenDir();
 
   /** {@code s3dlio.golden.dir}, or the nearest {@code shared/golden} above the working directory (worktrees). */
   static Path goldenDir() {
