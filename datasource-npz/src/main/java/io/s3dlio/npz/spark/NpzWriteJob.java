@@ -65,7 +65,8 @@ final class NpzWriteJob {
           conf.maxRecordsPerFile(), new TreeMap<>(conf.storeSettings()), data.schema(), staging.toString(), jobId);
       try {
         List<List<String>> staged = data.queryExecution().toRdd().toJavaRDD()
-            .mapPartitionsWithIndex(new Task(spec), false).collect().stream().map(List::of).toList();
+            .mapPartitionsWithIndex(new Task(spec), false).collect().stream()
+            .map(joined -> joined.isEmpty() ? List.<String>of() : List.of(joined.split("\n"))).toList();
         publish(store, dir, staging, staged, mode == SaveMode.Overwrite ? existing : List.of());
       } finally {
         deleteQuietly(store, listAll(store, staging));
