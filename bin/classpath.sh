@@ -13,7 +13,7 @@ elif [[ -n "$(find "$ROOT" -path '*/src/main/*' -newer "$CP_FILE" -print -quit 2
 fi
 if [[ $need_build == 1 ]]; then
   echo "s3dlio: building jars (first run or sources changed) ..." >&2
-  (cd "$ROOT" && mvn -B -q -ntp -DskipTests -Ds3dlio.no-test-servers=true package \
+  (cd "$ROOT" && mvn -B -q -ntp -Dstyle.color=never -DskipTests -Ds3dlio.no-test-servers=true package \
       dependency:build-classpath -DincludeScope="$SCOPE" -Dmdep.outputFile="target/classpath-$SCOPE.txt" \
       -pl integration-tests -am) >&2 || { echo "s3dlio: build failed" >&2; exit 2; }
 fi
