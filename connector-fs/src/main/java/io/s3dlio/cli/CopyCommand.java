@@ -64,7 +64,7 @@ final class CopyCommand implements Callable<Integer> {
       throw new IllegalArgumentException("bad --jobs " + jobs + ": must be at least 1");
     }
     List<String> sources = args.subList(0, args.size() - 1);
-    ObjectUri dst = Uris.parse(args.get(args.size() - 1));
+    ObjectUri dst = ObjectUri.parseOrLocalPath(args.get(args.size() - 1));
     PathMatcher glob = include == null ? null : FileSystems.getDefault().getPathMatcher("glob:" + include);
     Pattern re = regex == null ? null : Pattern.compile(regex);
     boolean intoDir = sources.size() > 1 || recursive || dst.key().isEmpty() || dst.key().endsWith("/")
@@ -72,7 +72,7 @@ final class CopyCommand implements Callable<Integer> {
 
     List<Job> jobList = new ArrayList<>();
     for (String s : sources) {
-      ObjectUri src = Uris.parse(s);
+      ObjectUri src = ObjectUri.parseOrLocalPath(s);
       ObjectStore store = root.context().store(src);
       if (!recursive) {
         ObjectStat st = store.stat(src);

@@ -29,7 +29,7 @@ final class GetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ObjectUri u = Uris.parse(uri);
+    ObjectUri u = ObjectUri.parseOrLocalPath(uri);
     ObjectStore store = root.context().store(u);
     long offset = 0;
     long length = -1;

@@ -26,7 +26,7 @@ final class ListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ObjectUri u = Uris.parse(uri);
+    ObjectUri u = ObjectUri.parseOrLocalPath(uri);
     ObjectStore store = root.context().store(u);
     PrintStream out = root.context().out();
     if (!u.key().isEmpty() && !u.key().endsWith("/")) {

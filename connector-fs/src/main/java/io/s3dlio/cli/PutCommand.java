@@ -27,7 +27,7 @@ final class PutCommand implements Callable<Integer> {
     if (!Files.isRegularFile(file)) {
       throw new FileNotFoundException("put " + file + ": no such file");
     }
-    ObjectUri u = Uris.parse(uri);
+    ObjectUri u = ObjectUri.parseOrLocalPath(uri);
     if (u.key().isEmpty() || u.key().endsWith("/")) {
       u = u.withKey(u.key() + file.getFileName());
     }

@@ -29,7 +29,7 @@ final class RemoveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ObjectUri u = Uris.parse(uri);
+    ObjectUri u = ObjectUri.parseOrLocalPath(uri);
     ObjectStore store = root.context().store(u);
     if (!recursive) {
       store.stat(u);

@@ -18,7 +18,7 @@ final class StatCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ObjectUri u = Uris.parse(uri);
+    ObjectUri u = ObjectUri.parseOrLocalPath(uri);
     ObjectStat s = root.context().store(u).stat(u);
     PrintStream out = root.context().out();
     out.println("uri:           " + s.uri());

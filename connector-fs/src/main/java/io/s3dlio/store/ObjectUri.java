@@ -94,6 +94,22 @@ public final class ObjectUri {
     return new ObjectUri(scheme, bucket, "", path);
   }
 
+  /**
+   * {@link #parse(String)} for command-line arguments: a string with no scheme is a local path,
+   * made absolute against the working directory ({@code data/x} becomes {@code file:///cwd/data/x};
+   * a trailing '/' is kept).
+   */
+  public static ObjectUri parseOrLocalPath(String arg) {
+    if (arg.contains("://") || arg.startsWith("file:") || arg.startsWith("direct:")) {
+      return parse(arg);
+    }
+    String abs = java.nio.file.Path.of(arg).toAbsolutePath().normalize().toString();
+    if (arg.endsWith("/") && !abs.endsWith("/")) {
+      abs += "/";
+    }
+    return local(Scheme.FILE, abs);
+  }
+
   /** An object URI for a local path ({@code file} or {@code direct} scheme). */
   public static ObjectUri local(Scheme scheme, String absolutePath) {
     if (!scheme.isLocal() || !absolutePath.startsWith("/")) {

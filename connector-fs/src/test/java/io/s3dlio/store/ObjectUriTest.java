@@ -61,4 +61,14 @@ class ObjectUriTest {
     assertThatThrownBy(() -> ObjectUri.parse("file:relative/x"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("absolute");
   }
+
+  @Test
+  void plainArgumentsAreLocalPaths() {
+    String cwd = java.nio.file.Path.of("").toAbsolutePath().toString();
+    assertThat(ObjectUri.parseOrLocalPath("data/x y.bin").toString()).isEqualTo("file://" + cwd + "/data/x y.bin");
+    assertThat(ObjectUri.parseOrLocalPath("data/dir/").key()).isEqualTo(cwd + "/data/dir/");
+    assertThat(ObjectUri.parseOrLocalPath("/abs/../p").key()).isEqualTo("/p");
+    assertThat(ObjectUri.parseOrLocalPath("s3://b/k%41").key()).isEqualTo("k%41");
+    assertThat(ObjectUri.parseOrLocalPath("direct:///d").scheme()).isEqualTo(ObjectUri.Scheme.DIRECT);
+  }
 }

@@ -9,7 +9,6 @@ import io.s3dlio.store.StoreRegistry;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -38,14 +37,7 @@ public final class InputResolver {
 
   /** A CLI argument as a URI: a string without a scheme is a local path. */
   public static ObjectUri parseArg(String arg) {
-    if (!arg.contains("://") && !arg.startsWith("file:") && !arg.startsWith("direct:")) {
-      String abs = Path.of(arg).toAbsolutePath().normalize().toString();
-      if (arg.endsWith("/") && !abs.endsWith("/")) {
-        abs += "/";
-      }
-      return ObjectUri.local(ObjectUri.Scheme.FILE, abs);
-    }
-    return ObjectUri.parse(arg);
+    return ObjectUri.parseOrLocalPath(arg);
   }
 
   /** The objects named by {@code args} (see the class comment). */
