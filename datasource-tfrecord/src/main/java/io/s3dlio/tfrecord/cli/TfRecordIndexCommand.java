@@ -1,0 +1,94 @@
+package io.s3dlio.tfrecord.cli;
+
+import io.s3dlio.cli.CliContext;
+import io.s3dlio.cli.S3dlioCli;
+import io.s3dlio.store.ObjectStat;
+import io.s3dlio.store.ObjectUri;
+import io.s3dlio.tfrecord.index.DaliIndexer;
+import io.s3dlio.tfrecord.index.IndexOptions;
+import io.s3dlio.tfrecord.index.IndexResult;
+import io.s3dlio.tfrecord.index.InputResolver;
+import io.s3dlio.tfrecord.index.ScanMode;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "tfrecord-index", description = {
+    "Write DALI index files (<offset> <size> per record) for TFRecord files, globs or prefixes.",
+    "Prints the records indexed per file; exits 1 if any file is truncated, corrupt or compressed."})
+final class TfRecordIndexCommand implements Callable<Integer> {
+  @ParentCommand
+  S3dlioCli root;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "URI", description = "Files, globs (train-*.tfrecord) or prefixes (dir/).")
+  List<String> inputs;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Index path (single input only; default <file>.idx).")
+  String output;
+
+  @Option(names = "--force", description = "Replace existing index files.")
+  boolean force;
+
+  @Option(names = "--decompressed", description = "For GZIP/ZLIB files, index the decompressed stream (DALI cannot use it).")
+  boolean decompressed;
+
+  @Option(names = "--no-length-crc", description = "Do not check length CRCs (as DALI's tool).")
+  boolean noLengthCrc;
+
+  @Option(names = "--scan", paramLabel = "MODE", defaultValue = "auto",
+      description = "auto, seek (local), stream or ranged (default: ${DEFAULT-VALUE}).")
+  String scan;
+
+  @Option(names = "--validate", description = "Check existing indexes against their files instead of writing.")
+  boolean validate;
+
+  @Override
+  public Integer call() throws Exception {
+    CliContext ctx = root.context();
+    ScanMode mode;
+    try {
+      mode = ScanMode.parse(scan);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    List<ObjectStat> files = new InputResolver(ctx.stores()).resolve(inputs);
+    if (output != null && files.size() != 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "-o needs a single input file, but the inputs name " + files.size());
+    }
+    DaliIndexer indexer = new DaliIndexer(ctx.stores());
+    IndexOptions options = IndexOptions.DEFAULT.withDecompressed(decompressed).withVerifyLengthCrc(!noLengthCrc)
+        .withScanMode(mode).withOverwrite(force);
+    int failures = 0;
+    long total = 0;
+    for (ObjectStat f : files) {
+      ObjectUri out = output == null ? DaliIndexer.defaultIndexUri(f.uri()) : InputResolver.parseArg(output);
+      try {
+        if (validate) {
+          long n = indexer.validate(f.uri(), out);
+          ctx.out().println(f.uri() + "\t" + n + " records\tindex ok: " + out);
+          total += n;
+        } else {
+          IndexResult r = indexer.index(f.uri(), out, options);
+          ctx.out().println(f.uri() + "\t" + r.records() + " records\t-> " + r.index());
+          total += r.records();
+        }
+      } catch (IOException e) {
+        failures++;
+        ctx.err().println("s3dlio tfrecord-index: " + e.getMessage());
+      }
+    }
+    if (files.size() > 1) {
+      ctx.out().println(total + " records in " + (files.size() - failures) + " of " + files.size() + " files");
+    }
+    return failures == 0 ? 0 : 1;
+  }
+}
