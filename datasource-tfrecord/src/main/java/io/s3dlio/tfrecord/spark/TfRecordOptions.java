@@ -41,8 +41,9 @@ public final class TfRecordOptions {
   /** Write: write the DALI index of each part file in the same pass (default true). */
   public static final String WRITE_INDEX = "writeIndex";
 
-  /** Keys Spark itself puts in the options map. */
-  static final Set<String> SPARK_KEYS = Set.of("path", "paths", "__partition_columns");
+  /** Keys Spark itself puts in the options map (reader/writer, and catalog table properties). */
+  static final Set<String> SPARK_KEYS = Set.of("path", "paths", "__partition_columns", "provider", "location",
+      "owner", "comment", "external", "is_managed_location", "collation");
 
   private static final List<String> READ_KEYS = List.of(RECORD_TYPE, COMPRESSION, VERIFY_CHECKSUMS,
       IGNORE_CORRUPT_RECORDS, INDEX_SUFFIX, INDEX_LOCATION, USE_INDEX, SPLIT_WITHOUT_INDEX, MAX_PARTITION_BYTES,

@@ -116,11 +116,20 @@ public final class TfRecordWriteJob {
     JavaRDD<InternalRow> rdd = ((org.apache.spark.sql.classic.Dataset<Row>) data).queryExecution().toRdd()
         .toJavaRDD();
     List<WrittenFile> files;
+    String group = "tfrecord-write-" + jobId;
+    org.apache.spark.SparkContext sc = spark.sparkContext();
+    sc.setJobGroup(group, "TFRecord write to " + out, true);
     try {
       files = rdd.mapPartitions(rows -> TaskWriter.run(spec, bc.value().get(), rows)).collect();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException too, which Scala does not declare
+      // The job has failed, but its other tasks may still be running: stop them and wait until
+      // none is left before removing what they wrote.
+      sc.cancelJobGroup(group);
+      awaitNoActiveTasks(sc, group);
       fs.delete(staging, true);
       throw e;
+    } finally {
+      sc.clearJobGroup();
     }
     try {
       fs.mkdirs(out);
@@ -143,6 +152,28 @@ public final class TfRecordWriteJob {
     } catch (IOException | RuntimeException e) {
       fs.delete(staging, true);
       throw e;
+    }
+  }
+
+  private static void awaitNoActiveTasks(org.apache.spark.SparkContext sc, String group) {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      int active = 0;
+      for (int job : sc.statusTracker().getJobIdsForGroup(group)) {
+        scala.Option<org.apache.spark.SparkJobInfo> info = sc.statusTracker().getJobInfo(job);
+        if (info.isDefined()) {
+          for (int stage : info.get().stageIds()) {
+            scala.Option<org.apache.spark.SparkStageInfo> si = sc.statusTracker().getStageInfo(stage);
+            if (si.isDefined()) {
+              active += si.get().numActiveTasks();
+            }
+          }
+        }
+      }
+      if (active == 0) {
+        return;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
     }
   }
 
