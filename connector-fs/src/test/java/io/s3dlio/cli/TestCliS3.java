@@ -42,6 +42,14 @@ class TestCliS3 extends AbstractCliTest {
     assertThat(err.toString()).contains(obj).doesNotContain("wrong-secret");
     assertThat(err.toString().trim().lines().count()).isEqualTo(1);
 
+    err.reset();
+    code = S3dlioCli.run(new String[] {"stat", obj},
+        StoreConfig.of(java.util.Map.of("s3.endpoint", S3ProxyServer.get().endpoint().toString())),
+        new java.io.PrintStream(out), new java.io.PrintStream(err));
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).contains(obj).contains("no credentials found");
+    assertThat(err.toString().trim().lines().count()).isEqualTo(1);
+
     Result noBucket = run("stat", "s3://no-such-bucket-s3dlio/k");
     assertThat(noBucket.code()).isEqualTo(1);
     assertThat(noBucket.err()).contains("s3://no-such-bucket-s3dlio/k");
