@@ -53,9 +53,12 @@ final class SplitPlanner {
   }
 
   static List<TfRecordInputPartition> plan(Configuration hadoop, FileListing listing, TfRecordReadConf conf,
-      StructType partitionSchema) throws IOException {
+      StructType partitionSchema, int parallelism) throws IOException {
     List<TfRecordInputPartition> out = new ArrayList<>();
-    long max = conf.maxPartitionBytes();
+    // As Spark's file sources: no larger than total / parallelism (so one big file uses every
+    // core), no smaller than 4 MiB, no larger than maxPartitionBytes.
+    long total = listing.files().stream().mapToLong(FileListing.FileEntry::length).sum();
+    long max = Math.min(conf.maxPartitionBytes(), Math.max(4L << 20, total / Math.max(1, parallelism)));
     for (FileListing.FileEntry f : listing.files()) {
       InternalRow pv = listing.partitionRow(f, partitionSchema);
       Path path = new Path(f.path());

@@ -31,7 +31,8 @@ final class TfRecordBatch implements Batch {
     try {
       Configuration hadoop = SparkSession.active().sparkContext().hadoopConfiguration();
       FileListing listing = FileListing.list(hadoop, table.paths(), conf.indexSuffix());
-      List<TfRecordInputPartition> parts = SplitPlanner.plan(hadoop, listing, conf, partitionSchema);
+      List<TfRecordInputPartition> parts = SplitPlanner.plan(hadoop, listing, conf, partitionSchema,
+          SparkSession.active().sparkContext().defaultParallelism());
       return parts.toArray(new InputPartition[0]);
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
