@@ -10,7 +10,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 mvn -B -q -o -pl datasource-tfrecord -am test-compile dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+  -DincludeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 M=datasource-tfrecord
 CP="$M/target/test-classes:$M/target/classes:connector-fs/target/classes:connector-fs/target/test-classes:$(cat $M/target/bench-classpath.txt)"
 exec java -Xmx1g -Ds3dlio.s3proxy.jar="$ROOT/$M/target/test-servers/s3proxy.jar" \

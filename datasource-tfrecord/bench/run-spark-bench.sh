@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Spark TFRecord read benchmark (docs/spark-tfrecord.md): io.s3dlio.tfrecord.spark.bench.TfRecordSparkBench
+# on local[2]: count / pruned / all-columns reads of ROWS rows, on 8 files and on one big file,
+# beside the naive baseline (binaryFile + a UDF that parses whole files).
+#   datasource-tfrecord/bench/run-spark-bench.sh [ROWS=200000] [DIR=target/bench]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+M=datasource-tfrecord
+mvn -B -q -o -Dstyle.color=never -Ds3dlio.no-test-servers=true -pl $M -am test-compile dependency:build-classpath \
+  -DincludeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+CP="$M/target/test-classes:$M/target/classes:connector-fs/target/classes:$(cat $M/target/bench-classpath.txt)"
+CP="$(tr ':' '\n' <<<"$CP" | grep -v slf4j-simple | paste -sd: -)"
+OPENS="$(mvn -B -q -o help:evaluate -Dexpression=spark.java.opens -DforceStdout -N 2>/dev/null)"
+exec java -Xmx4g $OPENS -cp "$CP" io.s3dlio.tfrecord.spark.bench.TfRecordSparkBench "${1:-200000}" "${2:-$M/target/bench}"
