@@ -1,0 +1,15 @@
+package io.s3dlio.fs.contract.direct;
+
+import io.s3dlio.fs.contract.S3dlioContract;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.contract.AbstractFSContract;
+import org.apache.hadoop.fs.contract.AbstractContractContentSummaryTest;
+
+/** Hadoop's ContentSummary contract suite on direct://. */
+public class TestDirectContractContentSummary extends AbstractContractContentSummaryTest {
+
+  @Override
+  protected AbstractFSContract createContract(Configuration conf) {
+    return new S3dlioContract(conf, "direct");
+  }
+}

@@ -1,0 +1,15 @@
+package io.s3dlio.fs.contract.direct;
+
+import io.s3dlio.fs.contract.S3dlioContract;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.contract.AbstractFSContract;
+import org.apache.hadoop.fs.contract.AbstractContractSeekTest;
+
+/** Hadoop's Seek contract suite on direct://. */
+public class TestDirectContractSeek extends AbstractContractSeekTest {
+
+  @Override
+  protected AbstractFSContract createContract(Configuration conf) {
+    return new S3dlioContract(conf, "direct");
+  }
+}

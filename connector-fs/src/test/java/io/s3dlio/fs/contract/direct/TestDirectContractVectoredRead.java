@@ -1,0 +1,19 @@
+package io.s3dlio.fs.contract.direct;
+
+import io.s3dlio.fs.contract.S3dlioContract;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.contract.AbstractFSContract;
+import org.apache.hadoop.fs.contract.AbstractContractVectoredReadTest;
+
+/** Hadoop's VectoredRead contract suite on direct://. */
+public class TestDirectContractVectoredRead extends AbstractContractVectoredReadTest {
+
+  public TestDirectContractVectoredRead(String bufferType) {
+    super(bufferType);
+  }
+
+  @Override
+  protected AbstractFSContract createContract(Configuration conf) {
+    return new S3dlioContract(conf, "direct");
+  }
+}

@@ -1,0 +1,15 @@
+package io.s3dlio.fs.contract.file;
+
+import io.s3dlio.fs.contract.S3dlioContract;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.contract.AbstractFSContract;
+import org.apache.hadoop.fs.contract.AbstractContractUnbufferTest;
+
+/** Hadoop's Unbuffer contract suite on file://. */
+public class TestFileContractUnbuffer extends AbstractContractUnbufferTest {
+
+  @Override
+  protected AbstractFSContract createContract(Configuration conf) {
+    return new S3dlioContract(conf, "file");
+  }
+}

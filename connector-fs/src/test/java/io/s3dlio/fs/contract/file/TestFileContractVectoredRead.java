@@ -1,0 +1,19 @@
+package io.s3dlio.fs.contract.file;
+
+import io.s3dlio.fs.contract.S3dlioContract;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.contract.AbstractFSContract;
+import org.apache.hadoop.fs.contract.AbstractContractVectoredReadTest;
+
+/** Hadoop's VectoredRead contract suite on file://. */
+public class TestFileContractVectoredRead extends AbstractContractVectoredReadTest {
+
+  public TestFileContractVectoredRead(String bufferType) {
+    super(bufferType);
+  }
+
+  @Override
+  protected AbstractFSContract createContract(Configuration conf) {
+    return new S3dlioContract(conf, "file");
+  }
+}
