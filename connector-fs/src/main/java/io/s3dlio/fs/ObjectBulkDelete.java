@@ -58,6 +58,12 @@ final class ObjectBulkDelete implements BulkDelete {
     if (uris.isEmpty()) {
       return List.of();
     }
+    if (store.scheme().isLocal()) {
+      // Files first, then directories: a directory whose files are in the same request is empty
+      // by the time it is deleted; a non-empty directory is reported as a failure, not deleted.
+      uris.sort(java.util.Comparator.comparing(
+          (ObjectUri u) -> java.nio.file.Files.isDirectory(java.nio.file.Path.of(u.key()))));
+    }
     List<DeleteFailure> failures = store.deleteAll(uris);
     stats.incrementCounter("object_bulk_delete_request");
     stats.incrementCounter("object_delete_objects", uris.size());

@@ -295,11 +295,32 @@ public abstract class S3dlioFileSystem extends FileSystem {
     Path path = makeQualified(rawPath);
     Configuration o = parameters.getOptions();
     ReadPolicy policy = ReadPolicy.parse(o.get(OpenFileOptions.FS_OPTION_OPENFILE_READ_POLICY), defaultPolicy);
-    long length = o.getLong(OpenFileOptions.FS_OPTION_OPENFILE_LENGTH, -1);
-    long splitEnd = o.getLong(OpenFileOptions.FS_OPTION_OPENFILE_SPLIT_END, 0);
+    long length = longOption(o, OpenFileOptions.FS_OPTION_OPENFILE_LENGTH, -1);
+    long splitEnd = longOption(o, OpenFileOptions.FS_OPTION_OPENFILE_SPLIT_END, 0);
     FileStatus status = parameters.getStatus();
     // Any FileStatus is accepted (other FileSystems wrap or subclass it); only its length is used.
     return LambdaUtils.eval(new CompletableFuture<>(), () -> open(path, status, length, policy, splitEnd));
+  }
+
+  /**
+   * A numeric openFile() option: integers, and floating-point values that Hadoop's builders
+   * produce ("4096.0"); a value that is not a usable length is ignored (these are hints).
+   */
+  private static long longOption(Configuration o, String key, long def) {
+    String v = o.getTrimmed(key);
+    if (v == null || v.isEmpty()) {
+      return def;
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      try {
+        double d = Double.parseDouble(v);
+        return d >= 0 && d < 0x1p62 ? (long) d : def;
+      } catch (NumberFormatException e2) {
+        return def;
+      }
+    }
   }
 
   // ---- writes ----
@@ -442,7 +463,38 @@ public abstract class S3dlioFileSystem extends FileSystem {
       @Override
       public LocatedFileStatus next() throws IOException {
         FileStatus s = files.next();
-        return new LocatedFileStatus(s, getFileBlockLocations(s, 0, s.getLen()));
+        return new io.s3dlio.fs.impl.ObjectLocatedFileStatus(s, getFileBlockLocations(s, 0, s.getLen()));
+      }
+    };
+  }
+
+  @Override
+  protected RemoteIterator<LocatedFileStatus> listLocatedStatus(Path f, org.apache.hadoop.fs.PathFilter filter)
+      throws IOException {
+    RemoteIterator<FileStatus> all = listStatusIterator(f);
+    return new RemoteIterator<>() {
+      private LocatedFileStatus next;
+
+      @Override
+      public boolean hasNext() throws IOException {
+        while (next == null && all.hasNext()) {
+          FileStatus s = all.next();
+          if (filter.accept(s.getPath())) {
+            next = new io.s3dlio.fs.impl.ObjectLocatedFileStatus(s,
+                s.isFile() ? getFileBlockLocations(s, 0, s.getLen()) : null);
+          }
+        }
+        return next != null;
+      }
+
+      @Override
+      public LocatedFileStatus next() throws IOException {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        LocatedFileStatus s = next;
+        next = null;
+        return s;
       }
     };
   }

@@ -168,7 +168,11 @@ public final class LocalNamespace implements Namespace {
       return false;
     }
     BasicFileAttributes da = attrs(d);
-    if (da != null && da.isDirectory()) {
+    if (da != null && da.isDirectory() && sa.isDirectory() && isEmptyDir(d)) {
+      // POSIX: a directory replaces an empty directory
+      Files.delete(d);
+      da = null;
+    } else if (da != null && da.isDirectory()) {
       d = d.resolve(s.getFileName());
       da = attrs(d);
       if (da != null && da.isDirectory()) {
@@ -194,6 +198,12 @@ public final class LocalNamespace implements Namespace {
     }
     Files.move(s, d, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     return true;
+  }
+
+  private static boolean isEmptyDir(java.nio.file.Path d) throws IOException {
+    try (var ds = Files.newDirectoryStream(d)) {
+      return !ds.iterator().hasNext();
+    }
   }
 
   @Override

@@ -58,7 +58,10 @@ final class RenameOperation {
     } catch (FileNotFoundException e) {
       // fine
     }
-    if (dstStatus != null && dstStatus.isDirectory()) {
+    if (dstStatus != null && dstStatus.isDirectory() && srcStatus.isDirectory() && !ns.hasChildren(dstUri)) {
+      // as S3A and POSIX: a directory replaces an empty directory
+      ctx.store().delete(BlobNamespace.dirPrefix(dstUri));
+    } else if (dstStatus != null && dstStatus.isDirectory()) {
       Path child = new Path(dst, src.getName());
       ObjectUri childUri = ctx.paths().toUri(child);
       FileStatus childStatus = null;

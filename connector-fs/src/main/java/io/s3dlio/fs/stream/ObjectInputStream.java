@@ -347,6 +347,8 @@ public final class ObjectInputStream extends FSInputStream implements ByteBuffer
   @Override
   public void readVectored(List<? extends FileRange> ranges, IntFunction<ByteBuffer> allocate,
       Consumer<ByteBuffer> release) throws IOException {
+    java.util.Objects.requireNonNull(allocate, "allocate is null");
+    java.util.Objects.requireNonNull(release, "release is null");
     checkOpen();
     List<? extends FileRange> sorted = VectoredReadUtils.validateAndSortRanges(ranges, Optional.of(length));
     for (FileRange r : ranges) {
