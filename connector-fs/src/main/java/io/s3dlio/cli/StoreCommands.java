@@ -8,6 +8,11 @@ final class StoreCommands {
   }
 
   static void register(CommandLine root) {
-    // filled in below
+    root.addSubcommand("ls", new ListCommand());
+    root.addSubcommand("stat", new StatCommand());
+    root.addSubcommand("get", new GetCommand());
+    root.addSubcommand("put", new PutCommand());
+    root.addSubcommand("rm", new RemoveCommand());
+    root.addSubcommand("cp", new CopyCommand());
   }
 }

@@ -1,0 +1,269 @@
+package io.s3dlio.store.azure;
+
+import com.azure.storage.blob.BlobServiceVersion;
+import io.s3dlio.store.StoreConfig;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Settings of the Azure Blob backend ({@code az://account/container/path}), keys under
+ * {@code azure.}, each next to its default. The values are resolved once, when the store is made.
+ *
+ * <p>Credentials ({@link #AUTH}):
+ * <ul>
+ *   <li>{@code connection-string}: {@link #CONNECTION_STRING} (endpoint and credential in one; its
+ *       {@code AccountName} must be the account of the URI);</li>
+ *   <li>{@code shared-key}: {@link #ACCOUNT_KEY} for the URI's account (or {@link #ACCOUNT} when set,
+ *       which must then equal the URI's account);</li>
+ *   <li>{@code sas}: {@link #SAS_TOKEN}, an account SAS or a container SAS;</li>
+ *   <li>{@code default-credential}: azure-identity's {@code DefaultAzureCredential} (environment,
+ *       workload identity, managed identity, Azure CLI...). It gets OAuth tokens that are only
+ *       accepted over https, so it cannot be tested against the Azurite emulator (plain http).</li>
+ *   <li>{@code auto} (default): the first of the above whose setting is present, in that order,
+ *       falling back to {@code default-credential}.</li>
+ * </ul>
+ * None of the secret values is ever logged or put in an exception message.
+ */
+final class AzureStoreConfig {
+
+  /** Full connection string ({@code AccountName=...;AccountKey=...;BlobEndpoint=...}); env AZURE_STORAGE_CONNECTION_STRING. */
+  static final String CONNECTION_STRING = "azure.connection-string";
+
+  /** Storage account the key or SAS belongs to; env AZURE_STORAGE_ACCOUNT. Unset: the URI's account. */
+  static final String ACCOUNT = "azure.account";
+
+  /** Shared key (base64) of the account; env AZURE_STORAGE_KEY. */
+  static final String ACCOUNT_KEY = "azure.account-key";
+
+  /** Shared access signature, with or without the leading '?'; env AZURE_STORAGE_SAS_TOKEN. */
+  static final String SAS_TOKEN = "azure.sas-token";
+
+  /**
+   * Blob endpoint; {@code {account}} is replaced by the URI's account. Azurite:
+   * {@code http://127.0.0.1:10000/{account}}. Ignored with a connection string (it has its own).
+   */
+  static final String ENDPOINT = "azure.endpoint";
+  static final String ENDPOINT_DEFAULT = "https://{account}.blob.core.windows.net";
+
+  /** How to authenticate: auto, connection-string, shared-key, sas, default-credential. */
+  static final String AUTH = "azure.auth";
+  static final String AUTH_DEFAULT = "auto";
+
+  /** Size of one staged block of a streaming upload; objects smaller than one block are sent in one request. */
+  static final String BLOCK_SIZE = "azure.block-size";
+  static final long BLOCK_SIZE_DEFAULT = 8L << 20;
+
+  /** Blocks one writer holds at once (filling + uploading): memory per writer is this times the block size. */
+  static final String UPLOAD_ACTIVE_BLOCKS = "azure.upload-active-blocks";
+  static final int UPLOAD_ACTIVE_BLOCKS_DEFAULT = 4;
+
+  /** Retries of a failed request (throttling, 5xx, timeouts, refused connections), after the first try. */
+  static final String MAX_RETRIES = "azure.max-retries";
+  static final int MAX_RETRIES_DEFAULT = 4;
+
+  /** First retry delay in milliseconds; later delays grow exponentially. */
+  static final String RETRY_DELAY_MS = "azure.retry-delay-ms";
+  static final long RETRY_DELAY_MS_DEFAULT = 500;
+
+  /** Longest delay between two retries, in milliseconds. */
+  static final String MAX_RETRY_DELAY_MS = "azure.max-retry-delay-ms";
+  static final long MAX_RETRY_DELAY_MS_DEFAULT = 30_000;
+
+  /** TCP connect timeout in milliseconds. */
+  static final String CONNECT_TIMEOUT_MS = "azure.connect-timeout-ms";
+  static final long CONNECT_TIMEOUT_MS_DEFAULT = 10_000;
+
+  /**
+   * Pins the REST API version (e.g. {@code 2021-12-02}) for emulators that refuse the SDK's newest
+   * one (Azurite without {@code --skipApiVersionCheck}). Unset: the SDK's latest.
+   */
+  static final String SERVICE_VERSION = "azure.service-version";
+
+  /** Times a streamed download is reopened from the last good byte without progress. */
+  static final String READ_RESUMES = "azure.read-resumes";
+  static final int READ_RESUMES_DEFAULT = 3;
+
+  /** How bulk deletes go: {@code batch} (Blob Batch, 256 per request) or {@code parallel} single deletes. */
+  static final String BULK_DELETE = "azure.bulk-delete";
+  static final String BULK_DELETE_DEFAULT = "batch";
+
+  /** Concurrent single deletes when bulk delete is {@code parallel} (or the account refuses batches). */
+  static final String DELETE_PARALLELISM = "azure.delete-parallelism";
+  static final int DELETE_PARALLELISM_DEFAULT = 16;
+
+  enum Auth {
+    AUTO, CONNECTION_STRING, SHARED_KEY, SAS, DEFAULT_CREDENTIAL;
+
+    static Auth parse(String s) {
+      String t = s.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+      for (Auth a : values()) {
+        if (a.name().equals(t)) {
+          return a;
+        }
+      }
+      throw new IllegalArgumentException("Cannot read setting " + AUTH + ": '" + s
+          + "' (expected auto, connection-string, shared-key, sas or default-credential)");
+    }
+  }
+
+  private final Optional<String> connectionString;
+  private final Optional<String> account;
+  private final Optional<String> accountKey;
+  private final Optional<String> sasToken;
+  private final String endpoint;
+  private final Auth auth;
+  private final int blockSize;
+  private final int uploadActiveBlocks;
+  private final int maxRetries;
+  private final Duration retryDelay;
+  private final Duration maxRetryDelay;
+  private final Duration connectTimeout;
+  private final BlobServiceVersion serviceVersion;
+  private final int readResumes;
+  private final boolean batchDelete;
+  private final int deleteParallelism;
+
+  AzureStoreConfig(StoreConfig config) {
+    this.connectionString = nonBlank(config, CONNECTION_STRING);
+    this.account = nonBlank(config, ACCOUNT);
+    this.accountKey = nonBlank(config, ACCOUNT_KEY);
+    this.sasToken = nonBlank(config, SAS_TOKEN).map(s -> s.startsWith("?") ? s.substring(1) : s);
+    this.endpoint = stripSlash(config.get(ENDPOINT, ENDPOINT_DEFAULT).trim());
+    this.auth = Auth.parse(config.get(AUTH, AUTH_DEFAULT));
+    long block = config.getBytes(BLOCK_SIZE, BLOCK_SIZE_DEFAULT);
+    // Azure allows blocks up to 4000 MiB; the writer keeps each in one byte array.
+    check(block >= 1 && block <= Integer.MAX_VALUE - 8, BLOCK_SIZE, block, "between 1 byte and 2 GiB");
+    this.blockSize = (int) block;
+    this.uploadActiveBlocks = config.getInt(UPLOAD_ACTIVE_BLOCKS, UPLOAD_ACTIVE_BLOCKS_DEFAULT);
+    check(uploadActiveBlocks >= 2, UPLOAD_ACTIVE_BLOCKS, uploadActiveBlocks, "at least 2");
+    this.maxRetries = config.getInt(MAX_RETRIES, MAX_RETRIES_DEFAULT);
+    check(maxRetries >= 0, MAX_RETRIES, maxRetries, "0 or more");
+    this.retryDelay = Duration.ofMillis(positive(config, RETRY_DELAY_MS, RETRY_DELAY_MS_DEFAULT));
+    this.maxRetryDelay = Duration.ofMillis(Math.max(retryDelay.toMillis(),
+        positive(config, MAX_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS_DEFAULT)));
+    this.connectTimeout = Duration.ofMillis(positive(config, CONNECT_TIMEOUT_MS, CONNECT_TIMEOUT_MS_DEFAULT));
+    this.serviceVersion = nonBlank(config, SERVICE_VERSION).map(AzureStoreConfig::parseVersion).orElse(null);
+    this.readResumes = config.getInt(READ_RESUMES, READ_RESUMES_DEFAULT);
+    check(readResumes >= 0, READ_RESUMES, readResumes, "0 or more");
+    String bulk = config.get(BULK_DELETE, BULK_DELETE_DEFAULT).trim().toLowerCase(Locale.ROOT);
+    check(bulk.equals("batch") || bulk.equals("parallel"), BULK_DELETE, bulk, "batch or parallel");
+    this.batchDelete = bulk.equals("batch");
+    this.deleteParallelism = config.getInt(DELETE_PARALLELISM, DELETE_PARALLELISM_DEFAULT);
+    check(deleteParallelism >= 1, DELETE_PARALLELISM, deleteParallelism, "at least 1");
+  }
+
+  Optional<String> connectionString() {
+    return connectionString;
+  }
+
+  Optional<String> account() {
+    return account;
+  }
+
+  Optional<String> accountKey() {
+    return accountKey;
+  }
+
+  Optional<String> sasToken() {
+    return sasToken;
+  }
+
+  /** The blob endpoint of {@code accountName}, without a trailing '/'. */
+  String endpointFor(String accountName) {
+    return endpoint.replace("{account}", accountName);
+  }
+
+  /** The configured method, with {@code auto} resolved by the settings present. */
+  Auth effectiveAuth() {
+    if (auth != Auth.AUTO) {
+      return auth;
+    }
+    if (connectionString.isPresent()) {
+      return Auth.CONNECTION_STRING;
+    }
+    if (accountKey.isPresent()) {
+      return Auth.SHARED_KEY;
+    }
+    if (sasToken.isPresent()) {
+      return Auth.SAS;
+    }
+    return Auth.DEFAULT_CREDENTIAL;
+  }
+
+  int blockSize() {
+    return blockSize;
+  }
+
+  int uploadActiveBlocks() {
+    return uploadActiveBlocks;
+  }
+
+  int maxRetries() {
+    return maxRetries;
+  }
+
+  Duration retryDelay() {
+    return retryDelay;
+  }
+
+  Duration maxRetryDelay() {
+    return maxRetryDelay;
+  }
+
+  Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /** The pinned REST API version, or null for the SDK's latest. */
+  BlobServiceVersion serviceVersion() {
+    return serviceVersion;
+  }
+
+  int readResumes() {
+    return readResumes;
+  }
+
+  boolean batchDelete() {
+    return batchDelete;
+  }
+
+  int deleteParallelism() {
+    return deleteParallelism;
+  }
+
+  private static BlobServiceVersion parseVersion(String v) {
+    for (BlobServiceVersion s : BlobServiceVersion.values()) {
+      if (s.getVersion().equals(v.trim())) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException("Cannot read setting " + SERVICE_VERSION + ": '" + v
+        + "' is not a version this SDK knows (latest is " + BlobServiceVersion.getLatest().getVersion() + ")");
+  }
+
+  private static Optional<String> nonBlank(StoreConfig config, String key) {
+    return config.get(key).map(String::trim).filter(s -> !s.isEmpty());
+  }
+
+  private static long positive(StoreConfig config, String key, long defaultValue) {
+    String v = config.get(key, Long.toString(defaultValue)).trim();
+    try {
+      long n = Long.parseLong(v);
+      check(n >= 0, key, n, "0 or more");
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Cannot read setting " + key + ": '" + v + "' is not an integer", e);
+    }
+  }
+
+  private static void check(boolean ok, String key, Object value, String expected) {
+    if (!ok) {
+      throw new IllegalArgumentException("Cannot read setting " + key + ": " + value + " (expected " + expected + ")");
+    }
+  }
+
+  private static String stripSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+}

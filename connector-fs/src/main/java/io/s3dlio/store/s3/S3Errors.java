@@ -1,0 +1,137 @@
+package io.s3dlio.store.s3;
+
+import io.s3dlio.store.StoreErrors;
+import io.s3dlio.store.StoreException;
+import java.io.EOFException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+
+/**
+ * The one place where SDK exceptions become the {@link io.s3dlio.store.ObjectStore} error contract.
+ * Every message reads "{@code op uri: cause}"; the cause names the store's error code, HTTP status
+ * and request id, never credentials.
+ *
+ * <ul>
+ *   <li>401, 403 → {@link AccessDeniedException}</li>
+ *   <li>404 → {@link FileNotFoundException} (NoSuchBucket names the bucket)</li>
+ *   <li>416 → {@link EOFException}</li>
+ *   <li>412 → {@link FileAlreadyExistsException} (only conditional creates send preconditions)</li>
+ *   <li>interrupted → {@link InterruptedIOException}</li>
+ *   <li>anything else → {@link StoreException} with the HTTP status (-1 when none)</li>
+ * </ul>
+ */
+final class S3Errors {
+  private S3Errors() {
+  }
+
+  /**
+   * Translates {@code e}, raised by {@code op} on {@code target} (a URI, or "a to b" for copies),
+   * of {@code bucket}.
+   */
+  static IOException translate(String op, Object target, String bucket, SdkException e) {
+    return translate(op, target, bucket, e, false);
+  }
+
+  /**
+   * Like {@link #translate(String, Object, String, SdkException)} for a HEAD request: its 404 has no
+   * body, so a missing key and a missing bucket look the same and the message names both.
+   */
+  static IOException translateHead(String op, Object target, String bucket, SdkException e) {
+    return translate(op, target, bucket, e, true);
+  }
+
+  private static IOException translate(String op, Object target, String bucket, SdkException e, boolean head) {
+    if (e instanceof AbortedException || Thread.currentThread().isInterrupted()) {
+      InterruptedIOException io = new InterruptedIOException(StoreErrors.message(op, target, "interrupted"));
+      io.initCause(e);
+      return io;
+    }
+    if (!(e instanceof SdkServiceException se)) {
+      // no answer from the store (connection refused, reset, timeout) after the SDK's retries
+      return new StoreException(StoreErrors.message(op, target, describeClient(e)), -1, e);
+    }
+    int status = se.statusCode();
+    String code = errorCode(e);
+    String detail = describeService(se, code);
+    IOException io;
+    switch (status) {
+      case 401:
+      case 403:
+        io = new AccessDeniedException(null, null, StoreErrors.message(op, target, "access denied: " + detail));
+        break;
+      case 404:
+        if ("NoSuchBucket".equals(code)) {
+          io = new FileNotFoundException(StoreErrors.message(op, target, "bucket '" + bucket
+              + "' does not exist (" + detail + ")"));
+        } else if (head || code == null || code.isEmpty() || code.startsWith("404")) {
+          // HEAD answers have no body: the key or the whole bucket may be missing
+          io = new FileNotFoundException(StoreErrors.message(op, target, "not found (no such key, or no bucket '"
+              + bucket + "'; " + detail + ")"));
+        } else {
+          io = new FileNotFoundException(StoreErrors.message(op, target, "not found (" + detail + ")"));
+        }
+        break;
+      case 412:
+        io = new FileAlreadyExistsException(null, null, StoreErrors.message(op, target,
+            "an object already exists (" + detail + ")"));
+        break;
+      case 416:
+        io = new EOFException(StoreErrors.message(op, target, "the range starts at or past the end of the object ("
+            + detail + ")"));
+        break;
+      default:
+        return new StoreException(StoreErrors.message(op, target, detail), status, e);
+    }
+    io.initCause(e);
+    return io;
+  }
+
+  static String errorCode(SdkException e) {
+    if (e instanceof AwsServiceException ae) {
+      AwsErrorDetails d = ae.awsErrorDetails();
+      if (d != null) {
+        return d.errorCode();
+      }
+    }
+    return null;
+  }
+
+  static int status(SdkException e) {
+    return e instanceof SdkServiceException se ? se.statusCode() : -1;
+  }
+
+  private static String describeService(SdkServiceException e, String code) {
+    StringBuilder sb = new StringBuilder();
+    if (code != null && !code.isEmpty()) {
+      sb.append(code);
+    }
+    String msg = e instanceof AwsServiceException ae && ae.awsErrorDetails() != null
+        ? ae.awsErrorDetails().errorMessage() : null;
+    if (msg != null && !msg.isBlank() && !msg.equals(code)) {
+      sb.append(sb.length() > 0 ? ": " : "").append(msg);
+    }
+    sb.append(sb.length() > 0 ? " " : "").append("(HTTP ").append(e.statusCode());
+    if (e.requestId() != null) {
+      sb.append(", request id ").append(e.requestId());
+    }
+    return sb.append(')').toString();
+  }
+
+  private static String describeClient(SdkException e) {
+    // The SDK's own message already says what failed and how many attempts were made.
+    String root = StoreErrors.rootCause(e);
+    String own = e.getMessage();
+    if (own == null || root.contains(own)) {
+      return root;
+    }
+    return own + " [" + root + "]";
+  }
+}

@@ -1,0 +1,514 @@
+package io.s3dlio.store.s3;
+
+import io.s3dlio.store.ObjectUri;
+import io.s3dlio.store.StoreConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Resolved settings of the S3 backend (and of gs://, which reuses it through GCS's XML API).
+ *
+ * <p>{@link #from(StoreConfig)} reads the {@code s3.*} keys below; every key has its default next
+ * to it. Durations accept {@code ms}, {@code s}, {@code m}, {@code h} suffixes (a plain number is
+ * milliseconds); sizes accept {@code k}, {@code m}, {@code g} suffixes (binary multiples).
+ *
+ * <p>Credentials are chosen in this order: explicit keys ({@link #ACCESS_KEY} and
+ * {@link #SECRET_KEY}, with {@link #SESSION_TOKEN} if set), else the named profile
+ * ({@link #PROFILE}), else the SDK's default chain (environment, system properties, web identity,
+ * profile file, container and instance metadata). {@link #toString()} never prints secrets.
+ *
+ * <p>Instances are immutable; build one with {@link #builder(ObjectUri.Scheme)} or
+ * {@link #from(StoreConfig)}.
+ */
+public final class S3StoreConfig {
+
+  /** Endpoint URL of an S3-compatible store (e.g. {@code http://127.0.0.1:9000}); unset means AWS. */
+  public static final String ENDPOINT = "s3.endpoint";
+
+  /** Signing region: {@value}. */
+  public static final String REGION = "s3.region";
+  public static final String REGION_DEFAULT = "us-east-1";
+
+  /**
+   * Path-style addressing ({@code http://host/bucket/key}) instead of virtual hosts
+   * ({@code http://bucket.host/key}). Default: true when {@link #ENDPOINT} is set (most
+   * S3-compatible stores need it), false otherwise.
+   */
+  public static final String PATH_STYLE = "s3.path-style";
+
+  /** Access key id; used together with {@link #SECRET_KEY}. */
+  public static final String ACCESS_KEY = "s3.access-key";
+
+  /** Secret access key; never printed or logged. */
+  public static final String SECRET_KEY = "s3.secret-key";
+
+  /** Session token of temporary credentials (optional, with the explicit keys). */
+  public static final String SESSION_TOKEN = "s3.session-token";
+
+  /** Named profile of {@code ~/.aws/credentials}, used when no explicit keys are set. */
+  public static final String PROFILE = "s3.profile";
+
+  /**
+   * Size of the HTTP connection pool (Apache client): at most this many requests run at once per
+   * store; further requests wait for a free connection. Default {@value #MAX_CONNECTIONS_DEFAULT}.
+   */
+  public static final String MAX_CONNECTIONS = "s3.max-connections";
+  public static final int MAX_CONNECTIONS_DEFAULT = 64;
+
+  /**
+   * Retries of one request after its first attempt (the SDK's standard retry strategy, so
+   * {@code max-retries + 1} attempts in all). Retried: throttling (503 SlowDown, 429 and the
+   * throttling error codes), 500/502/503/504, connection failures and resets. Backoff is exponential
+   * with full jitter: base {@link #RETRY_BASE_DELAY}, throttling base {@link #THROTTLE_BASE_DELAY},
+   * each capped at {@link #RETRY_MAX_DELAY}. The SDK's retry circuit breaker is off, so every
+   * request gets all its attempts however many others failed. A body that fails mid-way on read is
+   * resumed separately ({@link #RESUME_ATTEMPTS}). Default {@value #MAX_RETRIES_DEFAULT}.
+   */
+  public static final String MAX_RETRIES = "s3.max-retries";
+  public static final int MAX_RETRIES_DEFAULT = 7;
+
+  /** TCP connect timeout. Default {@value #CONNECT_TIMEOUT_DEFAULT}. */
+  public static final String CONNECT_TIMEOUT = "s3.connect-timeout";
+  public static final String CONNECT_TIMEOUT_DEFAULT = "10s";
+
+  /** Socket read timeout: the longest wait for the next bytes of a response. Default {@value #READ_TIMEOUT_DEFAULT}. */
+  public static final String READ_TIMEOUT = "s3.read-timeout";
+  public static final String READ_TIMEOUT_DEFAULT = "60s";
+
+  /**
+   * When to send checksums with uploads: {@code when_supported} (default) sends a CRC32C checksum
+   * with every PutObject and UploadPart (the SDK streams the body with aws-chunked encoding and a
+   * trailing checksum); {@code when_required} sends one only where the operation demands it
+   * (DeleteObjects). Use {@code when_required} with stores that do not understand the SDK's
+   * flexible checksums: older MinIO, Ceph RGW (rejects the default uploads with
+   * XAmzContentSHA256Mismatch), OpenStack Swift's s3api (501 on aws-chunked bodies), many
+   * appliances, and GCS's XML API.
+   */
+  public static final String CHECKSUM_CALCULATION = "s3.checksum-calculation";
+
+  /**
+   * When to check response checksums: {@code when_supported} (default) checks the checksum the
+   * store returns with a whole-object GET; {@code when_required} checks only where the operation
+   * demands it. Use {@code when_required} with the same older stores as above.
+   */
+  public static final String CHECKSUM_VALIDATION = "s3.checksum-validation";
+  public static final String CHECKSUM_DEFAULT = "when_supported";
+
+  /**
+   * Part size of multipart uploads (and the threshold above which a streaming write becomes one).
+   * Default {@value #PART_SIZE_DEFAULT}, at least 5m (S3's minimum part size), at most 2047m. An
+   * object written through a writer can have at most 10,000 parts, so at most 10,000 part sizes.
+   */
+  public static final String PART_SIZE = "s3.part-size";
+  public static final String PART_SIZE_DEFAULT = "8m";
+  public static final long MIN_PART_SIZE = 5L << 20;
+  public static final long MAX_PART_SIZE = 2047L << 20;
+  public static final int MAX_PARTS = 10_000;
+
+  /**
+   * Parts one writer holds in memory at once (being filled or uploading); memory of one writer is
+   * bounded by this times the part size. At least 2. Default {@value #UPLOAD_ACTIVE_BLOCKS_DEFAULT}.
+   */
+  public static final String UPLOAD_ACTIVE_BLOCKS = "s3.upload-active-blocks";
+  public static final int UPLOAD_ACTIVE_BLOCKS_DEFAULT = 4;
+
+  /**
+   * How many times in a row a GET body that fails mid-way is reopened from the last byte
+   * delivered without any progress in between. Default {@value #RESUME_ATTEMPTS_DEFAULT}.
+   */
+  public static final String RESUME_ATTEMPTS = "s3.resume-attempts";
+  public static final int RESUME_ATTEMPTS_DEFAULT = 3;
+
+  /**
+   * Objects larger than this are copied with UploadPartCopy in parts instead of one CopyObject.
+   * Default and maximum {@value #COPY_MULTIPART_THRESHOLD_DEFAULT} (CopyObject's limit).
+   */
+  public static final String COPY_MULTIPART_THRESHOLD = "s3.copy-multipart-threshold";
+  public static final String COPY_MULTIPART_THRESHOLD_DEFAULT = "5g";
+
+  /** Part size of a multipart copy. Default {@value #COPY_PART_SIZE_DEFAULT}, between 5m and 5g. */
+  public static final String COPY_PART_SIZE = "s3.copy-part-size";
+  public static final String COPY_PART_SIZE_DEFAULT = "512m";
+
+  /** First retry delay of the exponential backoff (not a key: fixed). */
+  public static final Duration RETRY_BASE_DELAY = Duration.ofMillis(100);
+  /** First retry delay after a throttling answer (not a key: fixed). */
+  public static final Duration THROTTLE_BASE_DELAY = Duration.ofMillis(500);
+  /** Longest delay between two attempts (not a key: fixed). */
+  public static final Duration RETRY_MAX_DELAY = Duration.ofSeconds(20);
+
+  /** Checksum modes of {@link #CHECKSUM_CALCULATION} and {@link #CHECKSUM_VALIDATION}. */
+  public enum ChecksumMode {
+    WHEN_SUPPORTED, WHEN_REQUIRED;
+
+    static ChecksumMode parse(String key, String value) {
+      String v = value.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+      if (v.equals("when_supported")) {
+        return WHEN_SUPPORTED;
+      }
+      if (v.equals("when_required")) {
+        return WHEN_REQUIRED;
+      }
+      throw new IllegalArgumentException("Cannot read setting " + key + ": '" + value
+          + "' is not when_supported or when_required");
+    }
+  }
+
+  /** How {@link io.s3dlio.store.WriteOptions#ifNoneMatch()} is sent. */
+  public enum ConditionalCreate {
+    /** {@code If-None-Match: *} on PutObject and CompleteMultipartUpload (S3, S3Proxy, MinIO). */
+    IF_NONE_MATCH,
+    /**
+     * GCS XML API: {@code x-goog-if-generation-match: 0} on a single PUT. GCS takes no
+     * preconditions on multipart uploads, so a multipart write checks with HEAD before it starts
+     * and before it completes (not atomic).
+     */
+    GCS_GENERATION_MATCH
+  }
+
+  private final ObjectUri.Scheme scheme;
+  private final String keyPrefix;
+  private final URI endpoint;
+  private final String region;
+  private final boolean pathStyle;
+  private final String accessKey;
+  private final String secretKey;
+  private final String sessionToken;
+  private final String profile;
+  private final int maxConnections;
+  private final int maxRetries;
+  private final Duration connectTimeout;
+  private final Duration readTimeout;
+  private final ChecksumMode checksumCalculation;
+  private final ChecksumMode checksumValidation;
+  private final long partSize;
+  private final int uploadActiveBlocks;
+  private final int resumeAttempts;
+  private final long copyMultipartThreshold;
+  private final long copyPartSize;
+  private final boolean bulkDelete;
+  private final int deleteParallelism;
+  private final ConditionalCreate conditionalCreate;
+
+  private S3StoreConfig(Builder b) {
+    this.scheme = b.scheme;
+    this.keyPrefix = b.keyPrefix;
+    this.endpoint = b.endpoint;
+    this.region = b.region;
+    this.pathStyle = b.pathStyle != null ? b.pathStyle : b.endpoint != null;
+    this.accessKey = b.accessKey;
+    this.secretKey = b.secretKey;
+    this.sessionToken = b.sessionToken;
+    this.profile = b.profile;
+    this.maxConnections = b.maxConnections;
+    this.maxRetries = b.maxRetries;
+    this.connectTimeout = b.connectTimeout;
+    this.readTimeout = b.readTimeout;
+    this.checksumCalculation = b.checksumCalculation;
+    this.checksumValidation = b.checksumValidation;
+    this.partSize = b.partSize;
+    this.uploadActiveBlocks = b.uploadActiveBlocks;
+    this.resumeAttempts = b.resumeAttempts;
+    this.copyMultipartThreshold = b.copyMultipartThreshold;
+    this.copyPartSize = b.copyPartSize;
+    this.bulkDelete = b.bulkDelete;
+    this.deleteParallelism = b.deleteParallelism;
+    this.conditionalCreate = b.conditionalCreate;
+    validate();
+  }
+
+  private void validate() {
+    String p = keyPrefix;
+    check(region != null && !region.isBlank(), p + "region", "must not be empty");
+    check(maxConnections >= 1, p + "max-connections", maxConnections + " (need >= 1)");
+    check(maxRetries >= 0, p + "max-retries", maxRetries + " (need >= 0)");
+    check(!connectTimeout.isNegative() && !connectTimeout.isZero(), p + "connect-timeout", connectTimeout + " (need > 0)");
+    check(!readTimeout.isNegative() && !readTimeout.isZero(), p + "read-timeout", readTimeout + " (need > 0)");
+    check(partSize >= MIN_PART_SIZE && partSize <= MAX_PART_SIZE, p + "part-size",
+        partSize + " bytes (need 5m to 2047m)");
+    check(uploadActiveBlocks >= 2, p + "upload-active-blocks", uploadActiveBlocks + " (need >= 2)");
+    check(resumeAttempts >= 0, p + "resume-attempts", resumeAttempts + " (need >= 0)");
+    check(copyMultipartThreshold >= MIN_PART_SIZE && copyMultipartThreshold <= 5L << 30,
+        p + "copy-multipart-threshold", copyMultipartThreshold + " bytes (need 5m to 5g)");
+    check(copyPartSize >= MIN_PART_SIZE && copyPartSize <= 5L << 30, p + "copy-part-size",
+        copyPartSize + " bytes (need 5m to 5g)");
+    check(deleteParallelism >= 1, p + "delete-parallelism", deleteParallelism + " (need >= 1)");
+    check((accessKey == null) == (secretKey == null), p + "access-key/" + p + "secret-key",
+        "set both or neither");
+  }
+
+  private static void check(boolean ok, String key, String what) {
+    if (!ok) {
+      throw new IllegalArgumentException("Cannot use setting " + key + ": " + what);
+    }
+  }
+
+  /** S3 settings from the {@code s3.*} keys of {@code config}. */
+  public static S3StoreConfig from(StoreConfig config) {
+    return builder(ObjectUri.Scheme.S3).read(config, "s3.").build();
+  }
+
+  /** A builder with the S3 defaults, for {@code scheme} (S3, or GS through GCS's XML API). */
+  public static Builder builder(ObjectUri.Scheme scheme) {
+    return new Builder(scheme);
+  }
+
+  public ObjectUri.Scheme scheme() {
+    return scheme;
+  }
+
+  /** The prefix of the setting keys these settings came from ({@code s3.} or {@code gcs.}). */
+  public String keyPrefix() {
+    return keyPrefix;
+  }
+
+  /** The endpoint, or null for AWS's own. */
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  public String region() {
+    return region;
+  }
+
+  public boolean pathStyle() {
+    return pathStyle;
+  }
+
+  String accessKey() {
+    return accessKey;
+  }
+
+  String secretKey() {
+    return secretKey;
+  }
+
+  String sessionToken() {
+    return sessionToken;
+  }
+
+  public String profile() {
+    return profile;
+  }
+
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  public int maxRetries() {
+    return maxRetries;
+  }
+
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  public Duration readTimeout() {
+    return readTimeout;
+  }
+
+  public ChecksumMode checksumCalculation() {
+    return checksumCalculation;
+  }
+
+  public ChecksumMode checksumValidation() {
+    return checksumValidation;
+  }
+
+  public long partSize() {
+    return partSize;
+  }
+
+  public int uploadActiveBlocks() {
+    return uploadActiveBlocks;
+  }
+
+  public int resumeAttempts() {
+    return resumeAttempts;
+  }
+
+  public long copyMultipartThreshold() {
+    return copyMultipartThreshold;
+  }
+
+  public long copyPartSize() {
+    return copyPartSize;
+  }
+
+  /** Whether the store has DeleteObjects (S3: yes; GCS XML API: no, keys are deleted one by one). */
+  public boolean bulkDelete() {
+    return bulkDelete;
+  }
+
+  /** Concurrent single deletes when the store has no bulk delete. */
+  public int deleteParallelism() {
+    return deleteParallelism;
+  }
+
+  public ConditionalCreate conditionalCreate() {
+    return conditionalCreate;
+  }
+
+  /** Which credentials are used, without secrets. */
+  public String credentialsSource() {
+    if (accessKey != null) {
+      return sessionToken != null ? "explicit session keys" : "explicit keys";
+    }
+    return profile != null ? "profile " + profile : "default chain";
+  }
+
+  @Override
+  public String toString() {
+    return "S3StoreConfig{scheme=" + scheme.id() + ", endpoint=" + (endpoint == null ? "aws" : endpoint)
+        + ", region=" + region + ", pathStyle=" + pathStyle + ", credentials=" + credentialsSource()
+        + ", maxConnections=" + maxConnections + ", maxRetries=" + maxRetries + ", connectTimeout="
+        + connectTimeout + ", readTimeout=" + readTimeout + ", checksumCalculation=" + checksumCalculation
+        + ", checksumValidation=" + checksumValidation + ", partSize=" + partSize + ", uploadActiveBlocks="
+        + uploadActiveBlocks + ", resumeAttempts=" + resumeAttempts + ", bulkDelete=" + bulkDelete
+        + ", conditionalCreate=" + conditionalCreate + "}";
+  }
+
+  /** Parses a duration: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, or plain milliseconds. */
+  public static Duration parseDuration(String key, String value) {
+    String t = value.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (t.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
+      }
+      if (t.endsWith("s")) {
+        return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1).trim()));
+      }
+      if (t.endsWith("m")) {
+        return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1).trim()));
+      }
+      if (t.endsWith("h")) {
+        return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1).trim()));
+      }
+      return Duration.ofMillis(Long.parseLong(t));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Cannot read setting " + key + ": '" + value
+          + "' is not a duration (e.g. 500ms, 10s, 2m)", e);
+    }
+  }
+
+  /** Builds an {@link S3StoreConfig}; starts from the S3 defaults. */
+  public static final class Builder {
+    private final ObjectUri.Scheme scheme;
+    private String keyPrefix = "s3.";
+    private URI endpoint;
+    private String region = REGION_DEFAULT;
+    private Boolean pathStyle;
+    private String accessKey;
+    private String secretKey;
+    private String sessionToken;
+    private String profile;
+    private int maxConnections = MAX_CONNECTIONS_DEFAULT;
+    private int maxRetries = MAX_RETRIES_DEFAULT;
+    private Duration connectTimeout = parseDuration(CONNECT_TIMEOUT, CONNECT_TIMEOUT_DEFAULT);
+    private Duration readTimeout = parseDuration(READ_TIMEOUT, READ_TIMEOUT_DEFAULT);
+    private ChecksumMode checksumCalculation = ChecksumMode.WHEN_SUPPORTED;
+    private ChecksumMode checksumValidation = ChecksumMode.WHEN_SUPPORTED;
+    private long partSize = StoreConfigs.bytes(PART_SIZE, PART_SIZE_DEFAULT);
+    private int uploadActiveBlocks = UPLOAD_ACTIVE_BLOCKS_DEFAULT;
+    private int resumeAttempts = RESUME_ATTEMPTS_DEFAULT;
+    private long copyMultipartThreshold = StoreConfigs.bytes(COPY_MULTIPART_THRESHOLD, COPY_MULTIPART_THRESHOLD_DEFAULT);
+    private long copyPartSize = StoreConfigs.bytes(COPY_PART_SIZE, COPY_PART_SIZE_DEFAULT);
+    private boolean bulkDelete = true;
+    private int deleteParallelism = 16;
+    private ConditionalCreate conditionalCreate = ConditionalCreate.IF_NONE_MATCH;
+
+    private Builder(ObjectUri.Scheme scheme) {
+      this.scheme = Objects.requireNonNull(scheme, "scheme is null");
+    }
+
+    /**
+     * Overrides these settings with the keys of {@code config} that start with {@code prefix}
+     * ({@code s3.} or {@code gcs.}) and have the suffixes of the {@code s3.*} keys of this class.
+     */
+    public Builder read(StoreConfig config, String prefix) {
+      this.keyPrefix = prefix;
+      config.get(prefix + "endpoint").filter(s -> !s.isBlank()).ifPresent(v -> endpoint(parseEndpoint(prefix + "endpoint", v)));
+      config.get(prefix + "region").ifPresent(v -> region = v.trim());
+      if (config.get(prefix + "path-style").isPresent()) {
+        pathStyle = config.getBoolean(prefix + "path-style", false);
+      }
+      config.get(prefix + "access-key").filter(s -> !s.isBlank()).ifPresent(v -> accessKey = v.trim());
+      config.get(prefix + "secret-key").filter(s -> !s.isBlank()).ifPresent(v -> secretKey = v.trim());
+      config.get(prefix + "session-token").filter(s -> !s.isBlank()).ifPresent(v -> sessionToken = v.trim());
+      config.get(prefix + "profile").filter(s -> !s.isBlank()).ifPresent(v -> profile = v.trim());
+      maxConnections = config.getInt(prefix + "max-connections", maxConnections);
+      maxRetries = config.getInt(prefix + "max-retries", maxRetries);
+      config.get(prefix + "connect-timeout").ifPresent(v -> connectTimeout = parseDuration(prefix + "connect-timeout", v));
+      config.get(prefix + "read-timeout").ifPresent(v -> readTimeout = parseDuration(prefix + "read-timeout", v));
+      config.get(prefix + "checksum-calculation").ifPresent(v -> checksumCalculation = ChecksumMode.parse(prefix + "checksum-calculation", v));
+      config.get(prefix + "checksum-validation").ifPresent(v -> checksumValidation = ChecksumMode.parse(prefix + "checksum-validation", v));
+      partSize = config.getBytes(prefix + "part-size", partSize);
+      uploadActiveBlocks = config.getInt(prefix + "upload-active-blocks", uploadActiveBlocks);
+      resumeAttempts = config.getInt(prefix + "resume-attempts", resumeAttempts);
+      copyMultipartThreshold = config.getBytes(prefix + "copy-multipart-threshold", copyMultipartThreshold);
+      copyPartSize = config.getBytes(prefix + "copy-part-size", copyPartSize);
+      deleteParallelism = config.getInt(prefix + "delete-parallelism", deleteParallelism);
+      return this;
+    }
+
+    public Builder endpoint(URI value) {
+      this.endpoint = value;
+      return this;
+    }
+
+    public Builder region(String value) {
+      this.region = value;
+      return this;
+    }
+
+    public Builder pathStyle(boolean value) {
+      this.pathStyle = value;
+      return this;
+    }
+
+    public Builder checksums(ChecksumMode calculation, ChecksumMode validation) {
+      this.checksumCalculation = calculation;
+      this.checksumValidation = validation;
+      return this;
+    }
+
+    /** Deletes keys one by one with {@code parallelism} at once (stores without DeleteObjects). */
+    public Builder singleDeletes(int parallelism) {
+      this.bulkDelete = false;
+      this.deleteParallelism = parallelism;
+      return this;
+    }
+
+    public Builder conditionalCreate(ConditionalCreate value) {
+      this.conditionalCreate = value;
+      return this;
+    }
+
+    public S3StoreConfig build() {
+      return new S3StoreConfig(this);
+    }
+  }
+
+  private static URI parseEndpoint(String key, String value) {
+    String v = value.trim();
+    try {
+      URI u = URI.create(v.contains("://") ? v : "https://" + v);
+      if (u.getHost() == null) {
+        throw new IllegalArgumentException("no host");
+      }
+      return u;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Cannot read setting " + key + ": '" + value
+          + "' is not an endpoint URL (e.g. http://127.0.0.1:9000)", e);
+    }
+  }
+
+  /** Size parsing through {@link StoreConfig} (so the two agree on suffixes). */
+  private static final class StoreConfigs {
+    static long bytes(String key, String value) {
+      return StoreConfig.of(java.util.Map.of(key, value)).getBytes(key, 0);
+    }
+  }
+}
