@@ -125,25 +125,32 @@ public final class BlobNamespace implements Namespace {
     if (isRoot(uri)) {
       return true;
     }
+    // Ancestors first: a HEAD of a key under a file is 404 on S3, but an error on some stores
+    // that keep objects as files (S3Proxy's filesystem backend).
+    checkNoFileAncestor(path);
     if (fileStat(uri) != null) {
       throw new FileAlreadyExistsException("Cannot create directory " + path + ": a file exists there");
     }
     if (hasAnyUnder(uri)) {
       return true;
     }
-    checkNoFileAncestor(path);
     ctx.store().put(dirPrefix(uri), new byte[0]);
     return true;
   }
 
-  /** Refuses a path under a file: HEAD of each ancestor. */
+  /**
+   * Refuses a path under a file: HEAD of each ancestor, from the top down (a HEAD of a key under
+   * a file is 404 on S3 but an error on stores that keep objects as files, so the file is found
+   * first).
+   */
   void checkNoFileAncestor(Path path) throws IOException {
+    java.util.ArrayDeque<Path> ancestors = new java.util.ArrayDeque<>();
     for (Path p = path.getParent(); p != null && !p.isRoot(); p = p.getParent()) {
+      ancestors.push(p);
+    }
+    for (Path p : ancestors) {
       ObjectUri u = ctx.paths().toUri(p);
-      if (isRoot(u)) {
-        return;
-      }
-      if (fileStat(u) != null) {
+      if (!isRoot(u) && fileStat(u) != null) {
         throw new ParentNotDirectoryException("Cannot use " + path + ": ancestor " + p + " is a file");
       }
     }
@@ -164,6 +171,16 @@ public final class BlobNamespace implements Namespace {
     if (isRoot(uri)) {
       throw new FileAlreadyExistsException("Cannot create file " + path + ": it is the root directory");
     }
+    Path parent = path.getParent();
+    if (parentMustExist && parent != null && !parent.isRoot()) {
+      FileStatus ps = status(parent, ctx.paths().toUri(parent));
+      if (!ps.isDirectory()) {
+        throw new ParentNotDirectoryException("Cannot create file " + path + ": parent " + parent + " is a file");
+      }
+    } else {
+      // ancestors first (see mkdirs)
+      checkNoFileAncestor(path);
+    }
     ObjectStat stat = fileStat(uri);
     if (stat != null) {
       if (!overwrite) {
@@ -173,15 +190,6 @@ public final class BlobNamespace implements Namespace {
     }
     if (hasAnyUnder(uri)) {
       throw new FileAlreadyExistsException("Cannot create file " + path + ": it is a directory");
-    }
-    Path parent = path.getParent();
-    if (parentMustExist && parent != null && !parent.isRoot()) {
-      FileStatus ps = status(parent, ctx.paths().toUri(parent));
-      if (!ps.isDirectory()) {
-        throw new ParentNotDirectoryException("Cannot create file " + path + ": parent " + parent + " is a file");
-      }
-    } else {
-      checkNoFileAncestor(path);
     }
   }
 

@@ -30,7 +30,7 @@ final class DeleteOperation {
 
   boolean delete(Path path, ObjectUri uri, boolean recursive) throws IOException {
     if (BlobNamespace.isRoot(uri)) {
-      // As S3A: the root itself is never deleted; its contents go with recursive=true.
+      // As S3A: the root of a bucket is never deleted, nor emptied by "rm -r /" (returns false).
       boolean empty = !ns.hasChildren(uri);
       if (empty) {
         return true;
@@ -38,7 +38,6 @@ final class DeleteOperation {
       if (!recursive) {
         throw new PathIOException(path.toString(), "Cannot delete root path: it is not empty");
       }
-      deleteTree(uri);
       return false;
     }
     ObjectStat file = ns.fileStat(uri);
