@@ -14,7 +14,7 @@ fi
 if [[ $need_build == 1 ]]; then
   echo "s3dlio: building jars (first run or sources changed) ..." >&2
   (cd "$ROOT" && mvn -B -q -ntp -DskipTests -Ds3dlio.no-test-servers=true package \
-      dependency:build-classpath -Dmdep.includeScope="$SCOPE" -Dmdep.outputFile="target/classpath-$SCOPE.txt" \
+      dependency:build-classpath -DincludeScope="$SCOPE" -Dmdep.outputFile="target/classpath-$SCOPE.txt" \
       -pl integration-tests -am) >&2 || { echo "s3dlio: build failed" >&2; exit 2; }
 fi
 CP="$ROOT/integration-tests/target/classes:$(cat "$CP_FILE")"

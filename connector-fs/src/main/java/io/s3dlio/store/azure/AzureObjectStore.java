@@ -121,7 +121,14 @@ final class AzureObjectStore implements ObjectStore {
   private static final class Account {
     final String name;
     final BlobServiceClient service;
-    final BlobBatchClient batch;
+    /** The account-level batch client (shared key, OAuth, account SAS). */
+    final BlobBatchClient accountBatch;
+    /**
+     * Container-level batch clients, used with a service (container) SAS, which cannot authorize an
+     * account-level batch. (Azurite 3.37 answers 500 to a container-level batch under an account SAS,
+     * so the account level stays the default.)
+     */
+    final ConcurrentMap<String, BlobBatchClient> containerBatches = new ConcurrentHashMap<>();
     final AzureStoreConfig.Auth auth;
     final String sasToken;
     /** Set when the account refused a batch request as such; later bulk deletes go one by one. */
@@ -130,7 +137,7 @@ final class AzureObjectStore implements ObjectStore {
     Account(String name, BlobServiceClient service, AzureStoreConfig.Auth auth, String sasToken) {
       this.name = name;
       this.service = service;
-      this.batch = new BlobBatchClientBuilder(service).buildClient();
+      this.accountBatch = new BlobBatchClientBuilder(service).buildClient();
       this.auth = auth;
       this.sasToken = sasToken;
     }
@@ -574,12 +581,13 @@ final class AzureObjectStore implements ObjectStore {
 
   @Override
   public List<DeleteFailure> deleteAll(List<ObjectUri> uris) throws IOException {
-    Map<String, List<ObjectUri>> byAccount = new LinkedHashMap<>();
+    // A batch serves one container.
+    Map<String, List<ObjectUri>> byContainer = new LinkedHashMap<>();
     for (ObjectUri u : uris) {
-      byAccount.computeIfAbsent(u.bucket(), k -> new ArrayList<>()).add(u);
+      byContainer.computeIfAbsent(u.bucket() + "/" + u.container(), k -> new ArrayList<>()).add(u);
     }
     List<DeleteFailure> failures = new ArrayList<>();
-    for (List<ObjectUri> group : byAccount.values()) {
+    for (List<ObjectUri> group : byContainer.values()) {
       Account a = account("delete", group.get(0));
       for (int i = 0; i < group.size(); i += BATCH_SIZE) {
         List<ObjectUri> chunk = group.subList(i, Math.min(group.size(), i + BATCH_SIZE));
@@ -596,7 +604,10 @@ final class AzureObjectStore implements ObjectStore {
 
   /** One Blob Batch; false when the account refused batches as such (the caller goes one by one). */
   private boolean deleteBatch(Account a, List<ObjectUri> chunk, List<DeleteFailure> failures) throws IOException {
-    BlobBatch batch = a.batch.getBlobBatch();
+    BlobBatchClient client = !isServiceSas(a.sasToken) ? a.accountBatch
+        : a.containerBatches.computeIfAbsent(chunk.get(0).container(),
+            c -> new BlobBatchClientBuilder(a.service.getBlobContainerClient(c)).buildClient());
+    BlobBatch batch = client.getBlobBatch();
     List<Response<Void>> responses = new ArrayList<>(chunk.size());
     for (ObjectUri u : chunk) {
       // The full URL: the (container, name) form drops the account from the sub-request path,
@@ -605,7 +616,7 @@ final class AzureObjectStore implements ObjectStore {
     }
     String subject = "batch of " + chunk.size() + " from " + chunk.get(0);
     try {
-      a.batch.submitBatchWithResponse(batch, false, null, Context.NONE);
+      client.submitBatchWithResponse(batch, false, null, Context.NONE);
     } catch (BlobStorageException e) {
       if (e.getStatusCode() == 400 || e.getStatusCode() == 405 || e.getStatusCode() == 501) {
         LOG.warn("Account {} refused a blob batch (HTTP {} {}); deleting one by one from now on",
@@ -718,6 +729,19 @@ final class AzureObjectStore implements ObjectStore {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** Whether a SAS token is a service SAS (has a signed resource, {@code sr=}) rather than an account SAS. */
+  static boolean isServiceSas(String sasToken) {
+    if (sasToken == null) {
+      return false;
+    }
+    for (String param : sasToken.split("&")) {
+      if (param.startsWith("sr=")) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /** The total of a Content-Range ({@code bytes a-b/total}), or -1. */
   private static long totalSize(String contentRange) {

@@ -126,6 +126,12 @@ final class S3Errors {
   }
 
   private static String describeClient(SdkException e) {
+    String msg = String.valueOf(e.getMessage());
+    if (msg.startsWith("Unable to load credentials")) {
+      // the SDK lists every provider of its chain on one very long line: say what to do instead
+      return "no credentials found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or s3.access-key and"
+          + " s3.secret-key, AWS_PROFILE or s3.profile, or run where the default chain finds some)";
+    }
     // The SDK's own message already says what failed and how many attempts were made.
     String root = StoreErrors.rootCause(e);
     String own = e.getMessage();

@@ -1,0 +1,191 @@
+package io.s3dlio.npz.spark;
+
+import io.s3dlio.npz.format.NpyArray;
+import io.s3dlio.npz.format.NpyDtype;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Decimal;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/**
+ * numpy dtypes to Spark types, and decoded array elements to Spark's internal values. Pure value
+ * conversion, no I/O.
+ *
+ * <pre>
+ * bool → boolean      int8 → byte     int16 → short   int32 → int     int64 → long
+ * uint8 → short       uint16 → int    uint32 → long   uint64 → decimal(20,0)
+ * float16, float32 → float            float64 → double
+ * complex64 → struct&lt;real: float, imag: float&gt;     complex128 → struct&lt;real: double, imag: double&gt;
+ * S (bytes) → binary (trailing NULs removed)          U (text) → string (trailing NULs removed)
+ * </pre>
+ */
+final class ArrayConverter {
+  static final DecimalType UINT64 = DataTypes.createDecimalType(20, 0);
+  static final StructType COMPLEX64 = new StructType().add("real", DataTypes.FloatType, false)
+      .add("imag", DataTypes.FloatType, false);
+  static final StructType COMPLEX128 = new StructType().add("real", DataTypes.DoubleType, false)
+      .add("imag", DataTypes.DoubleType, false);
+
+  private ArrayConverter() {
+  }
+
+  /** The Spark type of one element of {@code dtype}. */
+  static DataType sparkType(NpyDtype dtype) {
+    int sz = dtype.itemSize();
+    switch (dtype.kind()) {
+      case 'b':
+        return DataTypes.BooleanType;
+      case 'i':
+        return sz == 1 ? DataTypes.ByteType : sz == 2 ? DataTypes.ShortType : sz == 4 ? DataTypes.IntegerType
+            : DataTypes.LongType;
+      case 'u':
+        return sz == 1 ? DataTypes.ShortType : sz == 2 ? DataTypes.IntegerType : sz == 4 ? DataTypes.LongType
+            : UINT64;
+      case 'f':
+        return sz == 8 ? DataTypes.DoubleType : DataTypes.FloatType;
+      case 'c':
+        return sz == 8 ? COMPLEX64 : COMPLEX128;
+      case 'S':
+        return DataTypes.BinaryType;
+      default:
+        return DataTypes.StringType;
+    }
+  }
+
+  /** Elements {@code [from, from + n)} as an array value. */
+  static ArrayData toArray(NpyArray a, int from, int n) {
+    NpyDtype dt = a.dtype();
+    int sz = dt.itemSize();
+    ByteBuffer b = ByteBuffer.wrap(a.data(), from * sz, n * sz).slice().order(ByteOrder.LITTLE_ENDIAN);
+    switch (dt.kind() + "" + sz) {
+      case "b1": {
+        boolean[] v = new boolean[n];
+        for (int i = 0; i < n; i++) {
+          v[i] = a.getBoolean(from + i);
+        }
+        return UnsafeArrayData.fromPrimitiveArray(v);
+      }
+      case "i1": {
+        byte[] v = new byte[n];
+        b.get(v);
+        return UnsafeArrayData.fromPrimitiveArray(v);
+      }
+      case "i2": {
+        short[] v = new short[n];
+        b.asShortBuffer().get(v);
+        return UnsafeArrayData.fromPrimitiveArray(v);
+      }
+      case "i4": {
+        int[] v = new int[n];
+        b.asIntBuffer().get(v);
+        return UnsafeArrayData.fromPrimitiveArray(v);
+      }
+      case "i8": {
+        long[] v = new long[n];
+        b.asLongBuffer().get(v);
+        return UnsafeArrayData.fromPrimitiveArray(v);
+      }
+      case "u1": {
+        short[] v = new short[n];
+        for (int i = 0; i < n; i++) {
+          v[i] = (short) (b.get(i) & 0xff);
+        }
+        return UnsafeArrayData.fromPrimitiveArray(v);
+      }
+      case "u2": {
+        int[] v = new int[n];
+        for (int i = 0; i < n; i++) {
+          v[i] = b.getShort(i * 2) & 0xffff;
+        }
+        return UnsafeArrayData.fromPrimitiveArray(v);
+      }
+      case "u4": {
+        long[] v = new long[n];
+        for (int i = 0; i < n; i++) {
+          v[i] = b.getInt(i * 4) & 0xffffffffL;
+        }
+        return UnsafeArrayData.fromPrimitiveArray(v);
+      }
+      case "f4": {
+        float[] v = new float[n];
+        b.asFloatBuffer().get(v);
+        return UnsafeArrayData.fromPrimitiveArray(v);
+      }
+      case "f8": {
+        double[] v = new double[n];
+        b.asDoubleBuffer().get(v);
+        return UnsafeArrayData.fromPrimitiveArray(v);
+      }
+      case "f2": {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+          v[i] = a.getFloat(from + i);
+        }
+        return UnsafeArrayData.fromPrimitiveArray(v);
+      }
+      default: {
+        Object[] v = new Object[n];
+        for (int i = 0; i < n; i++) {
+          v[i] = element(a, from + i);
+        }
+        return new GenericArrayData(v);
+      }
+    }
+  }
+
+  /** One element as a Spark internal value. */
+  static Object element(NpyArray a, int i) {
+    NpyDtype dt = a.dtype();
+    switch (dt.kind()) {
+      case 'b':
+        return a.getBoolean(i);
+      case 'i':
+        switch (dt.itemSize()) {
+          case 1:
+            return (byte) a.getLong(i);
+          case 2:
+            return (short) a.getLong(i);
+          case 4:
+            return (int) a.getLong(i);
+          default:
+            return a.getLong(i);
+        }
+      case 'u':
+        switch (dt.itemSize()) {
+          case 1:
+            return (short) a.getLong(i);
+          case 2:
+            return (int) a.getLong(i);
+          case 4:
+            return a.getLong(i);
+          default:
+            return Decimal.apply(new BigDecimal(a.getUnsignedBig(i)), 20, 0);
+        }
+      case 'f':
+        return dt.itemSize() == 8 ? (Object) a.getDouble(i) : (Object) a.getFloat(i);
+      case 'c':
+        InternalRow r = dt.itemSize() == 8
+            ? new GenericInternalRow(new Object[] {(float) a.getReal(i), (float) a.getImag(i)})
+            : new GenericInternalRow(new Object[] {a.getReal(i), a.getImag(i)});
+        return r;
+      case 'S':
+        return a.getBytes(i);
+      default:
+        return UTF8String.fromString(a.getString(i));
+    }
+  }
+
+  static ArrayData shape(long[] shape) {
+    return UnsafeArrayData.fromPrimitiveArray(shape);
+  }
+}

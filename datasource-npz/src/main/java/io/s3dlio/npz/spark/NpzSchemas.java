@@ -1,0 +1,128 @@
+package io.s3dlio.npz.spark;
+
+import io.s3dlio.npz.format.ArrayFile;
+import io.s3dlio.npz.format.NpyHeader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The schema of a read, from the headers of the first input file, and the mapping of a (pruned)
+ * schema back to columns.
+ *
+ * <p>File layout: {@code path}, then per array {@code <a>: array<T>} (flattened in C order),
+ * {@code <a>_shape: array<long>}, {@code <a>_dtype: string}. Sample layout: {@code path},
+ * {@code index: long}, then per array {@code <a>: T} for 1-d arrays or {@code <a>: array<T>} (one
+ * sample, flattened) for higher ranks.
+ */
+final class NpzSchemas {
+  private NpzSchemas() {
+  }
+
+  static StructType infer(ReadConf conf) {
+    InputFile first = conf.files().get(0);
+    try {
+      ArrayFile f = ArrayFiles.open(conf.format(), first, conf.storeSettings());
+      List<String> names = conf.arrays().isEmpty() ? f.arrayNames() : conf.arrays();
+      Map<String, NpyHeader> headers = new LinkedHashMap<>();
+      for (String n : names) {
+        if (!f.arrayNames().contains(n)) {
+          throw new IllegalArgumentException("Cannot find array '" + n + "' in " + first.uri() + " (arrays: "
+              + f.arrayNames() + ")");
+        }
+        headers.put(n, f.header(n));
+      }
+      return conf.layout() == Layout.FILE ? fileSchema(headers) : sampleSchema(headers, first.uri());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot infer the schema from " + first.uri() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static StructType fileSchema(Map<String, NpyHeader> headers) {
+    StructType s = new StructType().add(NpzOptions.PATH_COLUMN, DataTypes.StringType, false);
+    for (Map.Entry<String, NpyHeader> e : headers.entrySet()) {
+      DataType t = ArrayConverter.sparkType(e.getValue().dtype());
+      s = s.add(e.getKey(), DataTypes.createArrayType(t, false), true)
+          .add(e.getKey() + NpzOptions.SHAPE_SUFFIX, DataTypes.createArrayType(DataTypes.LongType, false), true)
+          .add(e.getKey() + NpzOptions.DTYPE_SUFFIX, DataTypes.StringType, true);
+    }
+    return s;
+  }
+
+  private static StructType sampleSchema(Map<String, NpyHeader> headers, String file) {
+    StructType s = new StructType().add(NpzOptions.PATH_COLUMN, DataTypes.StringType, false)
+        .add(NpzOptions.INDEX_COLUMN, DataTypes.LongType, false);
+    checkSampleArrays(headers, file);
+    for (Map.Entry<String, NpyHeader> e : headers.entrySet()) {
+      DataType t = ArrayConverter.sparkType(e.getValue().dtype());
+      s = s.add(e.getKey(), e.getValue().rank() == 1 ? t : DataTypes.createArrayType(t, false), false);
+    }
+    return s;
+  }
+
+  /** Sample layout: every array has a first dimension, and it is the same for all. */
+  static long checkSampleArrays(Map<String, NpyHeader> headers, String file) {
+    long n = -1;
+    String firstName = null;
+    for (Map.Entry<String, NpyHeader> e : headers.entrySet()) {
+      NpyHeader h = e.getValue();
+      if (h.rank() == 0) {
+        throw new IllegalArgumentException("Cannot read " + file + " by sample: array '" + e.getKey()
+            + "' is 0-d (choose arrays with a first dimension with the 'arrays' option)");
+      }
+      if (n < 0) {
+        n = h.dim(0);
+        firstName = e.getKey();
+      } else if (h.dim(0) != n) {
+        throw new IllegalArgumentException("Cannot read " + file + " by sample: array '" + e.getKey() + "' has "
+            + h.dim(0) + " rows but '" + firstName + "' has " + n
+            + " (choose arrays of the same first dimension with the 'arrays' option)");
+      }
+    }
+    return n;
+  }
+
+  /**
+   * What each column of the full schema holds: {@code <a>_shape} and {@code <a>_dtype} are shape
+   * and dtype columns when a values column {@code <a>} exists in the file layout.
+   */
+  static Map<String, ColumnSpec> columns(StructType schema, Layout layout) {
+    Map<String, ColumnSpec> out = new LinkedHashMap<>();
+    java.util.Set<String> names = new java.util.HashSet<>(List.of(schema.fieldNames()));
+    for (StructField f : schema.fields()) {
+      String n = f.name();
+      ColumnSpec c;
+      if (n.equals(NpzOptions.PATH_COLUMN)) {
+        c = new ColumnSpec(ColumnSpec.Kind.PATH, null, null, false);
+      } else if (layout == Layout.SAMPLE && n.equals(NpzOptions.INDEX_COLUMN)) {
+        c = new ColumnSpec(ColumnSpec.Kind.INDEX, null, null, false);
+      } else if (layout == Layout.FILE && n.endsWith(NpzOptions.SHAPE_SUFFIX)
+          && names.contains(strip(n, NpzOptions.SHAPE_SUFFIX))) {
+        c = new ColumnSpec(ColumnSpec.Kind.SHAPE, strip(n, NpzOptions.SHAPE_SUFFIX), null, false);
+      } else if (layout == Layout.FILE && n.endsWith(NpzOptions.DTYPE_SUFFIX)
+          && names.contains(strip(n, NpzOptions.DTYPE_SUFFIX))) {
+        c = new ColumnSpec(ColumnSpec.Kind.DTYPE, strip(n, NpzOptions.DTYPE_SUFFIX), null, false);
+      } else if (f.dataType() instanceof org.apache.spark.sql.types.ArrayType at) {
+        c = new ColumnSpec(ColumnSpec.Kind.VALUES, n, at.elementType(), layout == Layout.SAMPLE);
+      } else if (layout == Layout.SAMPLE) {
+        c = new ColumnSpec(ColumnSpec.Kind.VALUES, n, f.dataType(), false);
+      } else {
+        throw new IllegalArgumentException("Cannot read column '" + n + "' of type " + f.dataType().simpleString()
+            + " in the file layout: array columns must be arrays");
+      }
+      out.put(n, c);
+    }
+    return out;
+  }
+
+  private static String strip(String n, String suffix) {
+    return n.substring(0, n.length() - suffix.length());
+  }
+}

@@ -1,0 +1,136 @@
+package io.s3dlio.npz.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.s3dlio.npz.format.NpyArray;
+import io.s3dlio.npz.format.NpyDtype;
+import io.s3dlio.npz.format.NpzWriter;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TestNpzSparkRead extends SparkTestBase {
+  @TempDir
+  Path dir;
+
+  @Test
+  void fileLayoutOfGoldenArchive() throws Exception {
+    Path f = dir.resolve("named/savez_named.npz");
+    Files.createDirectories(f.getParent());
+    Files.copy(io.s3dlio.npz.format.TestGoldenFiles.GOLDEN.resolve("generated/savez_named.npz"), f,
+        StandardCopyOption.REPLACE_EXISTING);
+    Dataset<Row> df = spark.read().format("npz").load(f.getParent().toString());
+    assertThat(df.schema().fieldNames()).startsWith("path", "a_float32", "a_float32_shape", "a_float32_dtype");
+    assertThat(df.schema().apply("b_int64").dataType().simpleString()).isEqualTo("array<bigint>");
+    assertThat(df.schema().apply("k_uint8").dataType().simpleString()).isEqualTo("array<smallint>");
+    assertThat(df.schema().apply("i_complex64").dataType().simpleString())
+        .isEqualTo("array<struct<real:float,imag:float>>");
+    Row r = df.select("path", "b_int64", "h_bigendian", "h_bigendian_dtype", "g_fortran", "g_fortran_shape",
+        "d_unicode").first();
+    assertThat(r.getString(0)).isEqualTo("file://" + f);
+    assertThat(r.getList(1)).containsExactly(Long.MIN_VALUE, -1L, 0L, 1L, Long.MAX_VALUE, -6519408338692630574L);
+    assertThat(r.getString(3)).isEqualTo(">i4");
+    assertThat(r.getList(5)).containsExactly(3L, 4L);
+    assertThat(r.getList(4)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+    assertThat(r.<String>getList(6)).contains("h\u00e9llo", "\u65e5\u672c\u8a9e");
+  }
+
+  @Test
+  void fileLayoutPrunesMembers() throws Exception {
+    Path d = dir.resolve("big");
+    Files.createDirectories(d);
+    for (int k = 0; k < 2; k++) {
+      byte[] big = new byte[4 << 20];
+      try (OutputStream out = Files.newOutputStream(d.resolve("f" + k + ".npz")); NpzWriter w = NpzWriter.stored(out)) {
+        w.add("big", new NpyArray(NpyDtype.of('u', 1), new long[] {big.length}, big));
+        w.add("label", new NpyArray(NpyDtype.of('i', 4), new long[] {1}, new byte[] {(byte) k, 0, 0, 0}));
+      }
+    }
+    NpzReadMetrics.reset();
+    List<Row> rows = spark.read().format("npz").load(d.toString()).select("label", "big_shape").collectAsList();
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(1).getList(0)).containsExactly(1);
+    assertThat(rows.get(1).getList(1)).containsExactly(4194304L);
+    assertThat(NpzReadMetrics.bytes()).as("bytes fetched without the big member").isLessThan(200_000);
+    NpzReadMetrics.reset();
+    long sum = spark.read().format("npz").load(d.toString()).selectExpr("size(big)").collectAsList().stream()
+        .mapToLong(x -> x.getInt(0)).sum();
+    assertThat(sum).isEqualTo(2L * (4 << 20));
+    assertThat(NpzReadMetrics.bytes()).isGreaterThan(2L * (4 << 20));
+  }
+
+  @Test
+  void sampleLayoutSplitsStoredFilesByRows() throws Exception {
+    Path d = dir.resolve("xy");
+    writeXy(d.resolve("a.npz"), 0, 100, false);
+    writeXy(d.resolve("b.npz"), 1000, 50, false);
+    writeXy(d.resolve("c.npz"), 5000, 30, true);
+    Dataset<Row> whole = spark.read().format("npz").option("layout", "sample").load(d.toString());
+    assertThat(whole.schema().simpleString()).isEqualTo("struct<path:string,index:bigint,x:array<float>,y:bigint>");
+    Dataset<Row> split = spark.read().format("npz").option("layout", "sample").option("split-size", "256")
+        .load(d.toString());
+    assertThat(split.rdd().getNumPartitions()).isGreaterThan(5);
+    for (Dataset<Row> df : List.of(whole, split)) {
+      List<Row> rows = df.orderBy("y").collectAsList();
+      assertThat(rows).hasSize(180);
+      Row r = rows.get(130); // b.npz row 30
+      assertThat(r.getString(0)).endsWith("/b.npz");
+      assertThat(r.getLong(1)).isEqualTo(30);
+      assertThat(r.getList(2)).containsExactly(1300f, 1301f, 1302f);
+      assertThat(r.getLong(3)).isEqualTo(1030);
+      assertThat(rows.get(179).getLong(3)).isEqualTo(5029);
+      assertThat(rows.get(179).getList(2)).containsExactly(5290f, 5291f, 5292f);
+    }
+    assertThat(split.select("y").count()).isEqualTo(180);
+    assertThat(split.filter("index = 7").select("y").orderBy("y").collectAsList()).extracting(x -> x.getLong(0))
+        .containsExactly(7L, 1007L, 5007L);
+  }
+
+  @Test
+  void sampleLayoutRejectsDifferentFirstDimensions() throws Exception {
+    Path f = dir.resolve("bad/x.npz");
+    Files.createDirectories(f.getParent());
+    try (OutputStream out = Files.newOutputStream(f); NpzWriter w = NpzWriter.stored(out)) {
+      w.add("x", new NpyArray(NpyDtype.of('i', 1), new long[] {3}, new byte[3]));
+      w.add("y", new NpyArray(NpyDtype.of('i', 1), new long[] {4}, new byte[4]));
+    }
+    assertThatThrownBy(() -> spark.read().format("npz").option("layout", "sample").load(f.toString()).schema())
+        .hasMessageContaining("Cannot read file://" + f + " by sample: array 'y' has 4 rows but 'x' has 3"
+            + " (choose arrays of the same first dimension with the 'arrays' option)");
+    assertThat(spark.read().format("npz").option("layout", "sample").option("arrays", "y").load(f.toString())
+        .count()).isEqualTo(4);
+  }
+
+  @Test
+  void npyFilesBothLayouts() throws Exception {
+    Path d = dir.resolve("npy");
+    Files.createDirectories(d);
+    Files.copy(io.s3dlio.npz.format.TestGoldenFiles.GOLDEN.resolve("generated/fortran_2d_int32.npy"),
+        d.resolve("f.npy"));
+    Row r = spark.read().format("npy").load(d.toString()).first();
+    assertThat(r.getList(1)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+    assertThat(r.getList(2)).containsExactly(3L, 4L);
+    assertThat(r.getString(3)).isEqualTo("<i4");
+    List<Row> rows = spark.read().format("npy").option("layout", "sample").load(d.toString()).orderBy("index")
+        .collectAsList();
+    assertThat(rows).hasSize(3);
+    assertThat(rows.get(2).getList(2)).containsExactly(8, 9, 10, 11);
+  }
+
+  @Test
+  void rejectedFileNamesFileAndMember() throws Exception {
+    Path d = dir.resolve("obj");
+    Files.createDirectories(d);
+    Files.copy(io.s3dlio.npz.format.TestGoldenFiles.GOLDEN.resolve("real/numpy_py3-objarr.npz"), d.resolve("o.npz"));
+    assertThatThrownBy(() -> spark.read().format("npz").load(d.toString()).schema())
+        .hasMessageContaining("Cannot read file://" + d.resolve("o.npz") + "!x.npy at offset")
+        .hasMessageContaining("object arrays hold pickled Python objects, which are not supported");
+  }
+}
