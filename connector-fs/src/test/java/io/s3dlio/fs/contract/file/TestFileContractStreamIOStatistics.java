@@ -2,6 +2,7 @@ package io.s3dlio.fs.contract.file;
 
 import io.s3dlio.fs.contract.S3dlioContract;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.apache.hadoop.fs.contract.AbstractFSContract;
 import java.util.List;
@@ -9,6 +10,7 @@ import org.apache.hadoop.fs.statistics.StreamStatisticNames;
 import org.apache.hadoop.fs.contract.AbstractContractStreamIOStatisticsTest;
 
 /** Hadoop's StreamIOStatistics contract suite on file://. */
+@Tag("hadoop-contract")
 @EnabledIfSystemProperty(named = "s3dlio.hadoop-contract", matches = "true",
     disabledReason = "runs in the hadoop-contract surefire execution")
 public class TestFileContractStreamIOStatistics extends AbstractContractStreamIOStatisticsTest {

@@ -2,6 +2,7 @@ package io.s3dlio.fs.contract.gs;
 
 import io.s3dlio.fs.contract.S3dlioContract;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.apache.hadoop.fs.contract.AbstractFSContract;
 import io.s3dlio.fs.S3dlioFileSystem;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Hadoop's BulkDelete contract suite on gs://. */
+@Tag("hadoop-contract")
 @EnabledIfSystemProperty(named = "s3dlio.hadoop-contract", matches = "true",
     disabledReason = "runs in the hadoop-contract surefire execution")
 public class TestGsContractBulkDelete extends AbstractContractBulkDeleteTest {
