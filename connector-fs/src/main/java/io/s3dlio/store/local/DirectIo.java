@@ -66,7 +66,7 @@ final class DirectIo implements LocalIo {
         long want = offset + done;
         long aligned = alignDown(want, a);
         buf.clear();
-        int n = readBlocks(ch, buf, aligned);
+        int n = readBlocks(ch, buf, aligned, a);
         int skip = (int) (want - aligned);
         if (n <= skip) {
           throw new java.io.EOFException("read " + file + ": file ended at offset " + (aligned + n));
@@ -79,8 +79,12 @@ final class DirectIo implements LocalIo {
     return out;
   }
 
-  /** Fills {@code buf} from aligned {@code pos}; returns bytes read (short only at EOF). */
-  private static int readBlocks(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
+  /**
+   * Fills {@code buf} from aligned {@code pos}; returns bytes read (short only at EOF). A read that
+   * ends off the alignment {@code a} is the end of the file: reading on from there would be an
+   * unaligned O_DIRECT read (a 1024-byte file on a 4096-aligned filesystem).
+   */
+  private static int readBlocks(FileChannel ch, ByteBuffer buf, long pos, int a) throws IOException {
     int total = 0;
     while (buf.hasRemaining()) {
       int n = ch.read(buf, pos + total);
@@ -88,7 +92,7 @@ final class DirectIo implements LocalIo {
         break;
       }
       total += n;
-      if ((n & 511) != 0) {
+      if (n % a != 0) {
         break; // a short read of a partial block: end of file
       }
     }
@@ -113,7 +117,7 @@ final class DirectIo implements LocalIo {
             return false;
           }
           buf.clear();
-          int n = readBlocks(ch, buf, pos);
+          int n = readBlocks(ch, buf, pos, a);
           if (n == 0) {
             return false;
           }

@@ -1,0 +1,167 @@
+package io.s3dlio.fs.impl;
+
+import io.s3dlio.store.ListOptions;
+import io.s3dlio.store.ObjectEntry;
+import io.s3dlio.store.ObjectUri;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.PathIOException;
+
+/**
+ * Rename on an object store: server-side copy of every object, then delete of the sources.
+ *
+ * <p><b>Not atomic.</b> A directory is renamed page by page (copies of one page in parallel,
+ * then a bulk delete of that page's sources); a failure part way leaves some objects at the
+ * source and some at the destination. Both files and directories follow the semantics of S3A:
+ * the destination's parent must be a directory; a destination directory receives the source
+ * under its own name; an existing destination file, or a non-empty destination directory, is
+ * refused with {@link FileAlreadyExistsException}.
+ */
+final class RenameOperation {
+  private final StoreContext ctx;
+  private final BlobNamespace ns;
+
+  RenameOperation(StoreContext ctx, BlobNamespace ns) {
+    this.ctx = ctx;
+    this.ns = ns;
+  }
+
+  boolean rename(Path src, ObjectUri srcUri, Path dst, ObjectUri dstUri) throws IOException {
+    if (BlobNamespace.isRoot(srcUri)) {
+      return false;
+    }
+    FileStatus srcStatus;
+    try {
+      srcStatus = ns.status(src, srcUri);
+    } catch (FileNotFoundException e) {
+      return false;
+    }
+    if (src.equals(dst)) {
+      return srcStatus.isFile();
+    }
+    if (srcStatus.isDirectory() && isUnder(dst, src)) {
+      throw new PathIOException(src.toString(), "Cannot rename a directory to a path under itself: " + dst);
+    }
+    FileStatus dstStatus = null;
+    try {
+      dstStatus = ns.status(dst, dstUri);
+    } catch (FileNotFoundException e) {
+      // fine
+    }
+    if (dstStatus != null && dstStatus.isDirectory() && srcStatus.isDirectory() && !ns.hasChildren(dstUri)) {
+      // as S3A and POSIX: a directory replaces an empty directory
+      ctx.store().delete(BlobNamespace.dirPrefix(dstUri));
+    } else if (dstStatus != null && dstStatus.isDirectory()) {
+      Path child = new Path(dst, src.getName());
+      ObjectUri childUri = ctx.paths().toUri(child);
+      FileStatus childStatus = null;
+      try {
+        childStatus = ns.status(child, childUri);
+      } catch (FileNotFoundException e) {
+        // fine
+      }
+      if (childStatus != null && (childStatus.isFile() || ns.hasChildren(childUri))) {
+        throw new FileAlreadyExistsException("Cannot rename " + src + " to " + child + ": destination exists");
+      }
+      dst = child;
+      dstUri = childUri;
+    } else if (dstStatus != null) {
+      throw new FileAlreadyExistsException("Cannot rename " + src + " to " + dst + ": destination is a file");
+    } else {
+      Path parent = dst.getParent();
+      if (parent != null) {
+        FileStatus ps;
+        try {
+          ps = ns.status(parent, ctx.paths().toUri(parent));
+        } catch (FileNotFoundException e) {
+          throw new FileNotFoundException("Cannot rename " + src + " to " + dst + ": parent " + parent + " does not exist");
+        }
+        if (!ps.isDirectory()) {
+          throw new FileAlreadyExistsException("Cannot rename " + src + " to " + dst + ": parent " + parent + " is a file");
+        }
+      }
+    }
+    if (srcStatus.isFile()) {
+      ctx.store().copy(srcUri, dstUri);
+      ctx.store().delete(srcUri);
+    } else {
+      renameTree(srcUri, dstUri);
+    }
+    ns.afterFileRemoved(src.getParent(), ctx.paths().toUri(src.getParent()));
+    return true;
+  }
+
+  private static boolean isUnder(Path p, Path dir) {
+    String d = dir.toUri().getPath();
+    String s = p.toUri().getPath();
+    return s.startsWith(d.endsWith("/") ? d : d + "/");
+  }
+
+  private void renameTree(ObjectUri srcUri, ObjectUri dstUri) throws IOException {
+    ObjectUri srcPrefix = BlobNamespace.dirPrefix(srcUri);
+    ObjectUri dstPrefix = BlobNamespace.dirPrefix(dstUri);
+    int page = Math.max(1, ctx.store().bulkDeletePageSize());
+    Iterator<ObjectEntry> rows = ctx.store().list(srcPrefix, new ListOptions(null, Math.max(page, ctx.listPageSize())));
+    List<ObjectUri> batch = new ArrayList<>();
+    boolean markerCopied = false;
+    try {
+      while (rows.hasNext()) {
+        ObjectUri u = rows.next().uri();
+        markerCopied |= u.key().equals(srcPrefix.key());
+        batch.add(u);
+        if (batch.size() == page) {
+          copyAndDelete(batch, srcPrefix, dstPrefix);
+          batch.clear();
+        }
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    if (!markerCopied) {
+      ctx.store().put(dstPrefix, new byte[0]);
+    }
+    if (!batch.isEmpty()) {
+      copyAndDelete(batch, srcPrefix, dstPrefix);
+    }
+  }
+
+  private void copyAndDelete(List<ObjectUri> batch, ObjectUri srcPrefix, ObjectUri dstPrefix) throws IOException {
+    List<Future<?>> copies = new ArrayList<>(batch.size());
+    for (ObjectUri u : batch) {
+      ObjectUri target = dstPrefix.withKey(dstPrefix.key() + u.key().substring(srcPrefix.key().length()));
+      copies.add(ctx.executor().submit(() -> {
+        ctx.store().copy(u, target);
+        return null;
+      }));
+    }
+    for (Future<?> f : copies) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("Rename of " + srcPrefix + " interrupted");
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof IOException io) {
+          throw io;
+        }
+        throw new IOException("Cannot rename " + srcPrefix + " to " + dstPrefix + ": " + e.getCause(), e.getCause());
+      }
+    }
+    var failures = ctx.store().deleteAll(batch);
+    if (!failures.isEmpty()) {
+      throw new PathIOException(failures.get(0).uri().toString(), "Rename copied but could not delete the source: "
+          + failures.get(0).reason());
+    }
+  }
+
+}

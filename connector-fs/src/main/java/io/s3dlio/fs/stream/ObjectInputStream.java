@@ -1,0 +1,452 @@
+package io.s3dlio.fs.stream;
+
+import static org.apache.hadoop.fs.statistics.StreamStatisticNames.*;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import org.apache.hadoop.fs.ByteBufferPositionedReadable;
+import org.apache.hadoop.fs.ByteBufferReadable;
+import org.apache.hadoop.fs.CanUnbuffer;
+import org.apache.hadoop.fs.FSExceptionMessages;
+import org.apache.hadoop.fs.FSInputStream;
+import org.apache.hadoop.fs.FileRange;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.StreamCapabilities;
+import org.apache.hadoop.fs.VectoredReadUtils;
+import org.apache.hadoop.fs.impl.CombinedFileRange;
+import org.apache.hadoop.fs.statistics.IOStatistics;
+import org.apache.hadoop.fs.statistics.IOStatisticsSource;
+import org.apache.hadoop.fs.statistics.impl.IOStatisticsBinding;
+import org.apache.hadoop.fs.statistics.impl.IOStatisticsStore;
+
+/**
+ * A seekable input stream over one object (or local file) of known length.
+ *
+ * <p>Sequential reads come from one open GET ({@link RangeSource#open}) whose length follows the
+ * read policy (see {@link ReadPolicy}); a forward seek within {@code readahead} bytes skips inside
+ * the open GET, any other seek closes it lazily and the next read opens a new one. Positioned
+ * reads ({@code read(long, ...)}, {@code readFully(long, ...)}, the ByteBuffer variants) and
+ * vectored reads are stateless ranged reads: thread-safe, and they never move {@link #getPos()}.
+ * If the object is replaced while the stream is open, later GETs may return bytes of the new
+ * object; the length stays the one known at open.
+ *
+ * <p>Errors name the path and the offset.
+ */
+public final class ObjectInputStream extends FSInputStream implements ByteBufferReadable,
+    ByteBufferPositionedReadable, CanUnbuffer, StreamCapabilities, IOStatisticsSource {
+
+  /** Settings of one stream. */
+  public record Options(ReadPolicy policy, long readahead, int minSeek, int maxMerged, long splitEnd) {
+  }
+
+  private final String path;
+  private final RangeSource source;
+  private final long length;
+  private final Options options;
+  private final Executor executor;
+  private final FileSystem.Statistics fsStats;
+  private final IOStatisticsStore stats;
+
+  /** Effective policy (adaptive turns into random on a backward seek). */
+  private volatile ReadPolicy policy;
+  /** Position of the next read() (where seek() puts it). */
+  private long pos;
+  /** The open GET, or null. */
+  private InputStream in;
+  /** Offset in the object of the next byte {@link #in} returns. */
+  private long inPos;
+  /** End (exclusive) of the range {@link #in} was opened for. */
+  private long inEnd;
+  private boolean firstGet = true;
+  private volatile boolean closed;
+
+  public ObjectInputStream(String path, RangeSource source, long length, Options options, Executor executor,
+      FileSystem.Statistics fsStats) {
+    this.path = path;
+    this.source = source;
+    this.length = length;
+    this.options = options;
+    this.executor = executor;
+    this.fsStats = fsStats;
+    this.policy = options.policy();
+    this.stats = IOStatisticsBinding.iostatisticsStore()
+        .withCounters(STREAM_READ_BYTES, STREAM_READ_OPERATIONS, STREAM_READ_OPENED, STREAM_READ_CLOSE_OPERATIONS,
+            STREAM_READ_SEEK_OPERATIONS, STREAM_READ_SEEK_BACKWARD_OPERATIONS, STREAM_READ_SEEK_FORWARD_OPERATIONS,
+            STREAM_READ_SEEK_POLICY_CHANGED, STREAM_READ_UNBUFFERED, STREAM_READ_EXCEPTIONS,
+            STREAM_READ_VECTORED_OPERATIONS, STREAM_READ_VECTORED_INCOMING_RANGES,
+            STREAM_READ_VECTORED_COMBINED_RANGES, STREAM_READ_TOTAL_BYTES)
+        .build();
+    source.policy(policy);
+  }
+
+  private void checkOpen() throws IOException {
+    if (closed) {
+      throw new IOException(path + ": " + FSExceptionMessages.STREAM_IS_CLOSED);
+    }
+  }
+
+  @Override
+  public synchronized void seek(long target) throws IOException {
+    checkOpen();
+    if (target < 0) {
+      throw new EOFException(FSExceptionMessages.NEGATIVE_SEEK + " " + target + " in " + path);
+    }
+    if (target > length) {
+      throw new EOFException(FSExceptionMessages.CANNOT_SEEK_PAST_EOF + ": seek to " + target + " in " + path
+          + " of length " + length);
+    }
+    if (target != pos) {
+      stats.incrementCounter(STREAM_READ_SEEK_OPERATIONS);
+      stats.incrementCounter(target < pos ? STREAM_READ_SEEK_BACKWARD_OPERATIONS : STREAM_READ_SEEK_FORWARD_OPERATIONS);
+    }
+    pos = target;
+  }
+
+  @Override
+  public synchronized long getPos() throws IOException {
+    return pos;
+  }
+
+  @Override
+  public boolean seekToNewSource(long targetPos) {
+    return false;
+  }
+
+  @Override
+  public synchronized int available() throws IOException {
+    checkOpen();
+    return (int) Math.min(Integer.MAX_VALUE, length - pos);
+  }
+
+  @Override
+  public synchronized long skip(long n) throws IOException {
+    checkOpen();
+    if (n <= 0) {
+      return 0;
+    }
+    long k = Math.min(n, length - pos);
+    seek(pos + k);
+    return k;
+  }
+
+  @Override
+  public synchronized int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n <= 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public synchronized int read(byte[] b, int off, int len) throws IOException {
+    checkOpen();
+    java.util.Objects.checkFromIndexSize(off, len, b.length);
+    if (len == 0) {
+      return 0;
+    }
+    if (pos >= length) {
+      return -1;
+    }
+    ensureGet(len);
+    int n;
+    try {
+      n = in.read(b, off, (int) Math.min(len, inEnd - inPos));
+    } catch (IOException e) {
+      stats.incrementCounter(STREAM_READ_EXCEPTIONS);
+      closeGet();
+      throw new IOException("read " + path + " at " + pos + ": " + e.getMessage(), e);
+    }
+    if (n < 0) {
+      closeGet();
+      throw new EOFException("read " + path + " at " + pos + ": the object ended before its length " + length
+          + " (was it replaced?)");
+    }
+    pos += n;
+    inPos += n;
+    count(n);
+    return n;
+  }
+
+  private void count(int n) {
+    stats.incrementCounter(STREAM_READ_OPERATIONS);
+    stats.incrementCounter(STREAM_READ_BYTES, n);
+    stats.incrementCounter(STREAM_READ_TOTAL_BYTES, n);
+    if (fsStats != null) {
+      fsStats.incrementBytesRead(n);
+    }
+  }
+
+  /** Makes {@link #in} deliver the byte at {@link #pos}. */
+  private void ensureGet(int wanted) throws IOException {
+    if (in != null && pos == inPos && inPos < inEnd) {
+      return;
+    }
+    if (in != null && pos > inPos && pos < inEnd && pos - inPos <= options.readahead()) {
+      try {
+        in.skipNBytes(pos - inPos);
+        inPos = pos;
+        return;
+      } catch (IOException e) {
+        closeGet();
+      }
+    }
+    boolean backward = in != null && pos < inPos;
+    closeGet();
+    if (backward && policy == ReadPolicy.ADAPTIVE) {
+      policy = ReadPolicy.RANDOM;
+      source.policy(policy);
+      stats.incrementCounter(STREAM_READ_SEEK_POLICY_CHANGED);
+    }
+    long end;
+    if (policy.longGets()) {
+      end = length;
+      if (firstGet && options.splitEnd() > pos && options.splitEnd() < length) {
+        // a split reader reads a little past its end; the rest of the file is another task's
+        end = Math.min(length, options.splitEnd() + Math.max(options.readahead(), 1L << 20));
+      }
+    } else {
+      end = Math.min(length, pos + Math.max(options.readahead(), wanted));
+    }
+    firstGet = false;
+    try {
+      in = source.open(pos, end - pos);
+    } catch (IOException e) {
+      stats.incrementCounter(STREAM_READ_EXCEPTIONS);
+      throw e;
+    }
+    stats.incrementCounter(STREAM_READ_OPENED);
+    inPos = pos;
+    inEnd = end;
+  }
+
+  private void closeGet() {
+    if (in != null) {
+      try {
+        in.close();
+      } catch (IOException ignored) {
+        // aborting the GET
+      }
+      in = null;
+      stats.incrementCounter(STREAM_READ_CLOSE_OPERATIONS);
+    }
+  }
+
+  // ---- positioned reads: stateless and thread-safe; getPos() does not move ----
+
+  @Override
+  public int read(long position, byte[] b, int off, int len) throws IOException {
+    checkOpen();
+    validatePositionedReadArgs(position, b, off, len);
+    if (len == 0) {
+      return 0;
+    }
+    if (position >= length) {
+      return -1;
+    }
+    int n = source.readAt(position, b, off, (int) Math.min(len, length - position));
+    count(n);
+    return n;
+  }
+
+  @Override
+  public void readFully(long position, byte[] b, int off, int len) throws IOException {
+    checkOpen();
+    validatePositionedReadArgs(position, b, off, len);
+    if (len == 0) {
+      return;
+    }
+    if (position + len > length) {
+      throw new EOFException(FSExceptionMessages.EOF_IN_READ_FULLY + ": " + path + " at " + position + " length "
+          + len + " past the end " + length);
+    }
+    int done = 0;
+    while (done < len) {
+      int n = source.readAt(position + done, b, off + done, len - done);
+      if (n <= 0) {
+        throw new EOFException(FSExceptionMessages.EOF_IN_READ_FULLY + ": " + path + " at " + (position + done));
+      }
+      done += n;
+    }
+    count(len);
+  }
+
+  @Override
+  public synchronized int read(ByteBuffer buf) throws IOException {
+    if (buf.hasArray()) {
+      int n = read(buf.array(), buf.arrayOffset() + buf.position(), buf.remaining());
+      if (n > 0) {
+        buf.position(buf.position() + n);
+      }
+      return n;
+    }
+    byte[] tmp = new byte[Math.min(buf.remaining(), 1 << 20)];
+    int n = read(tmp, 0, tmp.length);
+    if (n > 0) {
+      buf.put(tmp, 0, n);
+    }
+    return n;
+  }
+
+  @Override
+  public int read(long position, ByteBuffer buf) throws IOException {
+    checkOpen();
+    if (position < 0) {
+      throw new EOFException("Negative position read: " + position + " in " + path);
+    }
+    if (!buf.hasRemaining()) {
+      return 0;
+    }
+    if (position >= length) {
+      return -1;
+    }
+    byte[] tmp = new byte[(int) Math.min(buf.remaining(), length - position)];
+    int n = read(position, tmp, 0, tmp.length);
+    if (n > 0) {
+      buf.put(tmp, 0, n);
+    }
+    return n;
+  }
+
+  @Override
+  public void readFully(long position, ByteBuffer buf) throws IOException {
+    byte[] tmp = new byte[buf.remaining()];
+    readFully(position, tmp, 0, tmp.length);
+    buf.put(tmp);
+  }
+
+  // ---- vectored reads ----
+
+  @Override
+  public int minSeekForVectorReads() {
+    return options.minSeek();
+  }
+
+  @Override
+  public int maxReadSizeForVectorReads() {
+    return options.maxMerged();
+  }
+
+  @Override
+  public void readVectored(List<? extends FileRange> ranges, IntFunction<ByteBuffer> allocate) throws IOException {
+    readVectored(ranges, allocate, b -> { });
+  }
+
+  /**
+   * Validates the ranges (overlap: IllegalArgumentException; past the end: EOFException), merges
+   * those closer than {@link #minSeekForVectorReads()} up to {@link #maxReadSizeForVectorReads()},
+   * and fetches each merged range as one ranged read on the FileSystem's bounded pool. Each
+   * range's future completes with its own buffer as soon as its merged read is in.
+   */
+  @Override
+  public void readVectored(List<? extends FileRange> ranges, IntFunction<ByteBuffer> allocate,
+      Consumer<ByteBuffer> release) throws IOException {
+    java.util.Objects.requireNonNull(allocate, "allocate is null");
+    java.util.Objects.requireNonNull(release, "release is null");
+    checkOpen();
+    List<? extends FileRange> sorted = VectoredReadUtils.validateAndSortRanges(ranges, Optional.of(length));
+    for (FileRange r : ranges) {
+      r.setData(new CompletableFuture<>());
+    }
+    List<CombinedFileRange> merged = VectoredReadUtils.mergeSortedRanges(sorted, 1, options.minSeek(),
+        options.maxMerged());
+    stats.incrementCounter(STREAM_READ_VECTORED_OPERATIONS);
+    stats.incrementCounter(STREAM_READ_VECTORED_INCOMING_RANGES, ranges.size());
+    stats.incrementCounter(STREAM_READ_VECTORED_COMBINED_RANGES, merged.size());
+    for (CombinedFileRange c : merged) {
+      executor.execute(() -> fetch(c, allocate, release));
+    }
+  }
+
+  private void fetch(CombinedFileRange c, IntFunction<ByteBuffer> allocate, Consumer<ByteBuffer> release) {
+    try {
+      byte[] data = new byte[c.getLength()];
+      int done = 0;
+      while (done < data.length) {
+        int n = source.readAt(c.getOffset() + done, data, done, data.length - done);
+        if (n <= 0) {
+          throw new EOFException("readVectored " + path + ": end of object at " + (c.getOffset() + done)
+              + " inside range [" + c.getOffset() + ", " + (c.getOffset() + c.getLength()) + ")");
+        }
+        done += n;
+      }
+      count(data.length);
+      for (FileRange r : c.getUnderlying()) {
+        ByteBuffer b = allocate.apply(r.getLength());
+        try {
+          b.put(data, (int) (r.getOffset() - c.getOffset()), r.getLength());
+          b.flip();
+        } catch (RuntimeException e) {
+          release.accept(b);
+          throw e;
+        }
+        r.getData().complete(b);
+      }
+    } catch (Throwable t) {
+      stats.incrementCounter(STREAM_READ_EXCEPTIONS);
+      Throwable err = t instanceof IOException ? t
+          : new IOException("readVectored " + path + " at " + c.getOffset() + ": " + t, t);
+      for (FileRange r : c.getUnderlying()) {
+        r.getData().completeExceptionally(err);
+      }
+    }
+  }
+
+  // ---- lifecycle, capabilities, statistics ----
+
+  @Override
+  public synchronized void unbuffer() {
+    closeGet();
+    stats.incrementCounter(STREAM_READ_UNBUFFERED);
+    try {
+      source.release();
+    } catch (IOException ignored) {
+      // reopened on next read
+    }
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    closeGet();
+    source.close();
+  }
+
+  @Override
+  public boolean hasCapability(String capability) {
+    switch (capability.toLowerCase(java.util.Locale.ROOT)) {
+      case StreamCapabilities.UNBUFFER:
+      case StreamCapabilities.READBYTEBUFFER:
+      case StreamCapabilities.PREADBYTEBUFFER:
+      case StreamCapabilities.VECTOREDIO:
+      case StreamCapabilities.IOSTATISTICS:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  @Override
+  public IOStatistics getIOStatistics() {
+    return stats;
+  }
+
+  /** The effective read policy (for tests: adaptive becomes random after a backward seek). */
+  public ReadPolicy policy() {
+    return policy;
+  }
+
+  @Override
+  public String toString() {
+    return "ObjectInputStream{" + path + ", pos=" + pos + ", length=" + length + ", policy=" + policy + "}";
+  }
+}

@@ -1,0 +1,31 @@
+package io.s3dlio.fs.stream;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** Where an input stream's bytes come from: an object store, or a local file with fadvise. */
+public interface RangeSource extends Closeable {
+
+  /** A stream of exactly {@code length} bytes from {@code offset} (the caller checked the bounds). */
+  InputStream open(long offset, long length) throws IOException;
+
+  /**
+   * Reads up to {@code len} bytes at {@code position} into {@code buf}; returns how many (fewer
+   * only at the end of the object). Thread-safe and stateless: any number of calls may run at once.
+   */
+  int readAt(long position, byte[] buf, int off, int len) throws IOException;
+
+  /** Tells the source the access pattern (local files pass it to the kernel). */
+  default void policy(ReadPolicy policy) {
+  }
+
+  /** Releases cached resources (open files); the source stays usable. */
+  default void release() throws IOException {
+  }
+
+  @Override
+  default void close() throws IOException {
+    release();
+  }
+}

@@ -1,0 +1,20 @@
+package io.s3dlio.fs.contract.file;
+
+import io.s3dlio.fs.contract.S3dlioContract;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.apache.hadoop.fs.contract.AbstractFSContract;
+import org.apache.hadoop.fs.contract.AbstractContractDeleteTest;
+
+/** Hadoop's Delete contract suite on file://. */
+@Tag("hadoop-contract")
+@EnabledIfSystemProperty(named = "s3dlio.hadoop-contract", matches = "true",
+    disabledReason = "runs in the hadoop-contract surefire execution")
+public class TestFileContractDelete extends AbstractContractDeleteTest {
+
+  @Override
+  protected AbstractFSContract createContract(Configuration conf) {
+    return new S3dlioContract(conf, "file");
+  }
+}
