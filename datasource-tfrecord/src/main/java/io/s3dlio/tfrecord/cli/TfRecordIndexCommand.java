@@ -47,6 +47,13 @@ final class TfRecordIndexCommand implements Callable<Integer> {
       description = "auto, seek (local), stream or ranged (default: ${DEFAULT-VALUE}).")
   String scan;
 
+  @Option(names = "--spark", description = {"Index on Spark (spark-submit, or local[*] here): one task per file,",
+      "files above --chunk-bytes split into chunks indexed in parallel and stitched. Up-to-date indexes are skipped."})
+  boolean spark;
+
+  @Option(names = "--chunk-bytes", paramLabel = "N", description = "With --spark: chunk size of large files (default 256 MiB).")
+  Long chunkBytes;
+
   @Option(names = "--validate", description = "Check existing indexes against their files instead of writing.")
   boolean validate;
 
@@ -58,6 +65,9 @@ final class TfRecordIndexCommand implements Callable<Integer> {
       mode = ScanMode.parse(scan);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (spark) {
+      return runOnSpark(ctx);
     }
     List<ObjectStat> files = new InputResolver(ctx.stores()).resolve(inputs);
     if (output != null && files.size() != 1) {
@@ -90,5 +100,22 @@ final class TfRecordIndexCommand implements Callable<Integer> {
       ctx.out().println(total + " records in " + (files.size() - failures) + " of " + files.size() + " files");
     }
     return failures == 0 ? 0 : 1;
+  }
+
+  private int runOnSpark(CliContext ctx) {
+    if (output != null || validate || decompressed) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--spark writes <file>.idx beside each file:"
+          + " -o, --validate and --decompressed do not apply");
+    }
+    try {
+      long chunk = chunkBytes == null ? io.s3dlio.tfrecord.spark.index.SparkIndexer.DEFAULT_CHUNK_BYTES : chunkBytes;
+      for (String in : inputs) {
+        io.s3dlio.tfrecord.spark.index.SparkIndexCommand.run(in, chunk, ".idx", force, ctx.out());
+      }
+      return 0;
+    } catch (NoClassDefFoundError e) {
+      throw new IllegalStateException("tfrecord-index --spark needs Spark on the class path (bin/s3dlio adds it"
+          + " when --spark is given; or run io.s3dlio.tfrecord.spark.index.SparkIndexCommand with spark-submit)", e);
+    }
   }
 }

@@ -87,4 +87,24 @@ class TestSparkIndexer {
         .hasStackTraceContaining("bad.tfrecord at byte 389: truncated record");
     assertThat(Files.exists(Path.of(bad + ".idx"))).isFalse();
   }
+
+  @Test
+  void cliSparkPathIndexesAFolder() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("cli"));
+    Path f = dir.resolve("mnist.tfrecord");
+    Files.copy(Golden.file("tfrecord/tfx_mnist/mnist.tfrecord"), f);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int code = io.s3dlio.cli.S3dlioCli.run(new String[] {"tfrecord-index", "--spark", "--chunk-bytes", "50000", dir.toString()},
+        io.s3dlio.store.StoreConfig.EMPTY, new java.io.PrintStream(out, true), new java.io.PrintStream(err, true));
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("mnist.tfrecord\t1000 records");
+    assertThat(Files.readAllBytes(Path.of(f + ".idx")))
+        .isEqualTo(Files.readAllBytes(Golden.file("dali/generated/tfx_mnist__mnist.tfrecord.idx")));
+
+    code = io.s3dlio.cli.S3dlioCli.run(new String[] {"tfrecord-index", "--spark", "-o", "x.idx", dir.toString()},
+        io.s3dlio.store.StoreConfig.EMPTY, new java.io.PrintStream(out, true), new java.io.PrintStream(err, true));
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--spark writes <file>.idx beside each file");
+  }
 }

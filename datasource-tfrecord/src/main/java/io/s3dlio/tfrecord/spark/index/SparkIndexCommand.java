@@ -11,7 +11,7 @@ import org.apache.spark.sql.SparkSession;
  * with Spark on the class path: the session then defaults to local[*]).
  *
  * <pre>args: PATH_OR_GLOB [--chunk-bytes N] [--suffix .idx] [--force]</pre>
- * Prints {@code <records>\t<file>} per file; returns the exit code.
+ * Prints {@code <file>\t<records> records} per file; returns the exit code.
  */
 public final class SparkIndexCommand {
   private SparkIndexCommand() {
@@ -43,6 +43,14 @@ public final class SparkIndexCommand {
     if (path == null) {
       throw new IllegalArgumentException("Cannot index: no path given");
     }
+    return run(path, chunk, suffix, force, out);
+  }
+
+  /**
+   * Indexes every TFRecord file under {@code path} (a file, folder or glob) on the active Spark
+   * session, or a new {@code local[*]} one; prints {@code <file>\t<records> records} per file.
+   */
+  public static int run(String path, long chunk, String suffix, boolean force, PrintStream out) {
     SparkSession.Builder b = SparkSession.builder().appName("s3dlio tfrecord-index --spark");
     if (System.getProperty("spark.master") == null) {
       b.master("local[*]");
@@ -50,7 +58,7 @@ public final class SparkIndexCommand {
     SparkSession spark = b.getOrCreate();
     Map<String, Long> counts = SparkIndexer.index(spark, path, chunk, suffix, force);
     for (Map.Entry<String, Long> e : counts.entrySet()) {
-      out.println(e.getValue() + "\t" + e.getKey());
+      out.println(e.getKey() + "\t" + e.getValue() + " records");
     }
     return 0;
   }

@@ -1,14 +1,17 @@
 package io.s3dlio.tfrecord.spark.io;
 
+import io.s3dlio.tfrecord.index.DaliIndexFormat;
+import io.s3dlio.tfrecord.index.RecordSink;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 /**
  * A DALI TFRecord index: one line per record, {@code <offset> <size>\n} in ASCII decimal, where
- * size is the whole framed record (8 + 4 + payload + 4). A small local adapter; the codec's
- * index package owns the general tooling.
+ * size is the whole framed record (8 + 4 + payload + 4), held in memory for split planning; the
+ * text format itself is {@link DaliIndexFormat}'s.
  */
 public final class DaliIndex {
   private final long[] offsets;
@@ -31,43 +34,20 @@ public final class DaliIndex {
     return sizes[i];
   }
 
-  /** Parses an index; errors name the index and the line. */
+  /** Parses an index (the format of {@link DaliIndexFormat}); errors name the index and the line. */
   public static DaliIndex read(InputStream in, String indexName) throws IOException {
-    byte[] all = in.readAllBytes();
-    long[] off = new long[16];
-    long[] sz = new long[16];
-    int n = 0;
-    int line = 0;
-    int i = 0;
-    while (i < all.length) {
-      int eol = i;
-      while (eol < all.length && all[eol] != '\n') {
-        eol++;
+    long[][] cols = {new long[16], new long[16]};
+    int[] n = {0};
+    DaliIndexFormat.read(in, indexName, (offset, size) -> {
+      if (n[0] == cols[0].length) {
+        cols[0] = Arrays.copyOf(cols[0], n[0] * 2);
+        cols[1] = Arrays.copyOf(cols[1], n[0] * 2);
       }
-      line++;
-      String s = new String(all, i, eol - i, StandardCharsets.US_ASCII).trim();
-      i = eol + 1;
-      if (s.isEmpty()) {
-        continue;
-      }
-      String[] f = s.split("\\s+");
-      try {
-        if (f.length != 2) {
-          throw new NumberFormatException();
-        }
-        if (n == off.length) {
-          off = java.util.Arrays.copyOf(off, n * 2);
-          sz = java.util.Arrays.copyOf(sz, n * 2);
-        }
-        off[n] = Long.parseLong(f[0]);
-        sz[n] = Long.parseLong(f[1]);
-        n++;
-      } catch (NumberFormatException e) {
-        throw new IOException("Cannot read index " + indexName + " line " + line + ": expected '<offset> <size>', got '"
-            + s + "'");
-      }
-    }
-    return new DaliIndex(java.util.Arrays.copyOf(off, n), java.util.Arrays.copyOf(sz, n));
+      cols[0][n[0]] = offset;
+      cols[1][n[0]] = size;
+      n[0]++;
+    });
+    return new DaliIndex(Arrays.copyOf(cols[0], n[0]), Arrays.copyOf(cols[1], n[0]));
   }
 
   /**
@@ -93,11 +73,16 @@ public final class DaliIndex {
     return null;
   }
 
-  /** The index text. */
+  /** The index text, as DALI's {@code tfrecord2idx} writes it. */
   public byte[] toBytes() {
     ByteArrayOutputStream out = new ByteArrayOutputStream(offsets.length * 16);
-    for (int i = 0; i < offsets.length; i++) {
-      out.writeBytes((offsets[i] + " " + sizes[i] + "\n").getBytes(StandardCharsets.US_ASCII));
+    RecordSink w = DaliIndexFormat.writer(out);
+    try {
+      for (int i = 0; i < offsets.length; i++) {
+        w.record(offsets[i], sizes[i]);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
     }
     return out.toByteArray();
   }
