@@ -19,9 +19,8 @@ public final class Golden {
   }
 
   /**
-   * The golden folder. The parent pom points the property at {@code <project>/../shared/golden};
-   * from a git worktree one level deeper that folder is missing, so the ancestors of the
-   * property's path are tried as well (first {@code shared/golden} that exists).
+   * The golden folder: {@code testdata/golden} of the checkout, set as {@code s3dlio.golden.dir}
+   * by the parent pom.
    */
   public static Path dir() {
     String prop = System.getProperty("s3dlio.golden.dir");
@@ -31,12 +30,6 @@ public final class Golden {
     Path p = Path.of(prop).toAbsolutePath().normalize();
     if (Files.isDirectory(p)) {
       return p;
-    }
-    for (Path a = p.getParent() == null ? null : p.getParent().getParent(); a != null; a = a.getParent()) {
-      Path c = a.getParent() == null ? null : a.getParent().resolve("shared/golden");
-      if (c != null && Files.isDirectory(c)) {
-        return c;
-      }
     }
     throw new IllegalStateException("Golden folder " + p + " (s3dlio.golden.dir) does not exist");
   }

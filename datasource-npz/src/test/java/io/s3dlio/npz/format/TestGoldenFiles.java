@@ -31,18 +31,13 @@ import org.junit.jupiter.api.TestFactory;
 public class TestGoldenFiles {
   public static final Path GOLDEN = goldenDir();
 
-  /** {@code s3dlio.golden.dir}, or the nearest {@code shared/golden} above the working directory (worktrees). */
+  /** {@code golden/npz} under {@code s3dlio.golden.dir} (set by the parent pom). */
   static Path goldenDir() {
     String p = System.getProperty("s3dlio.golden.dir");
     if (p != null && Files.isDirectory(Path.of(p, "npz"))) {
       return Path.of(p, "npz");
     }
-    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-      if (Files.isDirectory(d.resolve("shared/golden/npz"))) {
-        return d.resolve("shared/golden/npz");
-      }
-    }
-    throw new IllegalStateException("Cannot find golden/npz: set -Ds3dlio.golden.dir (was " + p + ")");
+    throw new IllegalStateException("Cannot find golden/npz under s3dlio.golden.dir=" + p);
   }
   private static final Charset UTF32LE = Charset.forName("UTF-32LE");
 
