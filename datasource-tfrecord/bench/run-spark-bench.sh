@@ -11,5 +11,5 @@ mvn -B -q -o -Dstyle.color=never -Ds3dlio.no-test-servers=true -pl $M -am test-c
   -DincludeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 CP="$M/target/test-classes:$M/target/classes:connector-fs/target/classes:$(cat $M/target/bench-classpath.txt)"
 CP="$(tr ':' '\n' <<<"$CP" | grep -v slf4j-simple | paste -sd: -)"
-OPENS="$(mvn -B -q -o help:evaluate -Dexpression=spark.java.opens -DforceStdout -N 2>/dev/null)"
+OPENS="$(python3 -c 'import re; print(re.search(r"<spark.java.opens>(.*?)</spark.java.opens>", open("pom.xml").read()).group(1))')"
 exec java -Xmx4g $OPENS -cp "$CP" io.s3dlio.tfrecord.spark.bench.TfRecordSparkBench "${1:-200000}" "${2:-$M/target/bench}"
