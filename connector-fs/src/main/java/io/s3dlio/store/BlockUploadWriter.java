@@ -15,8 +15,9 @@ import java.util.concurrent.Semaphore;
  *
  * <p>Bytes fill one block of {@code blockSize}; a full block is handed to the executor and the
  * writer goes on with a new block. At most {@code maxActiveBlocks} blocks are held at once
- * (uploading or filling), so memory is bounded by {@code maxActiveBlocks * blockSize}; a writer
- * that gets ahead waits. An object smaller than one block is sent with one plain put at close.
+ * (uploading or filling), so the buffer is bounded by {@code maxActiveBlocks * blockSize}; a
+ * writer that gets ahead waits. Blocks live in memory or in temporary files ({@link UploadBuffer}).
+ * An object smaller than one block is sent with one plain put at close.
  * Any failure aborts the upload, so no object and no orphan parts are left behind.
  *
  * @param <P> what the store returns for an uploaded block (an ETag, a block id)
@@ -26,14 +27,21 @@ public abstract class BlockUploadWriter<P> extends ObjectWriter {
   private final int blockSize;
   private final ExecutorService executor;
   private final Semaphore permits;
+  private final UploadBuffer buffer;
   private final List<Future<P>> parts = new ArrayList<>();
-  private byte[] block;
-  private int fill;
+  /** Every block not yet freed, so that an abort frees queued ones too. */
+  private final List<UploadBlock> live = java.util.Collections.synchronizedList(new ArrayList<>());
+  private UploadBlock block;
   private long written;
   private boolean started;
   private boolean done;
 
   protected BlockUploadWriter(ObjectUri uri, int blockSize, int maxActiveBlocks, ExecutorService executor) {
+    this(uri, blockSize, maxActiveBlocks, executor, UploadBuffer.MEMORY);
+  }
+
+  protected BlockUploadWriter(ObjectUri uri, int blockSize, int maxActiveBlocks, ExecutorService executor,
+      UploadBuffer buffer) {
     if (blockSize <= 0 || maxActiveBlocks < 2) {
       throw new IllegalArgumentException("Cannot write " + uri + ": block size " + blockSize
           + " and active blocks " + maxActiveBlocks + " (need > 0 and >= 2)");
@@ -42,13 +50,17 @@ public abstract class BlockUploadWriter<P> extends ObjectWriter {
     this.blockSize = blockSize;
     this.executor = executor;
     this.permits = new Semaphore(maxActiveBlocks);
+    this.buffer = buffer;
   }
 
   /** Starts the multi-block upload (e.g. CreateMultipartUpload). Called before the first block. */
   protected abstract void begin() throws IOException;
 
-  /** Uploads block {@code number} (1-based). Runs on the executor; must be thread-safe. */
-  protected abstract P uploadBlock(int number, byte[] data, int length) throws IOException;
+  /**
+   * Uploads block {@code number} (1-based). Runs on the executor; must be thread-safe. The block
+   * is freed after this returns.
+   */
+  protected abstract P uploadBlock(int number, UploadBlock block) throws IOException;
 
   /** Makes the object visible from the uploaded blocks, in order. */
   protected abstract void complete(List<P> blocks) throws IOException;
@@ -56,17 +68,12 @@ public abstract class BlockUploadWriter<P> extends ObjectWriter {
   /** Discards a started upload. */
   protected abstract void abortUpload() throws IOException;
 
-  /** Writes a small object in one request. */
-  protected abstract void putWhole(byte[] data, int length) throws IOException;
+  /** Writes a small object (at most one block; {@code block} may be empty) in one request. */
+  protected abstract void putWhole(UploadBlock block) throws IOException;
 
   @Override
   public void write(int b) throws IOException {
-    ensureOpen();
-    if (block == null || fill == block.length) {
-      nextBlock();
-    }
-    block[fill++] = (byte) b;
-    written++;
+    write(new byte[] {(byte) b}, 0, 1);
   }
 
   @Override
@@ -74,12 +81,16 @@ public abstract class BlockUploadWriter<P> extends ObjectWriter {
     ensureOpen();
     java.util.Objects.checkFromIndexSize(off, len, b.length);
     while (len > 0) {
-      if (block == null || fill == block.length) {
+      if (block == null || block.remaining() == 0) {
         nextBlock();
       }
-      int n = Math.min(len, block.length - fill);
-      System.arraycopy(b, off, block, fill, n);
-      fill += n;
+      int n = Math.min(len, block.remaining());
+      try {
+        block.write(b, off, n);
+      } catch (IOException e) {
+        abortQuietly();
+        throw new StoreException(StoreErrors.message("write", uri, "cannot buffer a block: " + StoreErrors.rootCause(e)), e);
+      }
       off += n;
       len -= n;
       written += n;
@@ -88,11 +99,32 @@ public abstract class BlockUploadWriter<P> extends ObjectWriter {
 
   private void nextBlock() throws IOException {
     if (block != null) {
-      submit(block, fill);
+      submit(block);
     }
     acquire();
-    block = new byte[blockSize];
-    fill = 0;
+    block = newBlock();
+  }
+
+  private UploadBlock newBlock() throws IOException {
+    try {
+      UploadBlock b = buffer.newBlock(blockSize);
+      live.add(b);
+      return b;
+    } catch (IOException e) {
+      permits.release();
+      abortQuietly();
+      throw new StoreException(StoreErrors.message("write", uri, "cannot create an upload buffer in " + buffer.dir()
+          + ": " + StoreErrors.rootCause(e)), e);
+    }
+  }
+
+  private void free(UploadBlock b) {
+    live.remove(b);
+    try {
+      b.close();
+    } catch (IOException | RuntimeException ignored) {
+      // a temporary file that cannot be deleted is not worth failing the upload for
+    }
   }
 
   private void acquire() throws IOException {
@@ -105,8 +137,9 @@ public abstract class BlockUploadWriter<P> extends ObjectWriter {
     }
   }
 
-  private void submit(byte[] data, int length) throws IOException {
+  private void submit(UploadBlock data) throws IOException {
     try {
+      data.seal();
       if (!started) {
         begin();
         started = true;
@@ -114,8 +147,9 @@ public abstract class BlockUploadWriter<P> extends ObjectWriter {
       int number = parts.size() + 1;
       parts.add(executor.submit(() -> {
         try {
-          return uploadBlock(number, data, length);
+          return uploadBlock(number, data);
         } finally {
+          free(data);
           permits.release();
         }
       }));
@@ -165,11 +199,14 @@ public abstract class BlockUploadWriter<P> extends ObjectWriter {
     }
     try {
       if (!started) {
-        putWhole(block == null ? new byte[0] : block, fill);
+        UploadBlock whole = block == null ? newBlockWithoutPermit() : block;
+        whole.seal();
+        putWhole(whole);
       } else {
-        if (fill > 0) {
-          submit(block, fill);
+        if (block.length() > 0) {
+          submit(block);
         } else {
+          free(block);
           permits.release();
         }
         block = null;
@@ -185,6 +222,19 @@ public abstract class BlockUploadWriter<P> extends ObjectWriter {
       throw e;
     } finally {
       block = null;
+      freeAll();
+    }
+  }
+
+  private UploadBlock newBlockWithoutPermit() throws IOException {
+    UploadBlock b = buffer.newBlock(0);
+    live.add(b);
+    return b;
+  }
+
+  private void freeAll() {
+    for (UploadBlock b : new ArrayList<>(live)) {
+      free(b);
     }
   }
 
@@ -198,6 +248,7 @@ public abstract class BlockUploadWriter<P> extends ObjectWriter {
     for (Future<P> f : parts) {
       f.cancel(true);
     }
+    freeAll();
     if (started) {
       abortUpload();
     }

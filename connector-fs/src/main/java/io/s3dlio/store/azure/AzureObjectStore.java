@@ -425,7 +425,7 @@ final class AzureObjectStore implements ObjectStore {
     private final String uploadId = UUID.randomUUID().toString();
 
     BlockWriter(ObjectUri uri, BlockBlobClient blob, WriteOptions options) {
-      super(uri, config.blockSize(), config.uploadActiveBlocks(), executor);
+      super(uri, config.blockSize(), config.uploadActiveBlocks(), executor, config.uploadBuffer());
       this.blob = blob;
       this.options = options;
     }
@@ -447,12 +447,13 @@ final class AzureObjectStore implements ObjectStore {
     }
 
     @Override
-    protected String uploadBlock(int number, byte[] data, int length) throws IOException {
+    protected String uploadBlock(int number, io.s3dlio.store.UploadBlock block) throws IOException {
       String id = Base64.getEncoder().encodeToString(String.format("%s-%06d", uploadId, number)
           .getBytes(StandardCharsets.US_ASCII));
       try {
-        blob.stageBlockWithResponse(new BlockBlobStageBlockOptions(id,
-            BinaryData.fromByteBuffer(ByteBuffer.wrap(data, 0, length))), null, Context.NONE);
+        BinaryData body = block.file() != null ? BinaryData.fromFile(block.file())
+            : BinaryData.fromByteBuffer(ByteBuffer.wrap(block.array(), 0, block.length()));
+        blob.stageBlockWithResponse(new BlockBlobStageBlockOptions(id, body), null, Context.NONE);
       } catch (RuntimeException e) {
         throw AzureErrors.translate("write", uri, e);
       }
@@ -477,8 +478,8 @@ final class AzureObjectStore implements ObjectStore {
     }
 
     @Override
-    protected void putWhole(byte[] data, int length) throws IOException {
-      AzureObjectStore.putWhole(blob, uri, data, length, options);
+    protected void putWhole(io.s3dlio.store.UploadBlock block) throws IOException {
+      AzureObjectStore.putWhole(blob, uri, block.array(), block.length(), options);
     }
   }
 

@@ -115,6 +115,7 @@ final class AzureStoreConfig {
   private final Auth auth;
   private final int blockSize;
   private final int uploadActiveBlocks;
+  private final io.s3dlio.store.UploadBuffer uploadBuffer;
   private final int maxRetries;
   private final Duration retryDelay;
   private final Duration maxRetryDelay;
@@ -137,6 +138,7 @@ final class AzureStoreConfig {
     this.blockSize = (int) block;
     this.uploadActiveBlocks = config.getInt(UPLOAD_ACTIVE_BLOCKS, UPLOAD_ACTIVE_BLOCKS_DEFAULT);
     check(uploadActiveBlocks >= 2, UPLOAD_ACTIVE_BLOCKS, uploadActiveBlocks, "at least 2");
+    this.uploadBuffer = io.s3dlio.store.UploadBuffer.from(config, "azure.");
     this.maxRetries = config.getInt(MAX_RETRIES, MAX_RETRIES_DEFAULT);
     check(maxRetries >= 0, MAX_RETRIES, maxRetries, "0 or more");
     this.retryDelay = Duration.ofMillis(positive(config, RETRY_DELAY_MS, RETRY_DELAY_MS_DEFAULT));
@@ -193,6 +195,11 @@ final class AzureStoreConfig {
 
   int blockSize() {
     return blockSize;
+  }
+
+  /** Where streaming uploads buffer their blocks ({@code azure.upload-buffer} = memory | disk). */
+  io.s3dlio.store.UploadBuffer uploadBuffer() {
+    return uploadBuffer;
   }
 
   int uploadActiveBlocks() {

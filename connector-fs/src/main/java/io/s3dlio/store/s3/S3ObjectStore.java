@@ -389,7 +389,7 @@ final class S3ObjectStore implements ObjectStore {
     private volatile String uploadId;
 
     MultipartWriter(ObjectUri uri, WriteOptions options) {
-      super(uri, (int) config.partSize(), config.uploadActiveBlocks(), executor);
+      super(uri, (int) config.partSize(), config.uploadActiveBlocks(), executor, config.uploadBuffer());
       this.options = options;
     }
 
@@ -418,7 +418,8 @@ final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    protected CompletedPart uploadBlock(int number, byte[] data, int length) throws IOException {
+    protected CompletedPart uploadBlock(int number, io.s3dlio.store.UploadBlock block) throws IOException {
+      int length = block.length();
       if (number > S3StoreConfig.MAX_PARTS) {
         throw new StoreException(StoreErrors.message("write", uri, "more than " + S3StoreConfig.MAX_PARTS
             + " parts of " + config.partSize() + " bytes; raise " + config.keyPrefix() + "part-size"), null);
@@ -429,8 +430,13 @@ final class S3ObjectStore implements ObjectStore {
         req.checksumAlgorithm(ChecksumAlgorithm.CRC32_C);
       }
       try {
-        UploadPartResponse r = s3.uploadPart(req.build(), RequestBody.fromContentProvider(
-            () -> new ByteArrayInputStream(data, 0, length), length, "application/octet-stream"));
+        UploadPartResponse r = s3.uploadPart(req.build(), RequestBody.fromContentProvider(() -> {
+          try {
+            return block.newStream();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }, length, "application/octet-stream"));
         return CompletedPart.builder().partNumber(number).eTag(r.eTag()).checksumCRC32C(r.checksumCRC32C()).build();
       } catch (SdkException e) {
         throw S3Errors.translate("write", uri + " (part " + number + ")", uri.bucket(), e);
@@ -480,8 +486,8 @@ final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    protected void putWhole(byte[] data, int length) throws IOException {
-      putBytes(uri, data, length, options);
+    protected void putWhole(io.s3dlio.store.UploadBlock block) throws IOException {
+      putBytes(uri, block.array(), block.length(), options);
     }
   }
 

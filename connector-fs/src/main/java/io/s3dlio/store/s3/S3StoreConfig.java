@@ -185,6 +185,7 @@ public final class S3StoreConfig {
   private final ChecksumMode checksumValidation;
   private final long partSize;
   private final int uploadActiveBlocks;
+  private final io.s3dlio.store.UploadBuffer uploadBuffer;
   private final int resumeAttempts;
   private final long copyMultipartThreshold;
   private final long copyPartSize;
@@ -210,6 +211,7 @@ public final class S3StoreConfig {
     this.checksumValidation = b.checksumValidation;
     this.partSize = b.partSize;
     this.uploadActiveBlocks = b.uploadActiveBlocks;
+    this.uploadBuffer = b.uploadBuffer;
     this.resumeAttempts = b.resumeAttempts;
     this.copyMultipartThreshold = b.copyMultipartThreshold;
     this.copyPartSize = b.copyPartSize;
@@ -321,6 +323,11 @@ public final class S3StoreConfig {
     return partSize;
   }
 
+  /** Where streaming uploads buffer their parts ({@code upload-buffer} = memory | disk, {@code upload-buffer-dir}). */
+  public io.s3dlio.store.UploadBuffer uploadBuffer() {
+    return uploadBuffer;
+  }
+
   public int uploadActiveBlocks() {
     return uploadActiveBlocks;
   }
@@ -412,6 +419,7 @@ public final class S3StoreConfig {
     private ChecksumMode checksumValidation = ChecksumMode.WHEN_SUPPORTED;
     private long partSize = StoreConfigs.bytes(PART_SIZE, PART_SIZE_DEFAULT);
     private int uploadActiveBlocks = UPLOAD_ACTIVE_BLOCKS_DEFAULT;
+    private io.s3dlio.store.UploadBuffer uploadBuffer = io.s3dlio.store.UploadBuffer.MEMORY;
     private int resumeAttempts = RESUME_ATTEMPTS_DEFAULT;
     private long copyMultipartThreshold = StoreConfigs.bytes(COPY_MULTIPART_THRESHOLD, COPY_MULTIPART_THRESHOLD_DEFAULT);
     private long copyPartSize = StoreConfigs.bytes(COPY_PART_SIZE, COPY_PART_SIZE_DEFAULT);
@@ -446,6 +454,7 @@ public final class S3StoreConfig {
       config.get(prefix + "checksum-validation").ifPresent(v -> checksumValidation = ChecksumMode.parse(prefix + "checksum-validation", v));
       partSize = config.getBytes(prefix + "part-size", partSize);
       uploadActiveBlocks = config.getInt(prefix + "upload-active-blocks", uploadActiveBlocks);
+      uploadBuffer = io.s3dlio.store.UploadBuffer.from(config, prefix);
       resumeAttempts = config.getInt(prefix + "resume-attempts", resumeAttempts);
       copyMultipartThreshold = config.getBytes(prefix + "copy-multipart-threshold", copyMultipartThreshold);
       copyPartSize = config.getBytes(prefix + "copy-part-size", copyPartSize);
