@@ -19,7 +19,8 @@ package io.s3dlio.fs;
  * <p>To switch a scheme over to this FileSystem, set {@code fs.<scheme>.impl}: the classes are
  * {@link S3dlioFileSystem.S3}, {@link S3dlioFileSystem.Gs}, {@link S3dlioFileSystem.Az},
  * {@link S3dlioFileSystem.Direct} (also registered through {@code META-INF/services}) and
- * {@link S3dlioFileSystem.LocalFile} ({@code fs.file.impl}; never registered by default).
+ * {@link S3dlioLocalFileSystem} ({@code fs.file.impl}: a LocalFileSystem over {@link S3dlioFileSystem.LocalFile},
+ * so that {@code FileSystem.getLocal()} keeps working; never registered by default).
  */
 public final class FsConstants {
   private FsConstants() {
@@ -65,4 +66,12 @@ public final class FsConstants {
   /** Page size of listings. {@value}. */
   public static final String LIST_PAGE_SIZE = PREFIX + "list.page-size";
   public static final int LIST_PAGE_SIZE_DEFAULT = 1000;
+
+  /**
+   * {@code file://} through {@link S3dlioLocalFileSystem}: whether to write and verify
+   * LocalFileSystem's {@code .name.crc} checksum files. Off: files are written with no sidecar
+   * (as on object stores) and {@code openFile()} options reach the raw FileSystem. {@value}.
+   */
+  public static final String LOCAL_CHECKSUM = PREFIX + "file.checksum";
+  public static final boolean LOCAL_CHECKSUM_DEFAULT = false;
 }

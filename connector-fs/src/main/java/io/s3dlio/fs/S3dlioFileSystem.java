@@ -1,6 +1,7 @@
 package io.s3dlio.fs;
 
 import io.s3dlio.fs.impl.BlobNamespace;
+import io.s3dlio.fs.impl.ListingOperation;
 import io.s3dlio.fs.impl.LocalNamespace;
 import io.s3dlio.fs.impl.Namespace;
 import io.s3dlio.fs.impl.StoreContext;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -73,6 +73,7 @@ public abstract class S3dlioFileSystem extends FileSystem {
   private ObjectStore store;
   private ExecutorService executor;
   private Namespace namespace;
+  private ListingOperation listing;
   private StoreContext ctx;
   private ReadPolicy defaultPolicy;
   private long readahead;
@@ -113,9 +114,9 @@ public abstract class S3dlioFileSystem extends FileSystem {
   }
 
   /**
-   * {@code file:///path} with posix_fadvise read hints. Enabled only by {@code fs.file.impl}; note
-   * that {@link FileSystem#getLocal} casts to LocalFileSystem, so code calling it fails while this
-   * class serves {@code file://}.
+   * {@code file:///path} with posix_fadvise read hints: the raw FileSystem of
+   * {@link S3dlioLocalFileSystem}, which is what {@code fs.file.impl} should name (set to this class
+   * directly, {@link FileSystem#getLocal} fails: it casts to LocalFileSystem).
    */
   public static final class LocalFile extends S3dlioFileSystem {
     public LocalFile() {
@@ -176,6 +177,7 @@ public abstract class S3dlioFileSystem extends FileSystem {
       }
     }, owner, blockSize, config.integer(FsConstants.LIST_PAGE_SIZE, FsConstants.LIST_PAGE_SIZE_DEFAULT), executor);
     namespace = kind.isLocal() ? new LocalNamespace(ctx) : new BlobNamespace(ctx);
+    listing = new ListingOperation(namespace, s -> getFileBlockLocations(s, 0, s.getLen()));
     workingDir = kind.isLocal()
         ? new Path(System.getProperty("user.dir")).makeQualified(uri, null)
         : new Path("/user", owner).makeQualified(uri, null);
@@ -421,82 +423,13 @@ public abstract class S3dlioFileSystem extends FileSystem {
   @Override
   public RemoteIterator<LocatedFileStatus> listFiles(Path rawPath, boolean recursive) throws IOException {
     Path path = makeQualified(rawPath);
-    FileStatus st = getFileStatus(path);
-    RemoteIterator<FileStatus> files;
-    if (st.isFile()) {
-      files = io.s3dlio.fs.impl.Listings.single(st);
-    } else if (recursive) {
-      files = namespace.listFilesRecursive(path, toObjectUri(path));
-    } else {
-      RemoteIterator<FileStatus> all = namespace.listDirectory(path, toObjectUri(path));
-      files = new RemoteIterator<>() {
-        private FileStatus next;
-
-        @Override
-        public boolean hasNext() throws IOException {
-          while (next == null && all.hasNext()) {
-            FileStatus s = all.next();
-            if (s.isFile()) {
-              next = s;
-            }
-          }
-          return next != null;
-        }
-
-        @Override
-        public FileStatus next() throws IOException {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          FileStatus s = next;
-          next = null;
-          return s;
-        }
-      };
-    }
-    return new RemoteIterator<>() {
-      @Override
-      public boolean hasNext() throws IOException {
-        return files.hasNext();
-      }
-
-      @Override
-      public LocatedFileStatus next() throws IOException {
-        FileStatus s = files.next();
-        return new io.s3dlio.fs.impl.ObjectLocatedFileStatus(s, getFileBlockLocations(s, 0, s.getLen()));
-      }
-    };
+    return listing.listFiles(path, toObjectUri(path), getFileStatus(path), recursive);
   }
 
   @Override
   protected RemoteIterator<LocatedFileStatus> listLocatedStatus(Path f, org.apache.hadoop.fs.PathFilter filter)
       throws IOException {
-    RemoteIterator<FileStatus> all = listStatusIterator(f);
-    return new RemoteIterator<>() {
-      private LocatedFileStatus next;
-
-      @Override
-      public boolean hasNext() throws IOException {
-        while (next == null && all.hasNext()) {
-          FileStatus s = all.next();
-          if (filter.accept(s.getPath())) {
-            next = new io.s3dlio.fs.impl.ObjectLocatedFileStatus(s,
-                s.isFile() ? getFileBlockLocations(s, 0, s.getLen()) : null);
-          }
-        }
-        return next != null;
-      }
-
-      @Override
-      public LocatedFileStatus next() throws IOException {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        LocatedFileStatus s = next;
-        next = null;
-        return s;
-      }
-    };
+    return listing.listLocatedStatus(listStatusIterator(f), filter);
   }
 
   /** The store's etag as a checksum on object stores; null on local disk (no content checksum). */

@@ -3,6 +3,7 @@ package io.s3dlio.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.s3dlio.fs.S3dlioFileSystem;
+import io.s3dlio.fs.S3dlioLocalFileSystem;
 import io.s3dlio.store.StoreConfig;
 import io.s3dlio.testing.AzuriteServer;
 import io.s3dlio.testing.S3ProxyServer;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
@@ -27,7 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Spark local[2] writes and reads Parquet through the s3dlio Hadoop FileSystem, on every scheme:
- * s3:// and gs:// (S3Proxy), az:// (Azurite), direct:// and file:// (local disk). The job commits
+ * s3:// and gs:// (S3Proxy), az:// (Azurite), direct:// and file:// (local disk; file:// through
+ * {@link S3dlioLocalFileSystem}, so that Spark's and Hadoop's FileSystem.getLocal() calls keep working). The job commits
  * through Hadoop's FileOutputCommitter (rename = copy + delete on object stores): _SUCCESS must be
  * there, row counts must match, and no _temporary or hidden temporary object may be left.
  */
@@ -47,7 +50,8 @@ class TestSparkParquetThroughFileSystem {
         .config("spark.hadoop.fs.s3.impl", S3dlioFileSystem.S3.class.getName())
         .config("spark.hadoop.fs.gs.impl", S3dlioFileSystem.Gs.class.getName())
         .config("spark.hadoop.fs.az.impl", S3dlioFileSystem.Az.class.getName())
-        .config("spark.hadoop.fs.direct.impl", S3dlioFileSystem.Direct.class.getName());
+        .config("spark.hadoop.fs.direct.impl", S3dlioFileSystem.Direct.class.getName())
+        .config("spark.hadoop.fs.file.impl", S3dlioLocalFileSystem.class.getName());
     for (StoreConfig c : List.of(s3.storeConfig(), s3.gcsStoreConfig(), az.storeConfig())) {
       for (String prefix : List.of("s3.", "gcs.", "azure.")) {
         for (Map.Entry<String, String> e : c.withPrefix(prefix).entrySet()) {
@@ -76,7 +80,7 @@ class TestSparkParquetThroughFileSystem {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"s3", "gs", "az", "direct"})
+  @ValueSource(strings = {"s3", "gs", "az", "direct", "file"})
   void writesAndReadsParquet(String scheme) throws Exception {
     String out = base(scheme) + "/table";
     Dataset<Row> df = spark.range(0, 20_000).selectExpr("id", "id % 7 as k", "concat('row-', id) as s")
@@ -89,7 +93,19 @@ class TestSparkParquetThroughFileSystem {
     assertThat(back.selectExpr("sum(id)").first().getLong(0)).isEqualTo(19_999L * 20_000L / 2);
 
     FileSystem fs = new Path(out).getFileSystem(spark.sparkContext().hadoopConfiguration());
-    assertThat(fs).isInstanceOf(S3dlioFileSystem.class);
+    if (scheme.equals("file")) {
+      assertThat(fs).isInstanceOf(S3dlioLocalFileSystem.class);
+      assertThat(((LocalFileSystem) fs).getRaw()).isInstanceOf(S3dlioFileSystem.LocalFile.class);
+      assertThat(FileSystem.getLocal(spark.sparkContext().hadoopConfiguration()))
+          .isInstanceOf(S3dlioLocalFileSystem.class);
+      // on disk, not through the FileSystem's listing (LocalFileSystem hides .crc files)
+      try (var files = java.nio.file.Files.walk(java.nio.file.Path.of(URI.create(out).getPath()))) {
+        assertThat(files.map(f -> f.getFileName().toString()))
+            .noneMatch(n -> n.endsWith(".crc") || n.contains(".s3dlio-tmp-") || n.equals("_temporary"));
+      }
+    } else {
+      assertThat(fs).isInstanceOf(S3dlioFileSystem.class);
+    }
     assertThat(fs.exists(new Path(out, "_SUCCESS"))).as("_SUCCESS in %s", out).isTrue();
     List<String> leftovers = new ArrayList<>();
     int parquetFiles = 0;

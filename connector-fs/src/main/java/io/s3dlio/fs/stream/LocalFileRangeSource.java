@@ -7,17 +7,25 @@ import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.Locale;
+import org.apache.hadoop.fs.statistics.impl.IOStatisticsStore;
 
 /**
  * A local file read with positional reads ({@code pread}) on one descriptor, with the read policy
  * passed to the kernel through {@code posix_fadvise}: sequential (and whole-file, which also asks
  * for the pages with WILLNEED) doubles the kernel's readahead, random and vector turn it off,
  * adaptive starts NORMAL and becomes RANDOM on the first backward seek. The descriptor is opened
- * on first use and closed by {@link #release()} (unbuffer).
+ * on first use and closed by {@link #release()} (unbuffer). Each hint the kernel accepts is counted
+ * in the stream's statistics as {@code fadvise_<advice>} (see {@link #FADVISE_COUNTERS}).
  */
 public final class LocalFileRangeSource implements RangeSource {
+  /** The IOStatistics counters of accepted hints. */
+  public static final String[] FADVISE_COUNTERS = {"fadvise_normal", "fadvise_sequential", "fadvise_random",
+      "fadvise_willneed"};
+
   private final String path;
   private volatile ReadPolicy policy;
+  private IOStatisticsStore stats;
   private RandomAccessFile file;
   private FileChannel channel;
 
@@ -47,9 +55,20 @@ public final class LocalFileRangeSource implements RangeSource {
       case ADAPTIVE -> Fadvise.Advice.NORMAL;
     };
     if (p == ReadPolicy.WHOLE_FILE) {
-      Fadvise.advise(file.getFD(), 0, 0, Fadvise.Advice.SEQUENTIAL);
+      hint(Fadvise.Advice.SEQUENTIAL);
     }
-    Fadvise.advise(file.getFD(), 0, 0, a);
+    hint(a);
+  }
+
+  private void hint(Fadvise.Advice a) throws IOException {
+    if (Fadvise.advise(file.getFD(), 0, 0, a) && stats != null) {
+      stats.incrementCounter("fadvise_" + a.name().toLowerCase(Locale.ROOT));
+    }
+  }
+
+  @Override
+  public synchronized void statistics(IOStatisticsStore s) {
+    this.stats = s;
   }
 
   @Override

@@ -83,7 +83,9 @@ public final class ObjectInputStream extends FSInputStream implements ByteBuffer
             STREAM_READ_SEEK_POLICY_CHANGED, STREAM_READ_UNBUFFERED, STREAM_READ_EXCEPTIONS,
             STREAM_READ_VECTORED_OPERATIONS, STREAM_READ_VECTORED_INCOMING_RANGES,
             STREAM_READ_VECTORED_COMBINED_RANGES, STREAM_READ_TOTAL_BYTES)
+        .withCounters(LocalFileRangeSource.FADVISE_COUNTERS)
         .build();
+    source.statistics(stats);
     source.policy(policy);
   }
 

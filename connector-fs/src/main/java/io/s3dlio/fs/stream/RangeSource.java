@@ -16,6 +16,10 @@ public interface RangeSource extends Closeable {
    */
   int readAt(long position, byte[] buf, int off, int len) throws IOException;
 
+  /** Gives the source the stream's statistics (local files count the hints the kernel accepted). */
+  default void statistics(org.apache.hadoop.fs.statistics.impl.IOStatisticsStore stats) {
+  }
+
   /** Tells the source the access pattern (local files pass it to the kernel). */
   default void policy(ReadPolicy policy) {
   }

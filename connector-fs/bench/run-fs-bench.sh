@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Side-by-side read benchmark: this project's FileSystem (s3://) against Hadoop S3A (s3a://) with
+# its classic input stream and its default stream (analytics in 3.5.0), on ONE S3Proxy and the SAME
+# object, each client in its own JVM with its own classpath (S3A's AWS SDK bundle 2.35.x cannot
+# share a classpath with this project's SDK modules). Prints a table of medians and the ratios
+# ours / S3A. Only 127.0.0.1 is contacted (explicit keys, -Daws.disableEc2Metadata=true).
+#   connector-fs/bench/run-fs-bench.sh [ROUNDS=3] [SIZE_MIB=256]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+ROUNDS="${1:-3}"; SIZE_MIB="${2:-256}"
+T="$ROOT/connector-fs/target"
+MVN="mvn -B -q -ntp ${MVN_OFFLINE:--o}"
+
+cd "$ROOT"
+echo "== building the bench and resolving both classpaths" >&2
+$MVN -pl connector-fs test-compile dependency:build-classpath -DincludeScope=test \
+  -Dmdep.outputFile="$T/bench-ours-cp.txt" >&2
+# hadoop-aws (and its SDK bundle) only through this separate pom: never on the project's classpaths
+$MVN -f connector-fs/bench/s3a-classpath.xml dependency:build-classpath -DincludeScope=runtime \
+  -Dmdep.outputFile="$T/bench-s3a-cp.txt" >&2
+rm -rf "$T/bench-classes" && mkdir -p "$T/bench-classes/io/s3dlio/fs/bench"
+cp "$T"/test-classes/io/s3dlio/fs/bench/*.class "$T/bench-classes/io/s3dlio/fs/bench/"
+OURS_CP="$T/classes:$T/bench-classes:$(cat "$T/bench-ours-cp.txt")"
+S3A_CP="$T/bench-classes:$(cat "$T/bench-s3a-cp.txt")"
+
+DIR="$T/bench-s3proxy"
+rm -rf "$DIR" && mkdir -p "$DIR/bench"          # filesystem blobstore: bucket "bench" = a folder
+eval "$(bin/s3-test-server start "$DIR")"
+trap 'bin/s3-test-server stop "$DIR"' EXIT
+echo "== S3Proxy at $AWS_ENDPOINT_URL (filesystem blobstore in $DIR)" >&2
+
+JAVA=(java -Xmx2g -XX:+UseParallelGC -Daws.disableEc2Metadata=true
+      -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.logFile=System.err)
+OBJ=bench/seq.bin
+OURS_CONF=(fs.s3dlio.s3.endpoint="$AWS_ENDPOINT_URL" fs.s3dlio.s3.region=us-east-1 fs.s3dlio.s3.path-style=true
+           fs.s3dlio.s3.access-key="$AWS_ACCESS_KEY_ID" fs.s3dlio.s3.secret-key="$AWS_SECRET_ACCESS_KEY")
+S3A_CONF=(fs.s3a.endpoint="$AWS_ENDPOINT_URL" fs.s3a.endpoint.region=us-east-1 fs.s3a.path.style.access=true
+          fs.s3a.connection.ssl.enabled=false fs.s3a.bucket.probe=0
+          fs.s3a.aws.credentials.provider=org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider
+          fs.s3a.access.key="$AWS_ACCESS_KEY_ID" fs.s3a.secret.key="$AWS_SECRET_ACCESS_KEY"
+          fs.s3a.change.detection.version.required=false)
+main=io.s3dlio.fs.bench.FsReadBench
+
+echo "== writing s3://$OBJ ($SIZE_MIB MiB) once, through this FileSystem" >&2
+"${JAVA[@]}" -cp "$OURS_CP" $main write "s3://$OBJ" "$SIZE_MIB" "${OURS_CONF[@]}" 2>&1 | grep -v '^log4j:' >&2
+
+RESULTS="$T/bench-results.txt"; : > "$RESULTS"
+side() {  # one client in its own JVM; metric lines to the results, log4j 1 chatter dropped
+  "${JAVA[@]}" "$@" 2> >(grep -v '^log4j:' >&2) | tee -a "$RESULTS"
+}
+for round in $(seq "$ROUNDS"); do
+  echo "== round $round/$ROUNDS" >&2
+  side -cp "$OURS_CP" $main read "s3://$OBJ" ours "${OURS_CONF[@]}"
+  side -cp "$S3A_CP" $main read "s3a://$OBJ" s3a-classic "${S3A_CONF[@]}" fs.s3a.input.stream.type=classic
+  side -cp "$S3A_CP" $main read "s3a://$OBJ" s3a-default "${S3A_CONF[@]}" fs.s3a.input.stream.type=default
+done
+
+echo
+echo "Medians over $ROUNDS rounds ($SIZE_MIB MiB object, S3Proxy filesystem blobstore, $(nproc) cores):"
+python3 - "$RESULTS" <<'PY'
+import sys, statistics, collections
+v = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    label, metric, value = line.split()
+    v[(label, metric)].append(float(value))
+m = {k: statistics.median(x) for k, x in v.items()}
+metrics = [("seq_mbps", "sequential MB/s", True), ("rand_p50_us", "random 64K p50 us", False),
+           ("rand_p99_us", "random 64K p99 us", False), ("vec_cold_mbps", "readVectored 100x64K MB/s, 1st", True),
+           ("vec_mbps", "readVectored 100x64K MB/s, med", True)]
+labels = ["ours", "s3a-classic", "s3a-default"]
+print(f"| {'metric':33} | " + " | ".join(f"{l:>11}" for l in labels)
+      + " | ours/classic | ours/default |")
+print("|" + "---|" * (len(labels) + 3))
+for key, name, higher in metrics:
+    row = [m.get((l, key), float("nan")) for l in labels]
+    ratios = [row[0] / row[i] if row[i] else float("nan") for i in (1, 2)]
+    print(f"| {name:33} | " + " | ".join(f"{x:11.1f}" for x in row)
+          + " | " + " | ".join(f"{r:12.2f}" for r in ratios) + " |")
+print("(ratios are ours / S3A: above 1 is better for MB/s, below 1 is better for latency)")
+PY
