@@ -11,5 +11,7 @@ mvn -B -q -o -Dstyle.color=never -Ds3dlio.no-test-servers=true -pl $M -am test-c
   -DincludeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 CP="$M/target/test-classes:$M/target/classes:connector-fs/target/classes:$(cat $M/target/bench-classpath.txt)"
 CP="$(tr ':' '\n' <<<"$CP" | grep -v slf4j-simple | paste -sd: -)"
-OPENS="$(mvn -B -q -o help:evaluate -Dexpression=spark.java.opens -DforceStdout -N 2>/dev/null)"
+# The JVM flags Spark needs, from the parent pom (the help plugin is not available offline).
+OPENS="$(sed -n 's:.*<spark.java.opens>\(.*\)</spark.java.opens>.*:\1:p' pom.xml)"
+[ -n "$OPENS" ] || { echo "spark.java.opens not found in pom.xml" >&2; exit 1; }
 exec java -Xmx4g $OPENS -cp "$CP" io.s3dlio.tfrecord.spark.bench.TfRecordSparkBench "${1:-200000}" "${2:-$M/target/bench}"
