@@ -16,6 +16,7 @@ if [[ $need_build == 1 ]]; then
   (cd "$ROOT" && mvn -B -q -ntp -Dstyle.color=never -DskipTests -Ds3dlio.no-test-servers=true package \
       dependency:build-classpath -DincludeScope="$SCOPE" -Dmdep.outputFile="target/classpath-$SCOPE.txt" \
       -pl integration-tests -am) >&2 || { echo "s3dlio: build failed" >&2; exit 2; }
+  touch "$CP_FILE"   # the plugin leaves an unchanged file as it was: mark this build as the latest
 fi
 CP="$ROOT/integration-tests/target/classes:$(cat "$CP_FILE")"
 JAVA_OPENS="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED \
