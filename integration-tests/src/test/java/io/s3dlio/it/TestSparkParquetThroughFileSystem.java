@@ -39,7 +39,10 @@ class TestSparkParquetThroughFileSystem {
   private static final String BUCKET = "spark-fs";
 
   @BeforeAll
-  static void start() {
+  static void start() throws java.io.IOException {
+    // Hadoop caches FileSystems by scheme and user, not by configuration: a file:// instance made
+    // by an earlier test class in this JVM would hide fs.file.impl. A deployment sets it at start.
+    FileSystem.closeAll();
     S3ProxyServer s3 = S3ProxyServer.get();
     s3.createBucket(BUCKET);
     AzuriteServer az = AzuriteServer.get();
