@@ -1,33 +1,16 @@
 package io.s3dlio.fs.contract.file;
 
-import io.s3dlio.fs.contract.S3dlioContract;
-import org.apache.hadoop.conf.Configuration;
+import io.s3dlio.fs.contract.StreamIOStatisticsContract;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.apache.hadoop.fs.contract.AbstractFSContract;
-import java.util.List;
-import org.apache.hadoop.fs.statistics.StreamStatisticNames;
-import org.apache.hadoop.fs.contract.AbstractContractStreamIOStatisticsTest;
 
 /** Hadoop's StreamIOStatistics contract suite on file://. */
 @Tag("hadoop-contract")
 @EnabledIfSystemProperty(named = "s3dlio.hadoop-contract", matches = "true",
     disabledReason = "runs in the hadoop-contract surefire execution")
-public class TestFileContractStreamIOStatistics extends AbstractContractStreamIOStatisticsTest {
-
+public class TestFileContractStreamIOStatistics extends StreamIOStatisticsContract {
   @Override
-  protected AbstractFSContract createContract(Configuration conf) {
-    return new S3dlioContract(conf, "file");
-  }
-
-  @Override
-  public List<String> inputStreamStatisticKeys() {
-    return List.of(StreamStatisticNames.STREAM_READ_BYTES, StreamStatisticNames.STREAM_READ_OPERATIONS,
-        StreamStatisticNames.STREAM_READ_SEEK_OPERATIONS);
-  }
-
-  @Override
-  public List<String> outputStreamStatisticKeys() {
-    return List.of(StreamStatisticNames.STREAM_WRITE_BYTES, StreamStatisticNames.STREAM_WRITE_EXCEPTIONS);
+  protected String scheme() {
+    return "file";
   }
 }
