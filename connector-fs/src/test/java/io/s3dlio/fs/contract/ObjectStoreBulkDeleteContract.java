@@ -1,31 +1,13 @@
 package io.s3dlio.fs.contract;
 
-import io.s3dlio.fs.S3dlioFileSystem;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.contract.AbstractContractBulkDeleteTest;
-import org.apache.hadoop.fs.contract.AbstractFSContract;
 import org.apache.hadoop.fs.contract.ContractTestUtils;
 import org.apache.hadoop.io.wrappedio.WrappedIO;
 import org.junit.jupiter.api.Test;
 
-/** Hadoop's BulkDelete contract suite on an object store (s3, gs, az): subclasses name the scheme. */
-public abstract class ObjectStoreBulkDeleteContract extends AbstractContractBulkDeleteTest {
-
-  /** The scheme under test. */
-  protected abstract String scheme();
-
-  @Override
-  protected AbstractFSContract createContract(Configuration conf) {
-    return new S3dlioContract(conf, scheme());
-  }
-
-  /** The store's bulk-delete page size (S3 DeleteObjects: 1000 keys; Azure batch: 256; gs: 1). */
-  @Override
-  protected int getExpectedPageSize() {
-    return ((S3dlioFileSystem) getFileSystem()).store().bulkDeletePageSize();
-  }
+/** Hadoop's BulkDelete contract suite on an object store (s3, gs, az), where a directory names no object. */
+public abstract class ObjectStoreBulkDeleteContract extends StoreBulkDeleteContract {
 
   /**
    * Overridden as S3A's ITestS3AContractBulkDelete does: on an object store a directory path

@@ -1,31 +1,16 @@
 package io.s3dlio.fs.contract.direct;
 
-import io.s3dlio.fs.contract.S3dlioContract;
-import org.apache.hadoop.conf.Configuration;
+import io.s3dlio.fs.contract.StoreBulkDeleteContract;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.apache.hadoop.fs.contract.AbstractFSContract;
-import io.s3dlio.fs.S3dlioFileSystem;
-import org.apache.hadoop.fs.contract.AbstractContractBulkDeleteTest;
 
 /** Hadoop's BulkDelete contract suite on direct://. */
 @Tag("hadoop-contract")
 @EnabledIfSystemProperty(named = "s3dlio.hadoop-contract", matches = "true",
     disabledReason = "runs in the hadoop-contract surefire execution")
-public class TestDirectContractBulkDelete extends AbstractContractBulkDeleteTest {
-
+public class TestDirectContractBulkDelete extends StoreBulkDeleteContract {
   @Override
-  protected AbstractFSContract createContract(Configuration conf) {
-    return new S3dlioContract(conf, "direct");
-  }
-
-  /** The store's bulk-delete page size (S3 DeleteObjects: 1000 keys). */
-  @Override
-  protected int getExpectedPageSize() {
-    try {
-      return ((S3dlioFileSystem) getFileSystem()).store().bulkDeletePageSize();
-    } catch (RuntimeException e) {
-      throw e;
-    }
+  protected String scheme() {
+    return "direct";
   }
 }
