@@ -99,6 +99,37 @@ public final class StoreConfig {
     return parseBytes(key, v);
   }
 
+  /** A duration: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, or plain milliseconds. */
+  public java.time.Duration getDuration(String key, java.time.Duration defaultValue) {
+    String v = values.get(key);
+    return v == null ? defaultValue : parseDuration(key, v);
+  }
+
+  /** Parses a duration: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, or plain milliseconds. */
+  public static java.time.Duration parseDuration(String key, String value) {
+    String t = value.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (t.endsWith("ms")) {
+        return java.time.Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
+      }
+      char unit = t.isEmpty() ? ' ' : t.charAt(t.length() - 1);
+      String n = t.substring(0, Math.max(0, t.length() - 1)).trim();
+      switch (unit) {
+        case 's':
+          return java.time.Duration.ofSeconds(Long.parseLong(n));
+        case 'm':
+          return java.time.Duration.ofMinutes(Long.parseLong(n));
+        case 'h':
+          return java.time.Duration.ofHours(Long.parseLong(n));
+        default:
+          return java.time.Duration.ofMillis(Long.parseLong(t));
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Cannot read setting " + key + ": '" + value
+          + "' is not a duration (e.g. 500ms, 10s, 2m)", e);
+    }
+  }
+
   public boolean getBoolean(String key, boolean defaultValue) {
     String v = values.get(key);
     if (v == null) {
