@@ -264,6 +264,7 @@ public abstract class S3dlioFileSystem extends FileSystem {
       throws IOException {
     ObjectUri u = toObjectUri(path);
     long length;
+    String etag = hint instanceof EtagSource e ? e.getEtag() : null;
     if (hint != null) {
       if (hint.isDirectory()) {
         throw new FileNotFoundException("Cannot open " + path + ": it is a directory");
@@ -277,10 +278,11 @@ public abstract class S3dlioFileSystem extends FileSystem {
         throw new FileNotFoundException("Cannot open " + path + ": it is a directory");
       }
       length = st.getLen();
+      etag = st instanceof EtagSource e ? e.getEtag() : null;
     }
     RangeSource source = kind == ObjectUri.Scheme.FILE
         ? new LocalFileRangeSource(u.key(), policy)
-        : new StoreRangeSource(store, u);
+        : new StoreRangeSource(store, u, path.toString(), kind.isLocal() ? null : etag);
     return new FSDataInputStream(new ObjectInputStream(path.toString(), source, length,
         new ObjectInputStream.Options(policy, readahead, minSeek, maxMerged, splitEnd), executor, statistics));
   }

@@ -44,7 +44,9 @@ final class RenameOperation {
     try {
       srcStatus = ns.status(src, srcUri);
     } catch (FileNotFoundException e) {
-      return false;
+      // Hadoop's FileSystem specification (and S3A): a missing source raises, it does not return false
+      throw (FileNotFoundException) new FileNotFoundException("Cannot rename " + src + " to " + dst
+          + ": source does not exist").initCause(e);
     }
     if (src.equals(dst)) {
       return srcStatus.isFile();

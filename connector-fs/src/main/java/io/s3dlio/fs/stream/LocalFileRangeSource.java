@@ -28,6 +28,8 @@ public final class LocalFileRangeSource implements RangeSource {
   private IOStatisticsStore stats;
   private RandomAccessFile file;
   private FileChannel channel;
+  /** Set by {@link #close()}: the descriptor is never opened again. */
+  private boolean closed;
 
   public LocalFileRangeSource(String path, ReadPolicy policy) {
     this.path = path;
@@ -35,6 +37,9 @@ public final class LocalFileRangeSource implements RangeSource {
   }
 
   private synchronized FileChannel channel() throws IOException {
+    if (closed) {
+      throw new IOException("read file://" + path + ": " + org.apache.hadoop.fs.FSExceptionMessages.STREAM_IS_CLOSED);
+    }
     if (channel == null) {
       try {
         file = new RandomAccessFile(path, "r");
@@ -123,6 +128,17 @@ public final class LocalFileRangeSource implements RangeSource {
       total += n;
     }
     return total;
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    closed = true;
+    release();
+  }
+
+  /** Whether the descriptor is open (for tests: none after close). */
+  public synchronized boolean isOpen() {
+    return channel != null;
   }
 
   @Override
