@@ -85,7 +85,9 @@ final class AzureRetryPolicy implements HttpPipelinePolicy {
       if (exhausted != null) {
         throw exhausted;
       }
-      response.close();
+      if (response != null) {
+        response.close();
+      }
       sleep(delay);
     }
   }
@@ -115,7 +117,9 @@ final class AzureRetryPolicy implements HttpPipelinePolicy {
           if (exhausted != null) {
             return Mono.error(exhausted);
           }
-          response.close();
+          if (response != null) {
+            response.close();
+          }
           return attempt(context, next, original, attempt + 1, start).delaySubscription(delay);
         });
   }

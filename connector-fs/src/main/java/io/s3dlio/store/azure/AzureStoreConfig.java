@@ -294,7 +294,7 @@ final class AzureStoreConfig {
     String old = DEPRECATED_MS_KEYS.get(key);
     Duration d;
     if (config.get(key).isEmpty() && old != null && config.get(old).isPresent()) {
-      d = StoreConfig.parseDuration(old, config.get(old).get().trim() + "ms");
+      d = StoreConfig.parseDuration(old, config.get(old).get()); // a plain number is milliseconds
     } else {
       d = config.getDuration(key, StoreConfig.parseDuration(key, defaultValue));
     }

@@ -187,7 +187,7 @@ class TestAzureAuthAndErrors {
         "azure.account-key", AzuriteServer.KEY,
         "azure.endpoint", "http://127.0.0.1:" + port + "/{account}",
         "azure.max-retries", "1",
-        "azure.retry-delay-ms", "20"))) {
+        "azure.retry-base-delay", "20ms"))) {
       long start = System.nanoTime();
       assertThatThrownBy(() -> store.stat(target))
           .isInstanceOf(StoreException.class)
