@@ -62,9 +62,11 @@ import org.apache.hadoop.util.Progressable;
  * translates errors (FileNotFoundException, EOFException, AccessDeniedException,
  * FileAlreadyExistsException) once, with messages naming the URI; this class adds the Hadoop path.
  *
- * <p>Semantics on object stores, as S3A: rename is copy + delete and <b>not atomic</b>; a new file
- * is visible only when its stream is closed; no append, hflush or hsync; directories are
- * {@code key/} markers or common prefixes. Configuration: see {@link FsConstants}.
+ * <p>Semantics on object stores: rename is copy + delete and <b>not atomic</b>; a new file is
+ * visible only when its stream is closed; no append, hflush or hsync; directories are {@code key/}
+ * markers or common prefixes (as S3A). Where S3A 3.5.0 departs from the FileSystem specification
+ * this class follows the specification (rename into a missing parent fails); see
+ * {@code docs/hadoop-fs.md}. Configuration: see {@link FsConstants}.
  */
 public abstract class S3dlioFileSystem extends FileSystem {
   private ObjectUri.Scheme kind;

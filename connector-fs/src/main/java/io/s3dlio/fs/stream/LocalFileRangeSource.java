@@ -107,7 +107,7 @@ public final class LocalFileRangeSource implements RangeSource {
         if (pos >= end) {
           return -1;
         }
-        int n = read(ch, ByteBuffer.wrap(b, off, (int) Math.min(len, end - pos)), pos);
+        int n = pread(ch, ByteBuffer.wrap(b, off, (int) Math.min(len, end - pos)), pos);
         if (n > 0) {
           pos += n;
         }
@@ -121,7 +121,7 @@ public final class LocalFileRangeSource implements RangeSource {
     FileChannel ch = channel();
     int total = 0;
     while (total < len) {
-      int n = read(ch, ByteBuffer.wrap(buf, off + total, len - total), position + total);
+      int n = pread(ch, ByteBuffer.wrap(buf, off + total, len - total), position + total);
       if (n < 0) {
         break;
       }
@@ -131,7 +131,7 @@ public final class LocalFileRangeSource implements RangeSource {
   }
 
   /** A positional read; one that close() interrupted says the stream is closed. */
-  private int read(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+  private int pread(FileChannel ch, ByteBuffer buf, long position) throws IOException {
     try {
       return ch.read(buf, position);
     } catch (java.nio.channels.ClosedChannelException e) {

@@ -27,14 +27,25 @@ import java.util.Optional;
  */
 final class AzureStoreConfig {
 
-  /** Full connection string ({@code AccountName=...;AccountKey=...;BlobEndpoint=...}); env AZURE_STORAGE_CONNECTION_STRING. */
-  static final String CONNECTION_STRING = "azure.connection-string";
+  /**
+   * Full connection string ({@code AccountName=...;AccountKey=...;BlobEndpoint=...}); env
+   * AZURE_STORAGE_CONNECTION_STRING. The name holds "secret" so that Spark's default
+   * {@code spark.redaction.regex} hides it; {@link #CONNECTION_STRING_OLD} is still read.
+   */
+  static final String CONNECTION_STRING = "azure.secret-connection-string";
+  /** The earlier name of {@link #CONNECTION_STRING} (not redacted by Spark's default pattern). */
+  static final String CONNECTION_STRING_OLD = "azure.connection-string";
 
   /** Storage account the key or SAS belongs to; env AZURE_STORAGE_ACCOUNT. Unset: the URI's account. */
   static final String ACCOUNT = "azure.account";
 
-  /** Shared key (base64) of the account; env AZURE_STORAGE_KEY. */
-  static final String ACCOUNT_KEY = "azure.account-key";
+  /**
+   * Shared key (base64) of the account; env AZURE_STORAGE_KEY. The name holds "secret" so that
+   * Spark's default {@code spark.redaction.regex} hides it; {@link #ACCOUNT_KEY_OLD} is still read.
+   */
+  static final String ACCOUNT_KEY = "azure.secret-key";
+  /** The earlier name of {@link #ACCOUNT_KEY} (not redacted by Spark's default pattern). */
+  static final String ACCOUNT_KEY_OLD = "azure.account-key";
 
   /** Shared access signature, with or without the leading '?'; env AZURE_STORAGE_SAS_TOKEN. */
   static final String SAS_TOKEN = "azure.sas-token";
@@ -149,9 +160,9 @@ final class AzureStoreConfig {
   private final int deleteParallelism;
 
   AzureStoreConfig(StoreConfig config) {
-    this.connectionString = nonBlank(config, CONNECTION_STRING);
+    this.connectionString = nonBlank(config, CONNECTION_STRING).or(() -> nonBlank(config, CONNECTION_STRING_OLD));
     this.account = nonBlank(config, ACCOUNT);
-    this.accountKey = nonBlank(config, ACCOUNT_KEY);
+    this.accountKey = nonBlank(config, ACCOUNT_KEY).or(() -> nonBlank(config, ACCOUNT_KEY_OLD));
     this.sasToken = nonBlank(config, SAS_TOKEN).map(s -> s.startsWith("?") ? s.substring(1) : s);
     this.endpoint = stripSlash(config.get(ENDPOINT, ENDPOINT_DEFAULT).trim());
     this.auth = Auth.parse(config.get(AUTH, AUTH_DEFAULT));

@@ -59,7 +59,6 @@ class TestAzureStoreConfig {
         "azure.retry-base-delay", "5ms",
         "azure.retry-max-delay", "2s",
         "azure.call-deadline", "1m",
-        "azure.read-timeout", "3s",
         "azure.service-version", "2021-12-02",
         "azure.bulk-delete", "Parallel",
         "azure.delete-parallelism", "3"));
@@ -70,7 +69,7 @@ class TestAzureStoreConfig {
     assertThat(c.retryDelay()).isEqualTo(Duration.ofMillis(5));
     assertThat(c.maxRetryDelay()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.callDeadline()).isEqualTo(Duration.ofMinutes(1));
-    assertThat(c.readTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(of(Map.of("azure.read-timeout", "3s")).readTimeout()).isEqualTo(Duration.ofSeconds(3));
     // the millisecond keys of earlier versions still count when the new key is absent
     AzureStoreConfig old = of(Map.of("azure.retry-delay-ms", "250", "azure.max-retry-delay-ms", "4000",
         "azure.connect-timeout-ms", "1500"));
