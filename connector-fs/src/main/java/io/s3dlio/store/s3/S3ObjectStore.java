@@ -132,6 +132,7 @@ final class S3ObjectStore implements ObjectStore {
         .serviceConfiguration(c -> c.chunkedEncodingEnabled(config.chunkedEncoding()))
         .overrideConfiguration(o -> {
           o.retryStrategy(retryStrategy(config));
+          o.addExecutionInterceptor(new AttemptCounter());
           if (!config.callDeadline().isZero()) {
             o.apiCallTimeout(config.callDeadline());
           }
@@ -540,10 +541,10 @@ final class S3ObjectStore implements ObjectStore {
       try {
         s3.completeMultipartUpload(req.build());
       } catch (SdkException e) {
-        // a retry of a completion whose answer was lost: the upload is gone (or, create-only, the
-        // object exists) because the first attempt completed it
-        boolean lostAnswer = S3Errors.status(e) == 412 || "NoSuchUpload".equals(S3Errors.errorCode(e));
-        if (lostAnswer && isOwnWrite(uri, writeId, e)) {
+        // a retry of a completion whose answer was lost fails however the store words it (the
+        // upload is gone: NoSuchUpload, InvalidPart; create-only: 412) because the first attempt
+        // completed it: the object then carries this writer's id
+        if (isOwnWrite(uri, writeId, e)) {
           return;
         }
         throw fail("write", uri, uri.bucket(), e, t0);

@@ -102,6 +102,13 @@ public final class S3StoreConfig {
    */
   public static final String CHUNKED_ENCODING = "s3.chunked-encoding";
 
+  /**
+   * Whether bulk deletes use DeleteObjects (1,000 keys per request); {@code false} deletes keys one by
+   * one, {@code delete-parallelism} at once (OpenStack Swift's s3api refuses DeleteObjects without
+   * Content-MD5, which SDK 2.30+ no longer sends). Default true (false for gs://).
+   */
+  public static final String BULK_DELETE = "s3.bulk-delete";
+
   /** Part copies of one multipart copy in flight at once. Default {@value #COPY_PARALLELISM_DEFAULT}. */
   public static final String COPY_PARALLELISM = "s3.copy-parallelism";
   public static final int COPY_PARALLELISM_DEFAULT = 8;
@@ -541,6 +548,7 @@ public final class S3StoreConfig {
       copyMultipartThreshold = config.getBytes(prefix + "copy-multipart-threshold", copyMultipartThreshold);
       copyPartSize = config.getBytes(prefix + "copy-part-size", copyPartSize);
       deleteParallelism = config.getInt(prefix + "delete-parallelism", deleteParallelism);
+      bulkDelete = config.getBoolean(prefix + "bulk-delete", bulkDelete);
       return this;
     }
 

@@ -39,18 +39,35 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class TestFileSystemFaults {
 
-  static FaultPlan plan(long seed, FaultPlan.Dialect dialect) {
+  /** The plan of the read fault runs; {@code scale} multiplies every rate (1: normal, 2: harsh). */
+  static FaultPlan plan(long seed, FaultPlan.Dialect dialect, double scale) {
     RequestKind get = RequestKind.GET;
     RequestKind head = RequestKind.HEAD;
     return FaultPlan.seeded(seed).dialect(dialect)
-        .rate(Fault.THROTTLE, 0.05, get, head).throttleBurst(2)
-        .rate(Fault.SERVER_ERROR, 0.03, get, head)
-        .rate(Fault.RESET, 0.06, get, head)
-        .rate(Fault.DROP_RESPONSE, 0.03, get, head)
-        .rate(Fault.STALL, 0.015, get).stall(Duration.ofMillis(1500))
-        .rate(Fault.TRUNCATE, 0.06, get)
-        .rate(Fault.TRICKLE, 0.03, get).trickle(2048, Duration.ofMillis(1), 64 << 10)
+        .rate(Fault.THROTTLE, 0.05 * scale, get, head).throttleBurst(2)
+        .rate(Fault.SERVER_ERROR, 0.03 * scale, get, head)
+        .rate(Fault.RESET, 0.06 * scale, get, head)
+        .rate(Fault.DROP_RESPONSE, 0.03 * scale, get, head)
+        .rate(Fault.STALL, 0.015 * scale, get).stall(Duration.ofMillis(1500))
+        .rate(Fault.TRUNCATE, 0.06 * scale, get)
+        .rate(Fault.TRICKLE, 0.03 * scale, get).trickle(2048, Duration.ofMillis(1), 64 << 10)
         .build();
+  }
+
+  @ParameterizedTest
+  @EnumSource(FsTargets.class)
+  void everyReadIsCorrectOrFailsClearly(FsTargets target) throws Exception {
+    FaultTally tally = run(target, 1, Map.of());
+    assertThat(tally.correct()).isGreaterThan(24);
+  }
+
+  @ParameterizedTest
+  @EnumSource(FsTargets.class)
+  void withOneRetryReadsFailButClearlyAndNeverWithWrongData(FsTargets target) throws Exception {
+    String p = target == FsTargets.S3 ? "s3." : "azure.";
+    FaultTally tally = run(target, 2, Map.of(p + "max-retries", "1", p + (target == FsTargets.S3 ? "resume-attempts"
+        : "read-resumes"), "1"));
+    assertThat(tally.failedClearly()).isPositive();
   }
 
   private static long crc(byte[] b, int off, int len) {
@@ -59,12 +76,11 @@ class TestFileSystemFaults {
     return c.getValue();
   }
 
-  @ParameterizedTest
-  @EnumSource(FsTargets.class)
-  void everyReadIsCorrectOrFailsClearly(FsTargets target) throws Exception {
+  private static FaultTally run(FsTargets target, double scale, Map<String, String> storeSettings) throws Exception {
     long seed = Long.getLong("s3dlio.faults.seed", 20261122L);
     Random random = new Random(seed);
-    String dir = target.root() + "/fs-faults-" + UUID.randomUUID();
+    // names from the seed, not random: the same seed on a fresh server gets the same faults
+    String dir = target.root() + "/fs-faults-" + seed + "-x" + (int) scale;
     int[] sizes = {3 * (1 << 20) + 17, 1 << 20, 200_000};
     List<Path> files = new ArrayList<>();
     List<byte[]> contents = new ArrayList<>();
@@ -80,9 +96,9 @@ class TestFileSystemFaults {
     }
     FaultTally tally = new FaultTally();
     try (FaultProxy proxy = target.proxy();
-        FileSystem fs = target.fileSystem(target.viaProxy(proxy), Map.of("fs.s3dlio.threads", "4",
+        FileSystem fs = target.fileSystem(target.viaProxy(proxy).with(storeSettings), Map.of("fs.s3dlio.threads", "4",
             "fs.s3dlio.readahead", "64k"))) {
-      proxy.plan(plan(seed, target.dialect()));
+      proxy.plan(plan(seed, target.dialect(), scale));
       for (int round = 0; round < 4; round++) {
         for (int i = 0; i < files.size(); i++) {
           Path p = files.get(i);
@@ -149,15 +165,18 @@ class TestFileSystemFaults {
           }, name);
         }
       }
-      String table = tally.table(target.scheme() + ":// Hadoop FileSystem through FaultProxy (seed " + seed + ")", proxy);
+      String label = scale == 1 ? "" : ", harsh: rates x" + (int) scale + ", one retry";
+      String table = tally.table(target.scheme() + ":// Hadoop FileSystem through FaultProxy (seed " + seed + label + ")",
+          proxy);
       System.out.println(table);
       tally.failures().forEach(f -> System.out.println("  clear failure: " + f));
-      java.nio.file.Path out = Paths.get("target", "reliability", target.scheme() + "-filesystem.md");
+      java.nio.file.Path out = Paths.get("target", "reliability", target.scheme() + "-filesystem"
+          + (scale == 1 ? "" : "-harsh") + ".md");
       Files.createDirectories(out.getParent());
       Files.writeString(out, table, StandardCharsets.UTF_8);
       assertThat(tally.problems()).as("wrong data or unclear failures").isEmpty();
-      assertThat(tally.correct()).isGreaterThan(24);
       assertThat(proxy.injectedTotal()).isGreaterThan(10);
+      return tally;
     }
   }
 }

@@ -140,7 +140,7 @@ class TestSecretsNeverWritten {
       ByteArrayOutputStream cliOut = new ByteArrayOutputStream();
       for (String[] args : List.of(new String[] {"ls", "s3://secrets/"}, new String[] {"stat", azUri.toString()},
           new String[] {"put", "/etc/hostname", "s3://secrets/z"})) {
-        S3dlioCli.run(args, s3Wrong.with(azConfigs.get(0)), new PrintStream(cliOut), new PrintStream(cliOut));
+        S3dlioCli.run(args, s3Wrong.with(azConfigs.get(0).withPrefix("")), new PrintStream(cliOut), new PrintStream(cliOut));
       }
       texts.add(cliOut.toString(StandardCharsets.UTF_8));
     } finally {

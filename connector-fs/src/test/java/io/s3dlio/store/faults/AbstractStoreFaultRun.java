@@ -70,16 +70,32 @@ public abstract class AbstractStoreFaultRun {
     return Long.getLong("s3dlio.faults.seed", DEFAULT_SEED);
   }
 
-  static FaultPlan plan(long seed, FaultPlan.Dialect dialect) {
+  /** The plan of the fault runs; {@code scale} multiplies every rate (1: normal, 2: harsh). */
+  static FaultPlan plan(long seed, FaultPlan.Dialect dialect, double scale) {
     return FaultPlan.seeded(seed).dialect(dialect)
-        .rate(Fault.THROTTLE, 0.05).throttleBurst(2)
-        .rate(Fault.SERVER_ERROR, 0.03)
-        .rate(Fault.RESET, 0.05)
-        .rate(Fault.DROP_RESPONSE, 0.03)
-        .rate(Fault.STALL, 0.015).stall(Duration.ofMillis(1500))
-        .rate(Fault.TRUNCATE, 0.05)
-        .rate(Fault.TRICKLE, 0.03).trickle(2048, Duration.ofMillis(1), 64 << 10)
+        .rate(Fault.THROTTLE, 0.05 * scale).throttleBurst(2)
+        .rate(Fault.SERVER_ERROR, 0.03 * scale)
+        .rate(Fault.RESET, 0.05 * scale)
+        .rate(Fault.DROP_RESPONSE, 0.03 * scale)
+        .rate(Fault.STALL, 0.015 * scale).stall(Duration.ofMillis(1500))
+        .rate(Fault.TRUNCATE, 0.05 * scale)
+        .rate(Fault.TRICKLE, 0.03 * scale).trickle(2048, Duration.ofMillis(1), 64 << 10)
         .build();
+  }
+
+  /** Settings that leave one retry and one resume, so that the harsh run makes some operations fail. */
+  protected abstract Map<String, String> oneRetry();
+
+  @Test
+  void everyOperationIsCorrectOrFailsClearly() throws Exception {
+    FaultTally tally = run("", plan(seed(), dialect(), 1), Map.of());
+    assertThat(tally.correct()).as("operations completed correctly").isGreaterThan(100);
+  }
+
+  @Test
+  void withOneRetryOperationsFailButClearlyAndNeverWithWrongData() throws Exception {
+    FaultTally tally = run(", harsh: rates x2, one retry", plan(seed(), dialect(), 2), oneRetry());
+    assertThat(tally.failedClearly()).as("operations that failed (clearly)").isPositive();
   }
 
   static long crc(byte[] b, int off, int len) {
@@ -88,18 +104,19 @@ public abstract class AbstractStoreFaultRun {
     return c.getValue();
   }
 
-  @Test
-  void everyOperationIsCorrectOrFailsClearly() throws Exception {
-    long seed = seed();
+  private FaultTally run(String label, FaultPlan plan, Map<String, String> extra) throws Exception {
+    long seed = plan.seed();
     FaultTally tally = new FaultTally();
-    ObjectUri base = root().child("faults-" + UUID.randomUUID() + "/");
+    // names from the seed, not random: the plan decides by request identity, so the same seed on a
+    // fresh server injects the same faults into the same requests
+    ObjectUri base = root().child("faults-" + seed + (label.isEmpty() ? "-normal" : "-harsh") + "/");
     int[] sizes = {0, 1, 1000, 64 << 10, 300 << 10, 2 * MIB, 2 * partSize() + 12345, 3 * partSize() + 1};
     Random random = new Random(seed);
     Map<ObjectUri, byte[]> written = new LinkedHashMap<>();
     try (FaultProxy proxy = FaultProxy.start(serverEndpoint());
-        ObjectStore store = io.s3dlio.store.ObjectStores.open(scheme(), viaProxy(proxy));
+        ObjectStore store = io.s3dlio.store.ObjectStores.open(scheme(), viaProxy(proxy).with(extra));
         ObjectStore check = io.s3dlio.store.ObjectStores.open(scheme(), direct())) {
-      proxy.plan(plan(seed, dialect()));
+      proxy.plan(plan);
 
       // ---- writes: put, create-only put, streaming writer (multipart above one part), create-only writer
       int n = 0;
@@ -189,18 +206,18 @@ public abstract class AbstractStoreFaultRun {
         }, base.toString());
       }
 
-      String table = tally.table(scheme().id() + ":// store through FaultProxy (seed " + seed + ")", proxy);
+      String table = tally.table(scheme().id() + ":// store through FaultProxy (seed " + seed + label + ")", proxy);
       System.out.println(table);
       tally.failures().forEach(f -> System.out.println("  clear failure: " + f));
-      Path out = Paths.get("target", "reliability", scheme().id() + "-store.md");
+      Path out = Paths.get("target", "reliability", scheme().id() + "-store" + (label.isEmpty() ? "" : "-harsh") + ".md");
       Files.createDirectories(out.getParent());
       Files.writeString(out, table, StandardCharsets.UTF_8);
 
       assertThat(tally.problems()).as("wrong data or unclear failures").isEmpty();
-      assertThat(tally.correct()).as("operations completed correctly").isGreaterThan(100);
       for (Fault f : Fault.values()) {
         assertThat(proxy.injected(f)).as("%s faults injected", f).isPositive();
       }
+      return tally;
     }
   }
 

@@ -25,6 +25,11 @@ class TestAzureStoreFaults extends AbstractStoreFaultRun {
   }
 
   @Override
+  protected Map<String, String> oneRetry() {
+    return Map.of("azure.max-retries", "1", "azure.read-resumes", "1");
+  }
+
+  @Override
   protected StoreConfig direct() {
     return AzuriteServer.get().storeConfig();
   }

@@ -25,6 +25,11 @@ class TestS3StoreFaults extends AbstractStoreFaultRun {
   }
 
   @Override
+  protected Map<String, String> oneRetry() {
+    return Map.of("s3.max-retries", "1", "s3.resume-attempts", "1");
+  }
+
+  @Override
   protected StoreConfig direct() {
     return S3ProxyServer.get().storeConfig();
   }
