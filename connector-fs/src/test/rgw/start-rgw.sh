@@ -66,15 +66,32 @@ rgw_data = $DIR/rgw
 log_file = $DIR/log/rgw.log
 CONF
 
+step() { echo "start-rgw.sh: $*"; }
+trap 'echo "start-rgw.sh: failed (exit $?) at line $LINENO; logs in $DIR/log" >&2' ERR
+
+step "monitor on 127.0.0.1:$MON_PORT"
 monmaptool --create --addv a "[v1:127.0.0.1:$MON_PORT]" --fsid "$FSID" "$DIR/monmap" >/dev/null
 ceph-mon -c "$CONF" --mkfs -i a --monmap "$DIR/monmap" >/dev/null
 ceph-mon -c "$CONF" -i a
+# the monitor takes a few seconds to form its quorum of one (longer on a loaded machine)
+for _ in $(seq 1 60); do
+  ceph -c "$CONF" --connect-timeout 10 mon stat >/dev/null 2>&1 && break
+  sleep 1
+done
+step "object store daemon (memstore, $MEMSTORE_BYTES bytes)"
 OSD_UUID=$(python3 -c 'import uuid; print(uuid.uuid4())')
-OSD_ID=$(ceph -c "$CONF" --connect-timeout 30 osd create "$OSD_UUID")
+# a monitor still settling answers EPERM ("problem getting command descriptions"): ask again
+OSD_ID=
+for _ in $(seq 1 60); do
+  OSD_ID=$(ceph -c "$CONF" --connect-timeout 20 osd create "$OSD_UUID" 2>>"$DIR/log/osd-create.out") && break
+  sleep 1
+done
+[ -n "$OSD_ID" ] || { echo "start-rgw.sh: the monitor never answered 'osd create'; see $DIR/log" >&2; exit 5; }
 mkdir -p "$DIR/osd/ceph-$OSD_ID"
 ceph-osd -c "$CONF" -i "$OSD_ID" --mkfs --osd-uuid "$OSD_UUID" >"$DIR/log/osd-mkfs.out" 2>&1
 ceph-osd -c "$CONF" -i "$OSD_ID" 2>>"$DIR/log/osd-start.out"
 mkdir -p "$DIR/rgw"
+step "gateway on 127.0.0.1:$RGW_PORT"
 radosgw -c "$CONF" -n client.rgw.local 2>>"$DIR/log/rgw-start.out"
 
 for _ in $(seq 1 120); do
@@ -83,6 +100,7 @@ for _ in $(seq 1 120); do
 done
 (exec 3<>/dev/tcp/127.0.0.1/$RGW_PORT) 2>/dev/null || { echo "start-rgw.sh: radosgw did not listen on $RGW_PORT; see $DIR/log" >&2; exit 4; }
 
+step "user"
 ACCESS_KEY="rgw$(python3 -c 'import secrets; print(secrets.token_hex(6))')"
 SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(20))')
 radosgw-admin -c "$CONF" user create --uid s3dlio --display-name s3dlio \

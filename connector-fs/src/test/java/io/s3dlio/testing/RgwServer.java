@@ -56,7 +56,17 @@ public final class RgwServer {
     return Paths.get(System.getProperty("s3dlio.rgw.scripts", "src/test/rgw")).resolve(name).toAbsolutePath();
   }
 
+  /** Starts the cluster, trying twice: a monitor on a loaded machine sometimes misses its first start. */
   private static RgwServer start() throws IOException {
+    try {
+      return startOnce();
+    } catch (IOException first) {
+      System.err.println("RGW did not start, trying once more: " + first.getMessage());
+      return startOnce();
+    }
+  }
+
+  private static RgwServer startOnce() throws IOException {
     Path dir = Paths.get(System.getProperty("s3dlio.test.servers.dir", "target/test-servers")).resolve("rgw")
         .toAbsolutePath();
     Files.createDirectories(dir);
