@@ -74,11 +74,15 @@ class TestSecretsRedactedInSparkEventLog {
     } finally {
       spark.stop();
     }
-    File[] logs = logDir.listFiles();
+    // Spark 4 writes a folder per application (rolling event logs) or one file
+    List<java.nio.file.Path> logs;
+    try (var walk = Files.walk(logDir.toPath())) {
+      logs = walk.filter(Files::isRegularFile).toList();
+    }
     assertThat(logs).isNotEmpty();
     StringBuilder eventLog = new StringBuilder();
-    for (File f : logs) {
-      eventLog.append(Files.readString(f.toPath(), StandardCharsets.UTF_8));
+    for (java.nio.file.Path f : logs) {
+      eventLog.append(Files.readString(f, StandardCharsets.UTF_8));
     }
     assertThat(eventLog.toString()).contains("spark.hadoop.fs.s3dlio.s3.secret-key")
         .contains("spark.hadoop.fs.s3dlio.azure.secret-key").contains("(redacted)");
