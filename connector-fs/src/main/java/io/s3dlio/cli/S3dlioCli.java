@@ -9,8 +9,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code bin/s3dlio}: object-store tools on every backend. Settings come from the standard
- * environment variables (see {@link StoreConfig#fromEnvironment()}).
+ * {@code bin/s3dlio}: object-store tools on every backend. Settings come from the environment
+ * variables (see {@link StoreConfig#fromEnvironment()}) and {@code --set key=value}.
  *
  * <p>Exit codes: 0 on success; 1 when an operation failed (one line on stderr names the URI and
  * the cause); 2 for a usage error.
@@ -20,6 +20,14 @@ import picocli.CommandLine.Command;
     subcommands = {CommandLine.HelpCommand.class})
 public final class S3dlioCli {
   private CliContext context;
+
+  /** {@code --set key=value}, repeatable, before or after the command name. */
+  @CommandLine.Option(names = "--set", paramLabel = "KEY=VALUE", scope = CommandLine.ScopeType.INHERIT,
+      description = "Sets a store key for this command (repeatable), e.g. --set s3.checksum-calculation=when_required;"
+          + " wins over the environment (S3DLIO_<KEY>, AWS_*, AZURE_*). Keys: docs/ and README.md.")
+  void set(java.util.Map<String, String> settings) {
+    settings.forEach((k, v) -> context.set(k.trim(), v));
+  }
 
   /** The shared state of the running command. */
   public CliContext context() {

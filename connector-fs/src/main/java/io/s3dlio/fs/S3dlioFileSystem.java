@@ -62,9 +62,11 @@ import org.apache.hadoop.util.Progressable;
  * translates errors (FileNotFoundException, EOFException, AccessDeniedException,
  * FileAlreadyExistsException) once, with messages naming the URI; this class adds the Hadoop path.
  *
- * <p>Semantics on object stores, as S3A: rename is copy + delete and <b>not atomic</b>; a new file
- * is visible only when its stream is closed; no append, hflush or hsync; directories are
- * {@code key/} markers or common prefixes. Configuration: see {@link FsConstants}.
+ * <p>Semantics on object stores: rename is copy + delete and <b>not atomic</b>; a new file is
+ * visible only when its stream is closed; no append, hflush or hsync; directories are {@code key/}
+ * markers or common prefixes (as S3A). Where S3A 3.5.0 departs from the FileSystem specification
+ * this class follows the specification (rename into a missing parent fails); see
+ * {@code docs/hadoop-fs.md}. Configuration: see {@link FsConstants}.
  */
 public abstract class S3dlioFileSystem extends FileSystem {
   private ObjectUri.Scheme kind;
@@ -264,6 +266,7 @@ public abstract class S3dlioFileSystem extends FileSystem {
       throws IOException {
     ObjectUri u = toObjectUri(path);
     long length;
+    String etag = hint instanceof EtagSource e ? e.getEtag() : null;
     if (hint != null) {
       if (hint.isDirectory()) {
         throw new FileNotFoundException("Cannot open " + path + ": it is a directory");
@@ -277,10 +280,11 @@ public abstract class S3dlioFileSystem extends FileSystem {
         throw new FileNotFoundException("Cannot open " + path + ": it is a directory");
       }
       length = st.getLen();
+      etag = st instanceof EtagSource e ? e.getEtag() : null;
     }
     RangeSource source = kind == ObjectUri.Scheme.FILE
         ? new LocalFileRangeSource(u.key(), policy)
-        : new StoreRangeSource(store, u);
+        : new StoreRangeSource(store, u, path.toString(), kind.isLocal() ? null : etag);
     return new FSDataInputStream(new ObjectInputStream(path.toString(), source, length,
         new ObjectInputStream.Options(policy, readahead, minSeek, maxMerged, splitEnd), executor, statistics));
   }

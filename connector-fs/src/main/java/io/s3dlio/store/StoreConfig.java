@@ -8,12 +8,14 @@ import java.util.TreeMap;
 
 /**
  * Settings of the object stores: an immutable map of string keys (for example
- * {@code s3.endpoint}, {@code azure.connection-string}) with typed accessors.
+ * {@code s3.endpoint}, {@code azure.secret-connection-string}) with typed accessors.
  *
  * <p>{@link #fromEnvironment()} maps the standard environment variables ({@code AWS_ENDPOINT_URL},
  * {@code AWS_REGION}, {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, {@code AWS_PROFILE},
  * {@code AZURE_STORAGE_CONNECTION_STRING}, {@code AZURE_STORAGE_ACCOUNT}, {@code AZURE_STORAGE_KEY},
- * {@code AZURE_STORAGE_SAS_TOKEN}) onto these keys. The keys themselves are documented by each
+ * {@code AZURE_STORAGE_SAS_TOKEN}) onto these keys, and any key can be set as
+ * {@code S3DLIO_<KEY>} ({@link #envOf}: {@code S3DLIO_S3_CHECKSUM_CALCULATION} for
+ * {@code s3.checksum-calculation}), which wins over the standard variables. The keys themselves are documented by each
  * backend's config class and in {@code docs/configuration.md}.
  *
  * <p>{@link #toString()} never prints values of keys that hold secrets.
@@ -26,9 +28,9 @@ public final class StoreConfig {
       "AWS_SECRET_ACCESS_KEY", "s3.secret-key",
       "AWS_SESSION_TOKEN", "s3.session-token",
       "AWS_PROFILE", "s3.profile",
-      "AZURE_STORAGE_CONNECTION_STRING", "azure.connection-string",
+      "AZURE_STORAGE_CONNECTION_STRING", "azure.secret-connection-string",
       "AZURE_STORAGE_ACCOUNT", "azure.account",
-      "AZURE_STORAGE_KEY", "azure.account-key",
+      "AZURE_STORAGE_KEY", "azure.secret-key",
       "AZURE_STORAGE_SAS_TOKEN", "azure.sas-token");
 
   public static final StoreConfig EMPTY = new StoreConfig(Map.of());
@@ -56,7 +58,43 @@ public final class StoreConfig {
         m.put(key, v);
       }
     });
+    // S3DLIO_<KEY> after the standard variables, so that it wins over them
+    env.forEach((var, v) -> {
+      String key = keyOfEnv(var);
+      if (key != null && v != null && !v.isEmpty()) {
+        m.put(key, v);
+      }
+    });
     return new StoreConfig(m);
+  }
+
+  /** The backends whose keys {@code S3DLIO_<KEY>} variables set. */
+  private static final java.util.List<String> ENV_BACKENDS = java.util.List.of("s3", "azure", "gcs", "local", "direct");
+
+  /**
+   * The environment variable of a store key: {@code S3DLIO_} then the key upper-cased with '.' and
+   * '-' as '_' ({@code s3.checksum-calculation} is {@code S3DLIO_S3_CHECKSUM_CALCULATION}).
+   */
+  public static String envOf(String key) {
+    return "S3DLIO_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  /**
+   * The store key of an {@code S3DLIO_<BACKEND>_<NAME>} variable, or null for any other variable:
+   * the backend ({@code S3}, {@code AZURE}, {@code GCS}, {@code LOCAL}, {@code DIRECT}) lower-cased,
+   * a '.', then the name lower-cased with '_' as '-' (store keys have no '_' and one '.').
+   */
+  static String keyOfEnv(String var) {
+    if (!var.startsWith("S3DLIO_")) {
+      return null;
+    }
+    String rest = var.substring("S3DLIO_".length()).toLowerCase(Locale.ROOT);
+    for (String backend : ENV_BACKENDS) {
+      if (rest.startsWith(backend + "_") && rest.length() > backend.length() + 1) {
+        return backend + "." + rest.substring(backend.length() + 1).replace('_', '-');
+      }
+    }
+    return null;
   }
 
   /** A copy with {@code overrides} laid over these settings. */
@@ -97,6 +135,37 @@ public final class StoreConfig {
       return defaultValue;
     }
     return parseBytes(key, v);
+  }
+
+  /** A duration: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, or plain milliseconds. */
+  public java.time.Duration getDuration(String key, java.time.Duration defaultValue) {
+    String v = values.get(key);
+    return v == null ? defaultValue : parseDuration(key, v);
+  }
+
+  /** Parses a duration: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, or plain milliseconds. */
+  public static java.time.Duration parseDuration(String key, String value) {
+    String t = value.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (t.endsWith("ms")) {
+        return java.time.Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
+      }
+      char unit = t.isEmpty() ? ' ' : t.charAt(t.length() - 1);
+      String n = t.substring(0, Math.max(0, t.length() - 1)).trim();
+      switch (unit) {
+        case 's':
+          return java.time.Duration.ofSeconds(Long.parseLong(n));
+        case 'm':
+          return java.time.Duration.ofMinutes(Long.parseLong(n));
+        case 'h':
+          return java.time.Duration.ofHours(Long.parseLong(n));
+        default:
+          return java.time.Duration.ofMillis(Long.parseLong(t));
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Cannot read setting " + key + ": '" + value
+          + "' is not a duration (e.g. 500ms, 10s, 2m)", e);
+    }
   }
 
   public boolean getBoolean(String key, boolean defaultValue) {

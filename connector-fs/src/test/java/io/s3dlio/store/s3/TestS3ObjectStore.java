@@ -299,6 +299,23 @@ class TestS3ObjectStore {
   }
 
   @Test
+  void multipartCopyRunsAtMostCopyParallelismPartsAtOnce() throws IOException {
+    FaultProxy p = proxy();
+    ObjectStore store = open(via(p, Map.of("s3.copy-multipart-threshold", "5m", "s3.copy-part-size", "5m",
+        "s3.copy-parallelism", "2")));
+    byte[] data = random(30 * MIB + 1, 8);
+    ObjectUri src = key("bounded-copy-src.bin");
+    ObjectUri dst = key("bounded-copy-dst.bin");
+    direct().put(src, data);
+    p.latency(Duration.ofMillis(150));
+    store.copy(src, dst);
+    assertThat(count(p, "x-amz-copy-source-range: bytes=")).isEqualTo(7);
+    assertThat(count(p, "x-amz-copy-source-if-match: ")).as("every part pinned to the source").isEqualTo(7);
+    assertThat(p.peakInFlight()).as("requests in flight at once").isEqualTo(2);
+    assertThat(direct().get(dst)).isEqualTo(data);
+  }
+
+  @Test
   void largeCopiesUseUploadPartCopy() throws IOException {
     FaultProxy p = proxy();
     ObjectStore store = open(via(p, Map.of("s3.copy-multipart-threshold", "5m", "s3.copy-part-size", "5m")));
