@@ -7,7 +7,8 @@ Date (day, millisecond), Timestamp (any unit), Utf8, Binary, and FixedSizeList o
 type, with the canonical ``arrow.fixed_shape_tensor`` extension (row-major, no permutation).
 
 Values are numpy views of the buffer the message lies in: nothing is copied, except boolean
-columns and validity masks (bit-packed on the wire).
+columns and validity masks (bit-packed on the wire) and Date(day) columns (int32 days widened to
+numpy's datetime64[D]).
 """
 
 import json
@@ -409,7 +410,7 @@ def decode_record_batch(schema, buf, message):
             need(d, n * c.dtype.itemsize, c, "data")
             v = d[:n * c.dtype.itemsize].view(c.dtype)
             if c.kind == "date":
-                v = v.view("datetime64[D]")
+                v = v.astype("datetime64[D]")  # int32 days widen to numpy's 8-byte datetime: a copy
             elif c.kind == "timestamp":
                 v = v.view("datetime64[%s]" % c.unit)
             values[c.name] = v
