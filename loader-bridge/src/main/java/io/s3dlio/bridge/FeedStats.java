@@ -11,6 +11,7 @@ public final class FeedStats {
   private final AtomicLong peakBuffered = new AtomicLong();
   private final AtomicLong largestBlock = new AtomicLong();
   private final AtomicLong blocksFetched = new AtomicLong();
+  private final AtomicLong bytesFetched = new AtomicLong();
   private final AtomicLong batchesSent = new AtomicLong();
   private final AtomicLong bytesSent = new AtomicLong();
   private final AtomicLong runsCompleted = new AtomicLong();
@@ -35,6 +36,11 @@ public final class FeedStats {
     return blocksFetched.get();
   }
 
+  /** Bytes of all blocks fetched so far (what the buffered bytes would be if nothing were released). */
+  public long bytesFetched() {
+    return bytesFetched.get();
+  }
+
   public long batchesSent() {
     return batchesSent.get();
   }
@@ -56,6 +62,7 @@ public final class FeedStats {
 
   void blockFetched(long bytes) {
     blocksFetched.incrementAndGet();
+    bytesFetched.addAndGet(bytes);
     largestBlock.accumulateAndGet(bytes, Math::max);
     long now = buffered.addAndGet(bytes);
     peakBuffered.accumulateAndGet(now, Math::max);

@@ -115,11 +115,16 @@ final class BridgeTestSupport {
 
   /** Starts {@code python3 -m s3dlio_bridge.consume} as one rank. */
   static Py consumer(Path dir, BridgeFeed feed, int rank, int world, String... extra) throws IOException {
+    return consumer(dir, feed.environment(), rank, world, extra);
+  }
+
+  /** Same, with the feed's address and token given in {@code env}. */
+  static Py consumer(Path dir, Map<String, String> env, int rank, int world, String... extra) throws IOException {
     List<String> args = new ArrayList<>(List.of("-m", "s3dlio_bridge.consume", "--rank", Integer.toString(rank),
         "--world-size", Integer.toString(world), "--id-column", "id", "--out",
         dir.resolve("rank" + rank + ".jsonl").toString()));
     args.addAll(List.of(extra));
-    return python(dir, "rank" + rank, feed.environment(), args);
+    return python(dir, "rank" + rank, env, args);
   }
 
   /** The JSON lines a consumer wrote (batches, then the totals line). */
