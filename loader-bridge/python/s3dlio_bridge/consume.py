@@ -26,6 +26,8 @@ def main(argv=None):
     p.add_argument("--epochs", type=int, default=1)
     p.add_argument("--start-epoch", type=int, default=0)
     p.add_argument("--offset", type=int, default=0, help="rows of the first epoch already consumed")
+    p.add_argument("--state", help="JSON file of a saved dataset state (epoch, offset, seed, fingerprint) to "
+                                   "resume from; overrides --start-epoch and --offset")
     p.add_argument("--credits", type=int, default=4)
     p.add_argument("--sleep", type=float, default=0.0, help="seconds to wait per batch (a slow trainer)")
     p.add_argument("--id-column", help="column whose values go to --out")
@@ -34,6 +36,12 @@ def main(argv=None):
     p.add_argument("--stop-after", type=int, help="exit abruptly (status 9) after this many batches")
     args = p.parse_args(argv)
 
+    check = {}
+    if args.state:
+        with open(args.state) as f:
+            state = json.load(f)
+        args.start_epoch, args.offset = int(state["epoch"]), int(state["offset"])
+        check = {"seed": state["seed"], "fingerprint": state["fingerprint"]}
     out = open(args.out, "w") if args.out else None
     samples = 0
     nbytes = 0
@@ -43,7 +51,7 @@ def main(argv=None):
                           reconnect_timeout=args.reconnect_timeout) as client:
             for e in range(args.start_epoch, args.start_epoch + args.epochs):
                 offset = args.offset if e == args.start_epoch else 0
-                for batch in client.epoch(e, offset):
+                for batch in client.epoch(e, offset, **(check if e == args.start_epoch else {})):
                     samples += batch.rows
                     nbytes += batch.buffer.nbytes
                     if out is not None:

@@ -89,6 +89,7 @@ class BridgeDataset(IterableDataset):
         self._epoch = 0
         self._offset = 0
         self._check = None  # (seed, fingerprint) of loaded state, checked by the feed
+        self.last_position = None  # epoch-order position of the first row of the last batch
 
     def __len__(self):
         return self.client.steps(self._offset)
@@ -121,6 +122,7 @@ class BridgeDataset(IterableDataset):
         g = self.client.global_batch
         for batch in stream:
             self._offset = start + (batch.step + 1) * g
+            self.last_position = batch.position
             yield self._convert(batch)
         self._epoch += 1
         self._offset = 0
