@@ -123,7 +123,10 @@ public final class BridgeFeed implements AutoCloseable {
       int batch = conf.batchSize();
       WireSchema wire = WireSchema.of(df.schema(), conf.tensors());
       DataFrameSource source = new DataFrameSource(df, wire);
+      long t0 = System.nanoTime();
       PartitionStats stats = source.stats("s3dlio bridge: count and checksum the partitions");
+      LOG.debug("s3dlio bridge: counted the rows of {} partitions{} in {} ms", stats.partitions(),
+          stats.known(0) ? " (and checksummed them)" : "", (System.nanoTime() - t0) / 1_000_000);
       long global = (long) world * batch;
       if (stats.rows() < global) {
         throw new IllegalArgumentException("Cannot start the feed: the DataFrame has " + stats.rows()
@@ -142,6 +145,7 @@ public final class BridgeFeed implements AutoCloseable {
       try {
         FeedServer server = new FeedServer(ctx, conf.address(), conf.port(), token, conf.maxCredits(),
             conf.handshakeTimeout());
+        server.prefetch(0);
         LOG.info("s3dlio bridge: serving {} rows ({} partitions; {}) on {}:{} to {} ranks, {} steps per epoch",
             stats.rows(), stats.counts().length, wire.describe(), server.host(), server.port(), world,
             conf.tail().steps(stats.rows(), 0, global));
@@ -166,7 +170,7 @@ public final class BridgeFeed implements AutoCloseable {
 
   /**
    * The plan's fingerprint: SHA-256 over the protocol version, seed, block-partitions, the Arrow
-   * schema message and each partition's (count, checksum); the first 16 bytes, in hex.
+   * schema message and each partition's row count; the first 16 bytes, in hex.
    */
   static String fingerprint(PartitionStats stats, long seed, int blockPartitions, WireSchema wire) {
     try {
@@ -175,10 +179,10 @@ public final class BridgeFeed implements AutoCloseable {
       b.putInt(FeedServer.PROTOCOL).putLong(seed).putInt(blockPartitions).putInt(stats.counts().length);
       d.update(b.array());
       d.update(wire.schemaMessage());
-      ByteBuffer p = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-      for (int i = 0; i < stats.counts().length; i++) {
+      ByteBuffer p = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      for (long c : stats.counts()) {
         p.clear();
-        p.putLong(stats.counts()[i]).putInt(stats.checksums()[i]);
+        p.putLong(c);
         d.update(p.array());
       }
       return HexFormat.of().formatHex(d.digest(), 0, 16);
@@ -217,6 +221,15 @@ public final class BridgeFeed implements AutoCloseable {
 
   public int partitions() {
     return ctx.partitions().counts().length;
+  }
+
+  public int worldSize() {
+    return ctx.worldSize();
+  }
+
+  /** Rows per batch, per rank. */
+  public int batchSize() {
+    return ctx.batchSize();
   }
 
   /** Steps every rank gets in a whole epoch. */

@@ -87,6 +87,12 @@ final class EpochRun {
     return plan.epoch();
   }
 
+  /** Starts fetching the first blocks before any rank attaches. */
+  synchronized EpochRun prefetch() {
+    update();
+    return this;
+  }
+
   long offset() {
     return plan.offset();
   }
@@ -285,7 +291,8 @@ final class EpochRun {
 
   private void fetch(int u) {
     FetchUnit unit = plan.units().get(u);
-    PartitionTask[] tasks = plan.tasks(unit, ctx.partitions().checksums());
+    PartitionTask[] tasks = plan.tasks(unit,
+        id -> ctx.partitions().known(id) ? Integer.valueOf(ctx.partitions().checksum(id)) : null);
     int[] ids = Arrays.stream(tasks).mapToInt(PartitionTask::partition).toArray();
     String what = "block " + unit.block() + " (partitions " + Arrays.toString(ids) + ")" + (unit.wrap() ? ", wrapped" : "");
     synchronized (this) {
@@ -294,8 +301,12 @@ final class EpochRun {
       }
     }
     List<EncodedPartition> parts;
+    long t0 = System.nanoTime();
     try {
       parts = ctx.source().fetch(jobGroup, "s3dlio bridge: " + where() + ", " + what, tasks);
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("s3dlio bridge: fetched {} of {} in {} ms", what, where(), (System.nanoTime() - t0) / 1_000_000);
+      }
     } catch (Throwable t) {
       synchronized (this) {
         if (state == State.ACTIVE) {
@@ -314,16 +325,16 @@ final class EpochRun {
     }
     long bytes = 0;
     for (EncodedPartition p : parts) {
-      int id = p.partition();
-      long count = ctx.partitions().counts()[id];
-      int sum = ctx.partitions().checksums()[id];
-      if (p.batch() == null || p.count() != count || p.checksum() != sum) {
+      String differs = ctx.partitions().verify(p.partition(), p.count(), p.checksum());
+      if (differs == null && p.batch() == null) {
+        differs = "the task saw different rows than the plan expects";
+      }
+      if (differs != null) {
         fail(new BridgeException(BridgeException.NON_DETERMINISTIC, String.format("Epoch %d failed on every rank: "
-            + "partition %d of the DataFrame (%s) gave different rows when computed again (first %d rows, checksum "
-            + "%08x; now %d rows, checksum %08x). Its input is not deterministic (rand() or uuid() without a seed, "
-            + "a shuffle whose order varies, a source that changed), so rows would be lost or repeated: persist() "
-            + "or localCheckpoint() the DataFrame before streaming it.", plan.epoch(), id, what, count, sum,
-            p.count(), p.checksum())), true);
+            + "partition %d of the DataFrame (%s) gave different rows when computed again (%s). Its input is not "
+            + "deterministic (rand() or uuid() without a seed, a shuffle whose order varies, a source that "
+            + "changed), so rows would be lost or repeated: persist() or localCheckpoint() the DataFrame before "
+            + "streaming it.", plan.epoch(), p.partition(), what, differs)), true);
         return;
       }
       bytes += p.heldBytes();

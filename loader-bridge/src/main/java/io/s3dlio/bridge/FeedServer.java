@@ -149,6 +149,17 @@ final class FeedServer implements AutoCloseable {
     return run;
   }
 
+  /**
+   * Begins the run of {@code epoch} from its start before any rank asks, so that its first blocks
+   * are fetched while the trainers start. A rank that starts elsewhere replaces it.
+   */
+  synchronized void prefetch(long epoch) {
+    if (!runs.containsKey(epoch)) {
+      RunPlan plan = new RunPlan(ctx.epochPlan(epoch), 0, ctx.worldSize(), ctx.batchSize(), ctx.tail());
+      runs.put(epoch, new EpochRun(ctx, plan, ++serial, this::finished).prefetch());
+    }
+  }
+
   private synchronized void finished(EpochRun run) {
     if (run.state() == EpochRun.State.COMPLETE && runs.get(run.epoch()) == run) {
       runs.remove(run.epoch());

@@ -155,7 +155,7 @@ class TestBridgeFaults {
       }
       assertThat(firstStep).as("the pad repeats the start of the epoch's order").containsAll(twice);
     }
-    assertThat(INJECTED.get()).as("the count pass and the fetch each failed once").isGreaterThanOrEqualTo(2);
+    assertThat(INJECTED.get()).as("the first attempt of the task fetching partition 2 failed").isPositive();
   }
 
   @Test
@@ -164,37 +164,48 @@ class TestBridgeFaults {
         DataTypes.LongType).asNondeterministic();
     Dataset<Row> df = BridgeTestSupport.samples(160, 4).withColumn("noise", noise.apply(col("id")));
     try (BridgeFeed feed = feed(df, 2).start()) {
-      Py r0 = BridgeTestSupport.consumer(dir, feed, 0, 2);
-      Py r1 = BridgeTestSupport.consumer(dir, feed, 1, 2);
+      // epoch 0 computes each partition once and records its checksum; epoch 1 computes it again
+      Py r0 = BridgeTestSupport.consumer(dir, feed, 0, 2, "--epochs", "2");
+      Py r1 = BridgeTestSupport.consumer(dir, feed, 1, 2, "--epochs", "2");
       for (Py p : List.of(r0, r1)) {
         assertThat(p.await(60)).isEqualTo(3);
-        assertThat(p.err()).matches("s3dlio_bridge: ERROR non_deterministic: Epoch 0 failed on every rank: partition \\d "
+        assertThat(p.err()).matches("s3dlio_bridge: ERROR non_deterministic: Epoch 1 failed on every rank: partition \\d "
             + "of the DataFrame \\(block \\d \\(partitions \\[.*\\]\\)\\) gave different rows when computed again "
             + "\\(first 40 rows, checksum [0-9a-f]{8}; now 40 rows, checksum [0-9a-f]{8}\\)\\. .*"
             + "persist\\(\\) or localCheckpoint\\(\\) the DataFrame before streaming it\\.\n");
       }
+      assertThat(counts(2)).as("epoch 0 was delivered whole").hasSize(160);
+    }
+    UserDefinedFunction coin = udf((UDF1<Long, Boolean>) id -> ThreadLocalRandom.current().nextBoolean(),
+        DataTypes.BooleanType).asNondeterministic();
+    try (BridgeFeed feed = feed(BridgeTestSupport.samples(160, 4).filter(coin.apply(col("id"))), 1).start()) {
+      Py r0 = BridgeTestSupport.consumer(dir, feed, 0, 1);
+      assertThat(r0.await(60)).isEqualTo(3);
+      assertThat(r0.err()).matches("s3dlio_bridge: ERROR non_deterministic: Epoch 0 failed on every rank: partition \\d "
+          + ".* gave different rows when computed again \\(counted \\d+ rows; now \\d+ rows\\)\\. .*\n");
     }
     try (BridgeFeed feed = feed(df.localCheckpoint(), 2).start()) {
-      Py r0 = BridgeTestSupport.consumer(dir, feed, 0, 2);
-      Py r1 = BridgeTestSupport.consumer(dir, feed, 1, 2);
+      Py r0 = BridgeTestSupport.consumer(dir, feed, 0, 2, "--epochs", "2");
+      Py r1 = BridgeTestSupport.consumer(dir, feed, 1, 2, "--epochs", "2");
       r0.awaitOk(60);
       r1.awaitOk(60);
       assertThat(counts(2)).hasSize(160);
+      assertThat(counts(2).values()).containsOnly(2);
     }
   }
 
   @Test
   void aSlowRankKeepsTheFeedsMemoryBoundedByTheBlocksInFlight() throws Exception {
-    Dataset<Row> df = BridgeTestSupport.samples(2400, 24)
+    Dataset<Row> df = BridgeTestSupport.samples(1200, 12)
         .withColumn("blob", org.apache.spark.sql.functions.expr("repeat(cast(id as string), 200)"));
     try (BridgeFeed feed = BridgeFeed.builder(df).worldSize(1).batchSize(20).tensor("x", 4)
         .option(BridgeOptions.BLOCK_PARTITIONS, "1").option(BridgeOptions.PREFETCH_BLOCKS, "2").start()) {
       Py slow = BridgeTestSupport.consumer(dir, feed, 0, 1, "--sleep", "0.02", "--credits", "2");
       slow.awaitOk(180);
       FeedStats s = feed.stats();
-      assertThat(s.blocksFetched()).isEqualTo(24);
+      assertThat(s.blocksFetched()).isEqualTo(12);
       assertThat(s.peakBufferedBytes()).as(s.toString()).isLessThanOrEqualTo(3 * s.largestBlockBytes());
-      assertThat(s.peakBufferedBytes() * 6).as(s.toString()).isLessThan(s.bytesFetched());
+      assertThat(s.peakBufferedBytes() * 4).as(s.toString()).isLessThan(s.bytesFetched());
       assertThat(s.bufferedBytes()).isZero();
     }
   }

@@ -16,10 +16,11 @@ import java.util.Arrays;
  * @param outEnd end (exclusive) of the unit's output positions
  * @param shift added to a sequence position to give its output position (0, or the epoch's row
  *     count for a wrap unit)
+ * @param checksumKnown whether the partition was computed before (then its checksum is known)
  * @param expectedChecksum checksum of the partition's rows when first computed
  */
 public record PartitionTask(int partition, long[] blockCounts, int indexInBlock, long blockStart, long blockSeed,
-    long outStart, long outEnd, long shift, int expectedChecksum) implements Serializable {
+    long outStart, long outEnd, long shift, boolean checksumKnown, int expectedChecksum) implements Serializable {
 
   public long expectedCount() {
     return blockCounts[indexInBlock];

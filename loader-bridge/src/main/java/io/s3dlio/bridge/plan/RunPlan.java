@@ -110,15 +110,19 @@ public final class RunPlan {
     return lo;
   }
 
-  /** The executor tasks of unit {@code u}, in block order. */
-  public PartitionTask[] tasks(FetchUnit u, int[] checksums) {
+  /**
+   * The executor tasks of unit {@code u}, in block order; {@code checksums} gives the known content
+   * checksum of a partition (or null while unknown).
+   */
+  public PartitionTask[] tasks(FetchUnit u, java.util.function.IntFunction<Integer> checksums) {
     int[] ids = epoch.blockPartitionIds(u.block());
     long[] counts = epoch.blockCounts(u.block());
     long shift = u.wrap() ? epoch.rows() : 0;
     PartitionTask[] out = new PartitionTask[ids.length];
     for (int i = 0; i < ids.length; i++) {
+      Integer sum = checksums.apply(ids[i]);
       out[i] = new PartitionTask(ids[i], counts, i, epoch.blockStart(u.block()), epoch.blockSeed(u.block()),
-          u.outStart(), u.outEnd(), shift, checksums[ids[i]]);
+          u.outStart(), u.outEnd(), shift, sum != null, sum == null ? 0 : sum);
     }
     return out;
   }

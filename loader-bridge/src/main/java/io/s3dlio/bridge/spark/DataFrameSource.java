@@ -11,7 +11,11 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
+import org.apache.spark.sql.execution.exchange.Exchange;
 import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The DataFrame's partitions, fetched by Spark jobs. The physical plan is fixed once (the same
@@ -23,33 +27,65 @@ public final class DataFrameSource {
   private final StructType schema;
   private final WireSchema wire;
   private final JavaRDD<InternalRow> rdd;
+  private final Dataset<Row> df;
 
   public DataFrameSource(Dataset<Row> df, WireSchema wire) {
     this.sc = df.sparkSession().sparkContext();
+    this.df = df;
     this.schema = df.schema();
     this.wire = wire;
     this.rdd = df.queryExecution().toRdd().toJavaRDD();
+  }
+
+  /** Whether the physical plan has a shuffle or broadcast exchange (looking through adaptive execution). */
+  static boolean hasExchange(SparkPlan plan) {
+    if (plan instanceof Exchange) {
+      return true;
+    }
+    if (plan instanceof AdaptiveSparkPlanExec a) {
+      return hasExchange(a.inputPlan());
+    }
+    for (SparkPlan child : CollectionConverters.asJava(plan.children())) {
+      if (hasExchange(child)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public int partitions() {
     return rdd.getNumPartitions();
   }
 
-  /** Row count and checksum of every partition (one Spark job, the first computation). */
+  /**
+   * Row count of every partition (one Spark job). Without an exchange in the plan the partitions
+   * are those of its sources (or of the cache), so the rows are counted without reading any column,
+   * and each partition's checksum is recorded by its first fetch. With an exchange, whose partitions
+   * may depend on the columns read, every row is read and checksummed here.
+   */
   public PartitionStats stats(String description) {
     sc.setJobDescription(description);
     try {
-      List<long[]> rows = rdd.mapPartitionsWithIndex(PartitionFunctions.stats(schema), false).collect();
-      long[] counts = new long[partitions()];
-      int[] checksums = new int[partitions()];
-      for (long[] r : rows) {
-        counts[(int) r[0]] = r[1];
-        checksums[(int) r[0]] = (int) r[2];
+      if (!hasExchange(df.queryExecution().executedPlan())) {
+        JavaRDD<InternalRow> pruned = df.select().queryExecution().toRdd().toJavaRDD();
+        if (pruned.getNumPartitions() == partitions()) {
+          return collect(pruned.mapPartitionsWithIndex(PartitionFunctions.counts(), false).collect(), false);
+        }
       }
-      return new PartitionStats(counts, checksums);
+      return collect(rdd.mapPartitionsWithIndex(PartitionFunctions.stats(schema), false).collect(), true);
     } finally {
       sc.setJobDescription(null);
     }
+  }
+
+  private PartitionStats collect(List<long[]> rows, boolean checksummed) {
+    long[] counts = new long[partitions()];
+    int[] checksums = new int[partitions()];
+    for (long[] r : rows) {
+      counts[(int) r[0]] = r[1];
+      checksums[(int) r[0]] = (int) r[2];
+    }
+    return new PartitionStats(counts, checksums, checksummed);
   }
 
   /**

@@ -26,10 +26,22 @@ final class PartitionFunctions {
     };
   }
 
+  /** Counts each partition's rows: {@code [partition, count, 0]}. */
+  static Function2<Integer, Iterator<InternalRow>, Iterator<long[]>> counts() {
+    return (partition, rows) -> {
+      long n = 0;
+      while (rows.hasNext()) {
+        rows.next();
+        n++;
+      }
+      return List.of(new long[] {partition, n, 0}).iterator();
+    };
+  }
+
   /**
    * Encodes the partitions named in {@code tasks}: each row goes to its slot of the unit's output;
-   * count and checksum cover every row. A partition whose count or checksum differs from the
-   * expected ones is returned without a batch.
+   * count and checksum cover every row. A partition whose count differs from the expected one, or
+   * whose checksum differs from a known one, is returned without a batch.
    */
   static Function2<Integer, Iterator<InternalRow>, Iterator<EncodedPartition>> encode(StructType schema,
       WireSchema wire, Map<Integer, PartitionTask> tasks) {
@@ -50,7 +62,8 @@ final class PartitionFunctions {
           encoder.put(row, i, slots[(int) i]);
         }
       }
-      boolean same = sum.rows() == task.expectedCount() && sum.value() == task.expectedChecksum();
+      boolean same = sum.rows() == task.expectedCount()
+          && (!task.checksumKnown() || sum.value() == task.expectedChecksum());
       return List.of(new EncodedPartition(partition, sum.rows(), sum.value(), place.positions(),
           same ? encoder.finish() : null)).iterator();
     };
