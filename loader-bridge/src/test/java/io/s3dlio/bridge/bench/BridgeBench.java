@@ -54,30 +54,43 @@ public final class BridgeBench {
       System.out.printf("persisted %d rows in %d partitions (DISK_ONLY) in %.1f s%n", rows, partitions,
           (System.nanoTime() - t) / 1e9);
 
+      double c0 = cpu();
       StreamToPython.Result bridge = StreamToPython.run(df, Map.of(BridgeOptions.BATCH_SIZE, "256",
           BridgeOptions.TENSOR_PREFIX + "image", "4096", BridgeOptions.BLOCK_PARTITIONS, "2"), 2, 1, python, pkg);
+      double bridgeCpu = cpu() - c0;
       System.out.println(bridge.summary());
       long batches = bridge.rows() / 256;
       int chunk = (int) (bridge.bytes() / batches);
 
+      c0 = cpu();
       double raw = raw(bridge.bytes(), chunk, python, benchDir);
+      double rawCpu = cpu() - c0;
       System.out.printf("raw tcp: %d bytes in chunks of %d to 2 Python consumers in %.2f s: %.1f MB/s%n",
           bridge.bytes(), chunk, raw, bridge.bytes() / 1e6 / raw);
 
+      c0 = cpu();
       double[] npz = npz(df, work.resolve("npz"), python, benchDir);
+      double npzCpu = cpu() - c0;
       System.out.printf("npz: written in %.2f s, read by 2 Python consumers in %.2f s: %.2f s in all%n", npz[0],
           npz[1], npz[0] + npz[1]);
 
       System.out.printf("%nrows %d, %.1f MB delivered%n", bridge.rows(), bridge.bytes() / 1e6);
-      System.out.printf("| path | seconds | MB/s | vs bridge |%n|---|---|---|---|%n");
-      System.out.printf("| bridge | %.2f | %.1f | 1.00 |%n", bridge.seconds(), bridge.bytes() / 1e6 / bridge.seconds());
-      System.out.printf("| (a) raw loopback TCP | %.2f | %.1f | bridge at %.0f %% of it |%n", raw,
-          bridge.bytes() / 1e6 / raw, 100 * raw / bridge.seconds());
-      System.out.printf("| (b) npz write + numpy read | %.2f | %.1f | bridge %.2fx faster |%n", npz[0] + npz[1],
-          bridge.bytes() / 1e6 / (npz[0] + npz[1]), (npz[0] + npz[1]) / bridge.seconds());
+      System.out.printf("| path | seconds | MB/s | JVM CPU s | vs bridge |%n|---|---|---|---|---|%n");
+      System.out.printf("| bridge | %.2f | %.1f | %.1f | 1.00 |%n", bridge.seconds(),
+          bridge.bytes() / 1e6 / bridge.seconds(), bridgeCpu);
+      System.out.printf("| (a) raw loopback TCP | %.2f | %.1f | %.1f | bridge at %.0f %% of it |%n", raw,
+          bridge.bytes() / 1e6 / raw, rawCpu, 100 * raw / bridge.seconds());
+      System.out.printf("| (b) npz write + numpy read | %.2f | %.1f | %.1f | bridge %.2fx faster |%n",
+          npz[0] + npz[1], bridge.bytes() / 1e6 / (npz[0] + npz[1]), npzCpu, (npz[0] + npz[1]) / bridge.seconds());
     } finally {
       spark.stop();
     }
+  }
+
+  /** CPU seconds this JVM has used. */
+  static double cpu() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
   }
 
   /** Seconds to send {@code total} bytes (half to each of 2 Python consumers), Python start included. */
