@@ -51,7 +51,7 @@ class BridgeClient:
     """
 
     def __init__(self, address=None, token=None, rank=None, world_size=None, *, credits=4,
-                 connect_timeout=30.0, reconnect_timeout=None, allocate=None, max_frame=1 << 30):
+                 connect_timeout=30.0, reconnect_timeout=None, allocate=None, release=None, max_frame=1 << 30):
         address = address or os.environ.get(ENV_ADDRESS)
         token = token if token is not None else os.environ.get(ENV_TOKEN)
         if not address or token is None:
@@ -64,6 +64,7 @@ class BridgeClient:
         self.connect_timeout = connect_timeout
         self._reconnect_timeout = reconnect_timeout
         self._allocate = allocate
+        self._release = release or (lambda buffer: None)
         self._max_frame = max_frame
         self._send_lock = threading.Lock()
         self._state = threading.Condition()
@@ -71,7 +72,7 @@ class BridgeClient:
         self._reader = None
         self._stream = None
         self._closed = False
-        self._control = queue.Queue()
+        self._broken = None  # an error that ends the connection, raised by the next epoch()
         self._open(time.monotonic() + connect_timeout)
         self._thread = threading.Thread(target=self._receive, name="s3dlio-bridge-recv-%d" % self.rank, daemon=True)
         self._thread.start()
@@ -204,16 +205,14 @@ class BridgeClient:
                 pass
         if stream is not None:
             stream._deliver(error)
-        self._control.put(error)
 
     def _dispatch(self, ftype, payload):
         stream = self._stream
         if ftype == F.BATCH:
-            if stream is None or not stream.active:
-                return
             epoch, step, position, rank, rows = F.BATCH_HEADER.unpack_from(payload, 0)
-            if epoch != stream.epoch or step < stream._received:
-                return  # a resend of what is already here
+            if stream is None or not stream.active or epoch != stream.epoch or step < stream._received:
+                self._release(payload)  # a resend of what is already here, or of a run left behind
+                return
             if step != stream._received:
                 raise FrameError("batch step %d arrived, step %d was expected (epoch %d)"
                                  % (step, stream._received, epoch))
@@ -233,10 +232,12 @@ class BridgeClient:
         elif ftype == F.ERROR:
             err = F.decode_json(ftype, payload)
             e = BridgeError(err.get("code", "error"), err.get("message", ""))
+            if "epoch" in err and (stream is None or (err["epoch"], err.get("offset")) != (stream.epoch, stream.offset)):
+                return  # about a run this rank has left
             if stream is not None:
                 stream._deliver(e)
             else:
-                self._control.put(e)
+                self._broken = e
         else:
             raise FrameError("unexpected %s frame from the feed" % F.NAMES.get(ftype, ftype))
 
@@ -264,9 +265,8 @@ class BridgeClient:
         ``seed`` and ``fingerprint`` (from saved state) make the feed check it serves the same plan."""
         if self._stream is not None and not self._stream.done:
             self._stream.close()
-        broken = getattr(self, "_broken", None)
-        if broken is not None:
-            raise broken
+        if self._broken is not None:
+            raise self._broken
         stream = EpochStream(self, epoch, offset)
         self._stream = stream
         msg = {"epoch": epoch, "offset": offset}

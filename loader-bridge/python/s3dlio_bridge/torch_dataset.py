@@ -17,13 +17,18 @@ class PinnedBuffers:
     """Receive buffers in page-locked memory, reused once the copies to the GPU that read them are
     done (a CUDA event per buffer). Used only when the batches go to a CUDA device."""
 
-    def __init__(self, limit=16):
+    SMALL = 1 << 16
+
+    def __init__(self, limit=16, make=None):
+        self._make = make or (lambda n: torch.empty(n, dtype=torch.uint8).pin_memory())
         self._lock = threading.Lock()
         self._free = []  # (capacity, tensor)
         self._busy = {}  # data pointer -> (tensor, event or None)
         self._limit = limit
 
     def allocate(self, nbytes):
+        if nbytes < self.SMALL:
+            return np.empty(nbytes, dtype=np.uint8)  # control frames
         with self._lock:
             self._reclaim()
             for i, (cap, t) in enumerate(self._free):
@@ -32,7 +37,7 @@ class PinnedBuffers:
                     break
             else:
                 cap = max(1 << 16, 1 << (int(nbytes) - 1).bit_length())
-                t = torch.empty(cap, dtype=torch.uint8).pin_memory()
+                t = self._make(cap)
             arr = t.numpy()[:nbytes]
             self._busy[arr.ctypes.data] = (t, None)
             return arr
@@ -44,11 +49,20 @@ class PinnedBuffers:
                 if len(self._free) < self._limit:
                     self._free.append((t.numel(), t))
 
-    def copied(self, buffer, event):
+    def release(self, buffer):
+        """A buffer no batch uses (a dropped frame): free for reuse now."""
+        self.copied(buffer, None, done=True)
+
+    def copied(self, buffer, event, done=False):
         """The GPU copies reading ``buffer`` complete when ``event`` does."""
         with self._lock:
-            entry = self._busy.get(buffer.ctypes.data)
-            if entry is not None:
+            entry = self._busy.pop(buffer.ctypes.data, None)
+            if entry is None:
+                return
+            if done:
+                if len(self._free) < self._limit:
+                    self._free.append((entry[0].numel(), entry[0]))
+            else:
                 self._busy[buffer.ctypes.data] = (entry[0], event)
 
 
@@ -84,7 +98,8 @@ class BridgeDataset(IterableDataset):
         self._pinned = PinnedBuffers(limit=credits + 4) if self.device.type == "cuda" else None
         self.client = BridgeClient(address, token, rank, world_size, credits=credits,
                                    connect_timeout=connect_timeout, reconnect_timeout=reconnect_timeout,
-                                   allocate=self._pinned.allocate if self._pinned else None)
+                                   allocate=self._pinned.allocate if self._pinned else None,
+                                   release=self._pinned.release if self._pinned else None)
         self.columns = list(columns) if columns is not None else None
         self._epoch = 0
         self._offset = 0

@@ -159,7 +159,9 @@ final class RankConnection implements Runnable {
     try {
       first = next.attach(rank, this, credits, reconnect, consumed);
     } catch (BridgeException e) {
-      error(e); // the run failed: tell this rank, keep the connection for a new start
+      // the run failed: tell this rank, keep the connection for a new start
+      send(FrameType.ERROR, Json.bytes(Json.error(e.code(), e.getMessage()).put("epoch", epoch)
+          .put("offset", next.offset())));
       return;
     }
     send(FrameType.EPOCH, Json.bytes(Json.object().put("epoch", epoch).put("offset", next.offset())
@@ -211,7 +213,13 @@ final class RankConnection implements Runnable {
           send(FrameType.END, Json.bytes(Json.object().put("epoch", r.epoch()).put("steps", r.steps())));
           return;
         } else if (n instanceof EpochRun.Next.Failed f) {
-          error(f.error());
+          synchronized (out) {
+            if (r.attached(rank, this)) {
+              Frames.write(out, FrameType.ERROR, Json.bytes(Json.error(f.error().code(), f.error().getMessage())
+                  .put("epoch", r.epoch()).put("offset", r.offset())));
+              out.flush();
+            }
+          }
           return;
         } else {
           return;

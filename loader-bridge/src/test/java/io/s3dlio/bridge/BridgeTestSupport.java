@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.lit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -148,9 +147,5 @@ final class BridgeTestSupport {
       }
     }
     return out;
-  }
-
-  static File file(Path p) {
-    return p.toFile();
   }
 }

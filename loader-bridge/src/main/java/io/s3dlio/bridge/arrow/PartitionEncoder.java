@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.SpecializedGetters;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
@@ -125,17 +126,7 @@ public final class PartitionEncoder {
       switch (col.kind()) {
         case DATE -> INT.set(data, o, v.getInt(ord));
         case TIMESTAMP, TIMESTAMP_NTZ -> LONG.set(data, o, v.getLong(ord));
-        default -> {
-          switch (col.element()) {
-            case INT8 -> data[o] = v.getByte(ord);
-            case INT16 -> SHORT.set(data, o, v.getShort(ord));
-            case INT32 -> INT.set(data, o, v.getInt(ord));
-            case INT64 -> LONG.set(data, o, v.getLong(ord));
-            case FLOAT32 -> FLOAT.set(data, o, v.getFloat(ord));
-            case FLOAT64 -> DOUBLE.set(data, o, v.getDouble(ord));
-            default -> throw new IllegalStateException(col.describe());
-          }
-        }
+        default -> putValue(col.element(), v, ord, data, o);
       }
     }
 
@@ -279,16 +270,7 @@ public final class PartitionEncoder {
         if (a.isNullAt(k)) {
           throw new IllegalArgumentException(where(row) + "holds a null element; tensors hold no nulls");
         }
-        int p = o + k * col.element().width();
-        switch (col.element()) {
-          case INT8 -> data[p] = a.getByte(k);
-          case INT16 -> SHORT.set(data, p, a.getShort(k));
-          case INT32 -> INT.set(data, p, a.getInt(k));
-          case INT64 -> LONG.set(data, p, a.getLong(k));
-          case FLOAT32 -> FLOAT.set(data, p, a.getFloat(k));
-          case FLOAT64 -> DOUBLE.set(data, p, a.getDouble(k));
-          default -> throw new IllegalStateException(col.describe());
-        }
+        putValue(col.element(), a, k, data, o + k * col.element().width());
       }
     }
 
@@ -301,6 +283,19 @@ public final class PartitionEncoder {
       buffers.add(new byte[0]);
       buffers.add(new byte[0]);
       buffers.add(data);
+    }
+  }
+
+  /** Writes value {@code i} of {@code from} (a row or an array) as {@code type}, little-endian, at {@code o}. */
+  private static void putValue(ElementType type, SpecializedGetters from, int i, byte[] data, int o) {
+    switch (type) {
+      case INT8 -> data[o] = from.getByte(i);
+      case INT16 -> SHORT.set(data, o, from.getShort(i));
+      case INT32 -> INT.set(data, o, from.getInt(i));
+      case INT64 -> LONG.set(data, o, from.getLong(i));
+      case FLOAT32 -> FLOAT.set(data, o, from.getFloat(i));
+      case FLOAT64 -> DOUBLE.set(data, o, from.getDouble(i));
+      default -> throw new IllegalStateException("no Spark source of " + type.wireName() + " values");
     }
   }
 
