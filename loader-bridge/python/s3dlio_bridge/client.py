@@ -67,7 +67,7 @@ class BridgeClient:
         self._release = release or (lambda buffer: None)
         self._max_frame = max_frame
         self._send_lock = threading.Lock()
-        self._state = threading.Condition()
+        self._state = threading.Lock()
         self._sock = None
         self._reader = None
         self._stream = None
@@ -156,7 +156,6 @@ class BridgeClient:
         with self._state:
             self._sock = sock
             self._reader = reader
-            self._state.notify_all()
 
     def _send(self, data):
         with self._send_lock:
@@ -250,14 +249,13 @@ class BridgeClient:
         try:
             self._open(deadline)
         except BridgeError as e:
-            raise BridgeError(e.code if e.code != "connection" else "connection",
-                              "%s; reconnecting within %.1f s failed: %s" % (lost.message, self.reconnect_timeout,
-                                                                             e.message))
+            raise BridgeError(e.code, "%s; reconnecting within %.1f s failed: %s"
+                              % (lost.message, self.reconnect_timeout, e.message))
         stream = self._stream
-        if stream is not None and stream.active and not stream.done:
+        if stream is not None and not stream.done:  # (also when the loss came before its EPOCH)
+            stream.active = False  # until the feed confirms with EPOCH
             self._send(F.encode_json(F.START, {"epoch": stream.epoch, "offset": stream.offset, "reconnect": True,
                                                "consumed": stream.consumed}))
-            stream.active = False  # until the feed confirms with EPOCH
 
     # -- epochs --------------------------------------------------------------------------------
     def epoch(self, epoch, offset=0, *, seed=None, fingerprint=None):

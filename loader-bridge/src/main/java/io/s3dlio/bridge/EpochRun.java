@@ -113,6 +113,16 @@ final class EpochRun {
     return ranks[rank].started;
   }
 
+  /** Whether any rank ever joined this run (a run begun by {@link #prefetch()} may have none). */
+  synchronized boolean joined() {
+    for (Rank r : ranks) {
+      if (r.started) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private String where() {
     return "epoch " + plan.epoch() + (plan.offset() == 0 ? "" : " (resumed at row " + plan.offset() + ")");
   }

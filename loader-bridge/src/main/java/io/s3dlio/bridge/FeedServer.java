@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The feed's listening socket and its runs. A start for an epoch joins that epoch's run when it
  * begins at the same offset and the rank has not been in it yet; otherwise it begins a new run,
- * which replaces every run of that epoch or a later one (a restart from saved state).
+ * which replaces every run of that epoch or a later one (a restart from saved state), and a run
+ * begun ahead of time that no rank joined.
  */
 final class FeedServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FeedServer.class);
@@ -136,7 +137,7 @@ final class FeedServer implements AutoCloseable {
     }
     for (Iterator<EpochRun> it = runs.values().iterator(); it.hasNext();) {
       EpochRun r = it.next();
-      if (r.epoch() >= epoch) {
+      if (r.epoch() >= epoch || !r.joined()) {
         r.fail(new BridgeException(BridgeException.RESTARTED, "epoch " + r.epoch() + " was restarted by rank " + rank
             + " from row " + offset + " of epoch " + epoch + "; this run is abandoned"), false);
         it.remove();
