@@ -21,7 +21,8 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * The bridge benchmark (a main, not a test; see loader-bridge/bench/run.sh): one DataFrame (4 KiB
- * image, label, two numbers), persisted, delivered to 2 Python consumers by
+ * image, label, two numbers), persisted (storage level: system property {@code bench.storage},
+ * default MEMORY_AND_DISK, as {@code persist()}), delivered to 2 Python consumers by
  * <ol>
  *   <li>the bridge (count pass, block fetches, Arrow frames; time to the end of epoch 0);</li>
  *   <li>(a) raw loopback TCP: the same number of bytes, in chunks of the bridge's mean frame size,
@@ -48,10 +49,11 @@ public final class BridgeBench {
         .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     try {
-      Dataset<Row> df = StreamToPython.demoFrame(spark, rows, partitions).persist(StorageLevel.DISK_ONLY());
+      StorageLevel level = StorageLevel.fromString(System.getProperty("bench.storage", "MEMORY_AND_DISK"));
+      Dataset<Row> df = StreamToPython.demoFrame(spark, rows, partitions).persist(level);
       long t = System.nanoTime();
       df.count();
-      System.out.printf("persisted %d rows in %d partitions (DISK_ONLY) in %.1f s%n", rows, partitions,
+      System.out.printf("persisted %d rows in %d partitions (%s) in %.1f s%n", rows, partitions, level.description(),
           (System.nanoTime() - t) / 1e9);
 
       double c0 = cpu();
