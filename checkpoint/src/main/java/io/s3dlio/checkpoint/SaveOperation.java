@@ -66,7 +66,7 @@ final class SaveOperation {
     try {
       ShardWriter.Result r = writeShard(saveId, rank, world, tensors);
       report.put("size", r.size());
-      report.put("crc32c", Crc32c.unsigned(r.crc32c()));
+      report.put("crc32c", Crc32c.json(r.crc32c()));
       report.put("tensors", (long) r.tensors());
     } catch (IOException | RuntimeException e) {
       report.put("error", "rank " + rank + ": " + describe(e));

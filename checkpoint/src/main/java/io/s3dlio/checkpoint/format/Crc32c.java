@@ -28,8 +28,16 @@ public final class Crc32c {
     return String.format("0x%08x", crc);
   }
 
-  /** The unsigned value, as written in JSON. */
-  public static long unsigned(int crc) {
-    return crc & 0xFFFF_FFFFL;
+  /** As the format writes it in JSON: eight lowercase hex digits, e.g. {@code "0a1b2c3d"}. */
+  public static String json(int crc) {
+    return String.format("%08x", crc);
+  }
+
+  /** Parses {@link #json(int)}'s form; throws {@link IllegalArgumentException} otherwise. */
+  public static int parseJson(String s) {
+    if (s.length() != 8 || !s.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      throw new IllegalArgumentException("'" + s + "' is not a CRC32C of 8 lowercase hex digits");
+    }
+    return (int) Long.parseLong(s, 16);
   }
 }

@@ -71,9 +71,14 @@ public final class JsonObject {
     return v;
   }
 
-  /** An unsigned 32-bit value (a CRC32C) as an int. */
+  /** A CRC32C written as 8 lowercase hex digits. */
   public int crc(String name) {
-    return (int) integer(name, 0, 0xFFFF_FFFFL);
+    String v = string(name);
+    try {
+      return Crc32c.parseJson(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + ": member '" + name + "': " + e.getMessage());
+    }
   }
 
   public List<Object> array(String name) {

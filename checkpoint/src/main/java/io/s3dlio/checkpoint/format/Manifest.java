@@ -55,7 +55,7 @@ public record Manifest(long step, String saveId, int worldSize, Instant createdA
       x.put("rank", (long) sh.rank());
       x.put("key", sh.key());
       x.put("size", sh.size());
-      x.put("crc32c", Crc32c.unsigned(sh.crc32c()));
+      x.put("crc32c", Crc32c.json(sh.crc32c()));
       x.put("tensors", (long) sh.tensors());
       s.add(x);
     }
@@ -63,7 +63,7 @@ public record Manifest(long step, String saveId, int worldSize, Instant createdA
     m.put("userMetadata", new LinkedHashMap<Object, Object>(userMetadata));
     String body = Json.write(m);
     int crc = Crc32c.of(body.getBytes(StandardCharsets.UTF_8));
-    String text = body.substring(0, body.length() - 1) + CRC_MEMBER + Crc32c.unsigned(crc) + "}\n";
+    String text = body.substring(0, body.length() - 1) + CRC_MEMBER + "\"" + Crc32c.json(crc) + "\"}\n";
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
@@ -79,16 +79,20 @@ public record Manifest(long step, String saveId, int worldSize, Instant createdA
       throw new FormatException("manifest", "no \"manifestCrc32c\" member at its end (not a manifest, or edited)", -1,
           null, null);
     }
-    long recorded;
+    int recorded;
     try {
-      recorded = Long.parseLong(trimmed.substring(at + CRC_MEMBER.length(), trimmed.length() - 1));
-    } catch (NumberFormatException e) {
-      throw new FormatException("manifest", "\"manifestCrc32c\" is not a number", at, null, null);
+      String v = trimmed.substring(at + CRC_MEMBER.length(), trimmed.length() - 1);
+      if (v.length() != 10 || v.charAt(0) != '"' || v.charAt(9) != '"') {
+        throw new IllegalArgumentException("'" + v + "' is not a quoted CRC32C");
+      }
+      recorded = Crc32c.parseJson(v.substring(1, 9));
+    } catch (IllegalArgumentException e) {
+      throw new FormatException("manifest", "\"manifestCrc32c\": " + e.getMessage(), at, null, null);
     }
     byte[] body = (trimmed.substring(0, at) + "}").getBytes(StandardCharsets.UTF_8);
     int actual = Crc32c.of(body);
-    if (Crc32c.unsigned(actual) != recorded) {
-      throw new FormatException("manifest", "manifest CRC32C mismatch (edited or damaged)", -1, (int) recorded, actual);
+    if (actual != recorded) {
+      throw new FormatException("manifest", "manifest CRC32C mismatch (edited or damaged)", -1, recorded, actual);
     }
     try {
       JsonObject o = JsonObject.parse(trimmed, "manifest");

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The footer index of a shard: UTF-8 JSON
- * {@code {"tensors":[{"name","dtype","shape","size","crc32c","chunks":[[offset,stored,raw,crc32c],...]}]}}.
+ * {@code {"tensors":[{"name","dtype","shape","size","crc32c","chunks":[[offset,stored,raw,"crc32c"],...]}]}},
+ * CRC32Cs as 8 lowercase hex digits.
  * Chunks of all tensors, in order, tile the bytes between the header and the index exactly.
  */
 public final class ShardIndex {
@@ -45,10 +46,10 @@ public final class ShardIndex {
       m.put("dtype", t.spec().dtype().id());
       m.put("shape", t.spec().shape());
       m.put("size", t.size());
-      m.put("crc32c", Crc32c.unsigned(t.crc32c()));
+      m.put("crc32c", Crc32c.json(t.crc32c()));
       List<Object> cs = new ArrayList<>(t.chunks().size());
       for (ChunkRef c : t.chunks()) {
-        cs.add(new long[] {c.offset(), c.storedLength(), c.rawLength(), Crc32c.unsigned(c.crc32c())});
+        cs.add(List.of(c.offset(), (long) c.storedLength(), (long) c.rawLength(), Crc32c.json(c.crc32c())));
       }
       m.put("chunks", cs);
       ts.add(m);
@@ -109,15 +110,19 @@ public final class ShardIndex {
 
   private static long[] chunk(Object o, String where) {
     if (!(o instanceof List<?> l) || l.size() != 4) {
-      throw new IllegalArgumentException(where + ": expected [offset, stored, raw, crc32c]");
+      throw new IllegalArgumentException(where + ": expected [offset, stored, raw, \"crc32c\"]");
     }
     long[] v = new long[4];
-    for (int i = 0; i < 4; i++) {
-      if (!(l.get(i) instanceof Long n) || n < 0 || (i > 0 && n > 0xFFFF_FFFFL) || (i == 1 || i == 2) && n > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(where + ": element " + i + " is not a valid number");
+    for (int i = 0; i < 3; i++) {
+      if (!(l.get(i) instanceof Long n) || n < 0 || (i > 0 && n > Integer.MAX_VALUE)) {
+        throw new IllegalArgumentException(where + ": element " + i + " is not a valid length or offset");
       }
-      v[i] = (Long) l.get(i);
+      v[i] = n;
     }
+    if (!(l.get(3) instanceof String crc)) {
+      throw new IllegalArgumentException(where + ": element 3 should be a CRC32C string");
+    }
+    v[3] = Crc32c.parseJson(crc);
     return v;
   }
 }

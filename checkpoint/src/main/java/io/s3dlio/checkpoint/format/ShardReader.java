@@ -31,7 +31,7 @@ public final class ShardReader {
   /** Bytes read from the start to find the header (headers are at most 242 bytes). */
   private static final int HEAD_READ = 256;
   /** Bytes read from the end at open: the trailer and, usually, the whole index. */
-  private static final int TAIL_READ = 256 << 10;
+  private static final int TAIL_READ = 64 << 10;
   /** Largest index accepted (1 GiB): guards against a corrupt length. */
   private static final long MAX_INDEX = 1L << 30;
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
