@@ -33,6 +33,8 @@ import java.util.stream.Stream;
  * its shards are.
  */
 final class Catalog {
+  /** What the local store puts in the names of its temporary files (see LocalObjectStore). */
+  static final String LOCAL_TEMP_MARK = ".s3dlio-tmp-";
   private final ObjectStore store;
   private final Layout layout;
 
@@ -211,7 +213,7 @@ final class Catalog {
     }
     deleteAll(page);
     if (dir.scheme().isLocal()) {
-      removeEmptyDirs(Path.of(dir.key()));
+      removeLocalLeftovers(Path.of(dir.key()));
     }
   }
 
@@ -228,25 +230,54 @@ final class Catalog {
     page.clear();
   }
 
-  /** Local stores keep directories: remove the empty ones a delete left (a listing would show them). */
-  private static void removeEmptyDirs(Path top) throws IOException {
+  /**
+   * Local stores keep directories, and a writer killed before its close leaves a hidden temporary
+   * file that listings do not show: remove both, so that nothing of a deleted tree stays on disk.
+   */
+  private static void removeLocalLeftovers(Path top) throws IOException {
     if (!Files.isDirectory(top)) {
       return;
     }
     try (Stream<Path> walk = Files.walk(top)) {
       for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        if (!Files.isDirectory(p)) {
-          continue;
-        }
         try {
+          if (!Files.isDirectory(p) && !p.getFileName().toString().contains(LOCAL_TEMP_MARK)) {
+            continue;   // an object: a store delete that raced with a new write; leave it
+          }
           Files.deleteIfExists(p);
         } catch (java.nio.file.DirectoryNotEmptyException raced) {
-          // not empty: a concurrent writer put something there
+          // not empty: an object is still there
         }
       }
     } catch (java.nio.file.NoSuchFileException | UncheckedIOException raced) {
       // removed concurrently
     }
+  }
+
+  /**
+   * The newest modification time of anything under a local step folder, hidden temporary files
+   * included, or null for object stores (where a folder without objects does not exist).
+   */
+  Instant localNewest(long step) throws IOException {
+    ObjectUri dir = layout.stepDir(step);
+    if (!dir.scheme().isLocal() || !Files.isDirectory(Path.of(dir.key()))) {
+      return null;
+    }
+    Instant newest = Instant.EPOCH;
+    try (Stream<Path> walk = Files.walk(Path.of(dir.key()))) {
+      for (Path p : walk.toList()) {
+        Instant t = Files.getLastModifiedTime(p).toInstant();
+        newest = t.isAfter(newest) ? t : newest;
+      }
+    } catch (java.nio.file.NoSuchFileException | UncheckedIOException raced) {
+      // removed concurrently
+    }
+    return newest;
+  }
+
+  /** Deletes a whole step folder (its manifest must already be gone or never have existed). */
+  void deleteStepFolder(long step) throws IOException {
+    deleteTree(layout.stepDir(step));
   }
 
   String label(long step, String saveId) {

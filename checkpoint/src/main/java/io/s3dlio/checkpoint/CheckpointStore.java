@@ -339,12 +339,18 @@ public final class CheckpointStore implements AutoCloseable {
       } else if (step >= newest || deleted.contains(step)) {
         continue;
       }
-      for (Map.Entry<String, Instant> save : catalog.saves(step).entrySet()) {
+      Map<String, Instant> saves = catalog.saves(step);
+      for (Map.Entry<String, Instant> save : saves.entrySet()) {
         boolean stale = keep != null || save.getValue().isBefore(cutoff);
         if (!save.getKey().equals(keep) && stale) {
           catalog.deleteSave(step, save.getKey());
           removed.add(Layout.stepDirName(step) + save.getKey());
         }
+      }
+      Instant local = keep == null && saves.isEmpty() ? catalog.localNewest(step) : null;
+      if (local != null && local.isBefore(cutoff)) {
+        catalog.deleteStepFolder(step);   // only the temporary files of writers killed before their close
+        removed.add(Layout.stepDirName(step));
       }
     }
     return new PruneResult(deleted, removed);
