@@ -314,6 +314,24 @@ public final class CheckpointStore implements AutoCloseable {
    * step is never touched.
    */
   public PruneResult prune(int keepLast) throws IOException {
+    PruneResult plan = prunePlan(keepLast);
+    for (long step : plan.deletedSteps()) {
+      catalog.deleteStep(step);
+    }
+    for (String save : plan.removedSaves()) {
+      int slash = save.indexOf('/');
+      long step = Layout.stepDirStep(save.substring(0, slash));
+      if (slash == save.length() - 1) {
+        catalog.deleteStepFolder(step);   // only temporary files of local writers killed before their close
+      } else {
+        catalog.deleteSave(step, save.substring(slash + 1));
+      }
+    }
+    return plan;
+  }
+
+  /** What {@link #prune} would delete now, without deleting anything (a dry run). */
+  public PruneResult prunePlan(int keepLast) throws IOException {
     if (keepLast < 1) {
       throw new IllegalArgumentException("Cannot prune to keep " + keepLast + " checkpoints: keep at least 1");
     }
@@ -321,7 +339,6 @@ public final class CheckpointStore implements AutoCloseable {
     List<Long> deleted = new ArrayList<>();
     List<Long> steps = new ArrayList<>(committed.keySet());
     for (int i = 0; i < steps.size() - keepLast; i++) {
-      catalog.deleteStep(steps.get(i));
       deleted.add(steps.get(i));
       committed.remove(steps.get(i));
     }
@@ -343,13 +360,11 @@ public final class CheckpointStore implements AutoCloseable {
       for (Map.Entry<String, Instant> save : saves.entrySet()) {
         boolean stale = keep != null || save.getValue().isBefore(cutoff);
         if (!save.getKey().equals(keep) && stale) {
-          catalog.deleteSave(step, save.getKey());
           removed.add(Layout.stepDirName(step) + save.getKey());
         }
       }
       Instant local = keep == null && saves.isEmpty() ? catalog.localNewest(step) : null;
       if (local != null && local.isBefore(cutoff)) {
-        catalog.deleteStepFolder(step);   // only the temporary files of writers killed before their close
         removed.add(Layout.stepDirName(step));
       }
     }
@@ -360,7 +375,8 @@ public final class CheckpointStore implements AutoCloseable {
    * What {@link #prune} removed.
    *
    * @param deletedSteps committed checkpoints deleted
-   * @param removedSaves uncommitted saves removed ({@code step-N/SAVE_ID})
+   * @param removedSaves uncommitted saves removed ({@code step-N/SAVE_ID}, or {@code step-N/} for a local
+   *     folder holding only the temporary files of writers killed before their close)
    */
   public record PruneResult(List<Long> deletedSteps, List<String> removedSaves) {
   }
