@@ -345,27 +345,20 @@ public final class CheckpointStore implements AutoCloseable {
     List<String> removed = new ArrayList<>();
     long newest = committed.isEmpty() ? -1 : committed.lastKey();
     Instant cutoff = Instant.now().minus(options.pruneGrace());
+    java.util.Set<Long> withSaves = new java.util.HashSet<>();
+    for (Partial p : partials(committed.keySet())) {
+      withSaves.add(p.step());
+      boolean abandoned = p.step() < newest && p.lastWritten().isBefore(cutoff);
+      if (!deleted.contains(p.step()) && (p.lostRace() || abandoned)) {
+        removed.add(Layout.stepDirName(p.step()) + p.saveId());
+      }
+    }
     for (long step : catalog.stepFolders()) {
-      String keep = null;
-      if (committed.containsKey(step)) {
-        try {
-          keep = catalog.manifest(step).saveId();
-        } catch (CheckpointException e) {
-          continue;   // leave a step whose manifest cannot be read alone
+      if (step < newest && !committed.containsKey(step) && !deleted.contains(step) && !withSaves.contains(step)) {
+        Instant local = catalog.localNewest(step);
+        if (local != null && local.isBefore(cutoff)) {
+          removed.add(Layout.stepDirName(step));
         }
-      } else if (step >= newest || deleted.contains(step)) {
-        continue;
-      }
-      Map<String, Instant> saves = catalog.saves(step);
-      for (Map.Entry<String, Instant> save : saves.entrySet()) {
-        boolean stale = keep != null || save.getValue().isBefore(cutoff);
-        if (!save.getKey().equals(keep) && stale) {
-          removed.add(Layout.stepDirName(step) + save.getKey());
-        }
-      }
-      Instant local = keep == null && saves.isEmpty() ? catalog.localNewest(step) : null;
-      if (local != null && local.isBefore(cutoff)) {
-        removed.add(Layout.stepDirName(step));
       }
     }
     return new PruneResult(deleted, removed);
@@ -387,19 +380,31 @@ public final class CheckpointStore implements AutoCloseable {
    */
   public Map<String, Instant> uncommittedSaves() throws IOException {
     Map<String, Instant> out = new java.util.LinkedHashMap<>();
-    TreeMap<Long, ObjectUri> committed = catalog.committedSteps();
+    for (Partial p : partials(catalog.committedSteps().keySet())) {
+      out.put(Layout.stepDirName(p.step()) + p.saveId(), p.lastWritten());
+    }
+    return out;
+  }
+
+  /** An uncommitted save; {@code lostRace}: its step is committed by another save. */
+  private record Partial(long step, String saveId, Instant lastWritten, boolean lostRace) {
+  }
+
+  /** The uncommitted saves, by step; steps whose manifest cannot be read are left out (and alone). */
+  private List<Partial> partials(java.util.Set<Long> committed) throws IOException {
+    List<Partial> out = new ArrayList<>();
     for (long step : catalog.stepFolders()) {
       String keep = null;
-      if (committed.containsKey(step)) {
+      if (committed.contains(step)) {
         try {
           keep = catalog.manifest(step).saveId();
         } catch (CheckpointException e) {
-          keep = null;
+          continue;
         }
       }
       for (Map.Entry<String, Instant> save : catalog.saves(step).entrySet()) {
         if (!save.getKey().equals(keep)) {
-          out.put(Layout.stepDirName(step) + save.getKey(), save.getValue());
+          out.add(new Partial(step, save.getKey(), save.getValue(), keep != null));
         }
       }
     }

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A real store with faults injected at chosen operations (a test double of failures only: every
  * operation that is not faulted goes to the real store). Each fault fires once, on the first
- * operation of its kind whose key contains its marker. Also counts the bytes of ranged reads.
+ * operation of its kind whose key contains its marker. Also counts the bytes of ranged reads and
+ * range streams.
  */
 final class FaultyStore implements ObjectStore {
   enum Kind {
@@ -94,7 +95,21 @@ final class FaultyStore implements ObjectStore {
 
   @Override
   public InputStream openRange(ObjectUri uri, long offset, long length) throws IOException {
-    return delegate.openRange(uri, offset, length);
+    return new java.io.FilterInputStream(delegate.openRange(uri, offset, length)) {
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        rangeBytes.addAndGet(b < 0 ? 0 : 1);
+        return b;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        rangeBytes.addAndGet(Math.max(0, n));
+        return n;
+      }
+    };
   }
 
   @Override

@@ -7,10 +7,7 @@ import io.s3dlio.checkpoint.CheckpointOptions.Compression;
 import io.s3dlio.checkpoint.dist.CheckpointCollective;
 import io.s3dlio.checkpoint.dist.InProcessCollective;
 import io.s3dlio.checkpoint.format.Crc32c;
-import io.s3dlio.store.ObjectStore;
-import io.s3dlio.store.ObjectStores;
 import io.s3dlio.store.ObjectUri;
-import io.s3dlio.store.StoreConfig;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,18 +32,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 class TestCorruption {
   @TempDir
   static Path dir;
-  private static ObjectStore store;
-
-  @BeforeAll
-  static void open() throws Exception {
-    store = ObjectStores.open(ObjectUri.Scheme.FILE, StoreConfig.EMPTY);
-  }
-
-  @AfterAll
-  static void close() throws Exception {
-    store.close();
-  }
-
   /** A world-size-2 checkpoint of step 1 whose two shards have the same size. */
   private record Saved(CheckpointStore cs, Path root, Path[] shards, Path manifest) {
   }
@@ -59,7 +42,7 @@ class TestCorruption {
 
   private Saved save(Compression c, int seed) throws Exception {
     Path root = dir.resolve(UUID.randomUUID().toString());
-    CheckpointStore cs = CheckpointStore.open(store, ObjectUri.local(ObjectUri.Scheme.FILE, root + "/"),
+    CheckpointStore cs = CheckpointStore.open(TestStores.local(), ObjectUri.local(ObjectUri.Scheme.FILE, root + "/"),
         AbstractCheckpointStoreTest.SMALL_CHUNKS.withCompression(c));
     List<CheckpointCollective> g = InProcessCollective.create(2, Duration.ofSeconds(60));
     List<CheckpointInfo> infos = AbstractCheckpointStoreTest.runRanks(2, r -> cs.save(1,

@@ -1,35 +1,17 @@
 package io.s3dlio.checkpoint;
 
 import io.s3dlio.store.ObjectStore;
-import io.s3dlio.store.ObjectStores;
 import io.s3dlio.store.ObjectUri;
-import io.s3dlio.testing.S3ProxyServer;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /** Faults on S3Proxy; 5 MiB parts, so the part-upload fault hits a multipart upload mid-way. */
 class TestFaultsS3 extends AbstractFaultTest {
-  private static ObjectStore store;
-
-  @BeforeAll
-  static void open() throws Exception {
-    S3ProxyServer.get().createBucket(TestCheckpointS3.BUCKET);
-    store = ObjectStores.open(ObjectUri.Scheme.S3, S3ProxyServer.get().storeConfig().with("s3.part-size", "5m"));
-  }
-
-  @AfterAll
-  static void close() throws Exception {
-    store.close();
-  }
-
   @Override
   protected ObjectStore store() {
-    return store;
+    return TestStores.s3();
   }
 
   @Override
   protected ObjectUri freshRoot() {
-    return ObjectUri.parse("s3://" + TestCheckpointS3.BUCKET + "/" + UUID.randomUUID() + "/");
+    return TestStores.s3Root();
   }
 }

@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.s3dlio.checkpoint.CheckpointOptions.Compression;
 import io.s3dlio.checkpoint.dist.CheckpointCollective;
 import io.s3dlio.checkpoint.dist.InProcessCollective;
-import io.s3dlio.store.ObjectStore;
-import io.s3dlio.store.ObjectStores;
 import io.s3dlio.store.ObjectUri;
-import io.s3dlio.store.StoreConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,8 +18,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,18 +33,6 @@ class TestPythonInterop {
   static final String PYTHON = "/usr/bin/python3";
   @TempDir
   static Path dir;
-  private static ObjectStore store;
-
-  @BeforeAll
-  static void open() throws Exception {
-    store = ObjectStores.open(ObjectUri.Scheme.FILE, StoreConfig.EMPTY);
-  }
-
-  @AfterAll
-  static void close() throws Exception {
-    store.close();
-  }
-
   /** loader-bridge/python of this checkout (tests run in the module folder). */
   static Path pythonDir() {
     return Paths.get("").toAbsolutePath().getParent().resolve("loader-bridge").resolve("python");
@@ -75,7 +58,7 @@ class TestPythonInterop {
   private static Path writeJavaFixtures() throws Exception {
     Path fixtures = dir.resolve("java-fixtures");
     for (Compression c : Compression.values()) {
-      try (CheckpointStore cs = CheckpointStore.open(store, ObjectUri.local(ObjectUri.Scheme.FILE,
+      try (CheckpointStore cs = CheckpointStore.open(TestStores.local(), ObjectUri.local(ObjectUri.Scheme.FILE,
           fixtures.resolve(c.id()) + "/"), AbstractCheckpointStoreTest.SMALL_CHUNKS.withCompression(c))) {
         cs.save(10, Fixtures.exact(), Map.of("loader", "{\"epoch\":3,\"offset\":1234}", "writer", "java"));
         List<CheckpointCollective> g = InProcessCollective.create(2, Duration.ofSeconds(60));
@@ -112,7 +95,7 @@ class TestPythonInterop {
         c.id());
     assertThat(run.exit()).as(run.output()).isZero();
     String saveId = run.output().trim();
-    try (CheckpointStore cs = CheckpointStore.open(store, ObjectUri.local(ObjectUri.Scheme.FILE, root + "/"),
+    try (CheckpointStore cs = CheckpointStore.open(TestStores.local(), ObjectUri.local(ObjectUri.Scheme.FILE, root + "/"),
         CheckpointOptions.DEFAULT)) {
       Checkpoint ck = cs.loadLatest();
       assertThat(ck.step()).isEqualTo(3);
