@@ -22,10 +22,17 @@ public final class TensorSource {
 
   private final TensorSpec spec;
   private final Opener opener;
+  /** The bytes, when they are in a heap buffer (read without copying), else null. */
+  private final ByteBuffer heap;
 
   private TensorSource(TensorSpec spec, Opener opener) {
+    this(spec, opener, null);
+  }
+
+  private TensorSource(TensorSpec spec, Opener opener, ByteBuffer heap) {
     this.spec = spec;
     this.opener = opener;
+    this.heap = heap;
   }
 
   /** A tensor whose bytes come from {@code opener}, which must deliver exactly {@code spec.byteSize()} bytes. */
@@ -37,7 +44,7 @@ public final class TensorSource {
   public static TensorSource of(String name, DType dtype, long[] shape, byte[] data) {
     TensorSpec spec = TensorSpec.of(name, dtype, shape);
     spec.checkByteSize(data.length);
-    return new TensorSource(spec, () -> new ByteArrayInputStream(data));
+    return new TensorSource(spec, () -> new ByteArrayInputStream(data), ByteBuffer.wrap(data));
   }
 
   /** A tensor held in a buffer, from its position to its limit (little-endian values). */
@@ -45,7 +52,7 @@ public final class TensorSource {
     TensorSpec spec = TensorSpec.of(name, dtype, shape);
     spec.checkByteSize(data.remaining());
     ByteBuffer view = data.duplicate();
-    return new TensorSource(spec, () -> new BufferInputStream(view.duplicate()));
+    return new TensorSource(spec, () -> new BufferInputStream(view.duplicate()), view.hasArray() ? view : null);
   }
 
   /** A float32 tensor. */
@@ -72,6 +79,14 @@ public final class TensorSource {
 
   public InputStream open() throws IOException {
     return opener.open();
+  }
+
+  /**
+   * The bytes as a heap buffer (position to limit) when the source holds them in one, so a writer
+   * can read them in place; empty for streamed sources.
+   */
+  public java.util.Optional<ByteBuffer> heapBuffer() {
+    return java.util.Optional.ofNullable(heap).map(ByteBuffer::duplicate);
   }
 
   /** Reads a buffer without copying it first. */

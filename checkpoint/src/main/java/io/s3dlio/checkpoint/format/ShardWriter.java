@@ -17,13 +17,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.zip.CRC32C;
 
 /**
  * Streams one shard (header, chunks, index, trailer) to an output stream, reading each tensor
- * source once. Memory is bounded by a few chunks whatever the shard size: one chunk buffer when
- * uncompressed; with zstd, {@code compressAhead + 1} raw chunks and {@code compressAhead}
- * compressed frames, compressed on {@code pool} in parallel and written in order.
+ * source once; a source held in a heap buffer is read in place. Memory is bounded by a few chunks
+ * whatever the shard size: one chunk buffer when uncompressed; with zstd, {@code compressAhead + 1}
+ * raw chunks and {@code compressAhead} compressed frames, compressed on {@code pool} in parallel and
+ * written in order. Each byte is checksummed once; the CRC32Cs of tensors and of the whole shard are
+ * combined from those of the chunks ({@link Crc32c#combine}).
  */
 public final class ShardWriter {
   /** What was written: the shard's size and CRC32C of all its bytes. */
@@ -68,46 +69,62 @@ public final class ShardWriter {
     long indexOffset = out.position;
     out.write(index);
     out.write(new ShardTrailer(indexOffset, index.length, Crc32c.of(index)).encode());
-    return new Result(out.position, (int) out.crc.getValue(), entries.size(), raw);
+    return new Result(out.position, out.crc, entries.size(), raw);
   }
 
   private TensorEntry writeTensor(Position out, TensorSource t, BlockingQueue<byte[]> buffers) throws IOException {
     TensorSpec spec = t.spec();
     long size = spec.byteSize();
-    CRC32C tensorCrc = new CRC32C();
+    java.nio.ByteBuffer heap = t.heapBuffer().orElse(null);
+    int tensorCrc = 0;
     List<ChunkRef> chunks = new ArrayList<>();
     ArrayDeque<Future<Frame>> pending = new ArrayDeque<>();
-    try (InputStream in = t.open()) {
-      long left = size;
-      while (left > 0) {
-        int n = (int) Math.min(header.chunkSize(), left);
-        byte[] buf = buffers.poll();
-        if (buf == null) {
-          buf = new byte[header.chunkSize()];
+    try (InputStream in = heap == null ? t.open() : InputStream.nullInputStream()) {
+      long done = 0;
+      while (done < size) {
+        int n = (int) Math.min(header.chunkSize(), size - done);
+        byte[] src;
+        int off;
+        boolean pooled = heap == null;
+        if (pooled) {   // a streamed source: read the chunk into a buffer
+          src = buffers.poll();
+          src = src != null ? src : new byte[header.chunkSize()];
+          off = 0;
+          int got = in.readNBytes(src, 0, n);
+          if (got < n) {
+            throw new IOException("Cannot save tensor '" + spec.name() + "': its source ended after "
+                + (done + got) + " of " + size + " bytes");
+          }
+        } else {        // a heap buffer: read in place
+          src = heap.array();
+          off = heap.arrayOffset() + heap.position() + (int) done;
         }
-        int got = in.readNBytes(buf, 0, n);
-        if (got < n) {
-          throw new IOException("Cannot save tensor '" + spec.name() + "': its source ended after "
-              + (size - left + got) + " of " + size + " bytes");
-        }
-        tensorCrc.update(buf, 0, n);
-        left -= n;
+        done += n;
         if (!header.zstd()) {
-          chunks.add(new ChunkRef(out.position, n, n, Crc32c.of(buf, 0, n)));
-          out.write(buf, 0, n);
-          buffers.offer(buf);
+          int crc = Crc32c.of(src, off, n);   // the only pass over these bytes: the rest is combined
+          chunks.add(new ChunkRef(out.position, n, n, crc));
+          out.write(src, off, n, crc);
+          tensorCrc = Crc32c.combine(tensorCrc, crc, n);
+          if (pooled) {
+            buffers.offer(src);
+          }
           continue;
         }
-        byte[] chunk = buf;
-        pending.add(pool.submit(() -> compress(chunk, n, buffers)));
+        byte[] chunk = src;
+        int at = off;
+        pending.add(pool.submit(() -> compress(chunk, at, n, pooled ? buffers : null)));
         while (pending.size() >= compressAhead) {
-          chunks.add(emit(out, pending.poll()));
+          Frame f = await(pending.poll());
+          chunks.add(emit(out, f));
+          tensorCrc = Crc32c.combine(tensorCrc, f.rawCrc, f.rawLength);
         }
       }
       while (!pending.isEmpty()) {
-        chunks.add(emit(out, pending.poll()));
+        Frame f = await(pending.poll());
+        chunks.add(emit(out, f));
+        tensorCrc = Crc32c.combine(tensorCrc, f.rawCrc, f.rawLength);
       }
-      if (in.read() >= 0) {
+      if (heap == null && in.read() >= 0) {
         throw new IOException("Cannot save tensor '" + spec.name() + "': its source has more than the " + size
             + " bytes of " + spec.dtype() + java.util.Arrays.toString(spec.shape()));
       }
@@ -116,41 +133,48 @@ public final class ShardWriter {
         f.cancel(true);
       }
     }
-    return new TensorEntry(spec, (int) tensorCrc.getValue(), chunks);
+    return new TensorEntry(spec, tensorCrc, chunks);
   }
 
-  private record Frame(byte[] data, int length, int rawLength) {
+  /** A compressed chunk: the frame, its CRC32C, and the raw length and CRC32C. */
+  private record Frame(byte[] data, int length, int crc, int rawLength, int rawCrc) {
   }
 
-  private Frame compress(byte[] raw, int n, BlockingQueue<byte[]> buffers) {
+  /** Compresses (and checksums) one chunk on the pool; a pooled raw buffer goes back to {@code buffers}. */
+  private Frame compress(byte[] raw, int off, int n, BlockingQueue<byte[]> buffers) {
     byte[] dst = new byte[(int) Zstd.compressBound(n)];
-    long r = Zstd.compressByteArray(dst, 0, dst.length, raw, 0, n, zstdLevel);
-    buffers.offer(raw);
+    int rawCrc = Crc32c.of(raw, off, n);
+    long r = Zstd.compressByteArray(dst, 0, dst.length, raw, off, n, zstdLevel);
+    if (buffers != null) {
+      buffers.offer(raw);
+    }
     if (Zstd.isError(r)) {
       throw new IllegalStateException("zstd compression failed: " + Zstd.getErrorName(r));
     }
-    return new Frame(dst, (int) r, n);
+    return new Frame(dst, (int) r, Crc32c.of(dst, 0, (int) r), n, rawCrc);
   }
 
-  private static ChunkRef emit(Position out, Future<Frame> f) throws IOException {
-    Frame fr;
+  private static Frame await(Future<Frame> f) throws IOException {
     try {
-      fr = f.get();
+      return f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while compressing a chunk");
     } catch (ExecutionException e) {
       throw new IOException("Cannot compress a chunk: " + e.getCause(), e.getCause());
     }
-    ChunkRef ref = new ChunkRef(out.position, fr.length, fr.rawLength, Crc32c.of(fr.data, 0, fr.length));
-    out.write(fr.data, 0, fr.length);
+  }
+
+  private static ChunkRef emit(Position out, Frame f) throws IOException {
+    ChunkRef ref = new ChunkRef(out.position, f.length, f.rawLength, f.crc);
+    out.write(f.data, 0, f.length, f.crc);
     return ref;
   }
 
-  /** Counts and checksums every byte written. */
+  /** Counts every byte written and keeps the CRC32C of them all. */
   private static final class Position {
     private final OutputStream out;
-    private final CRC32C crc = new CRC32C();
+    private int crc;
     private long position;
 
     Position(OutputStream out) {
@@ -158,12 +182,13 @@ public final class ShardWriter {
     }
 
     void write(byte[] b) throws IOException {
-      write(b, 0, b.length);
+      write(b, 0, b.length, Crc32c.of(b));
     }
 
-    void write(byte[] b, int off, int len) throws IOException {
+    /** Writes bytes whose CRC32C the caller already has. */
+    void write(byte[] b, int off, int len, int crcOfThese) throws IOException {
       out.write(b, off, len);
-      crc.update(b, off, len);
+      crc = Crc32c.combine(crc, crcOfThese, len);
       position += len;
     }
   }
