@@ -64,7 +64,8 @@ final class CheckpointCommand implements Callable<Integer> {
   }
 
   @Command(name = "ls", mixinStandardHelpOptions = true, description = {
-      "List the committed checkpoints under URI (step, save id, ranks, size, time, compression).",
+      "List the committed checkpoints under URI.",
+      "Columns: step, save id, ranks, size, commit time, compression.",
       "The step the 'latest' pointer names is marked *; with --all, uncommitted saves are listed too."})
   static final class Ls implements Callable<Integer> {
     @ParentCommand
@@ -116,8 +117,9 @@ final class CheckpointCommand implements Callable<Integer> {
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true, description = {
-      "Read every byte of committed checkpoints and check every CRC32C (manifest, shard sizes and",
-      "checksums, headers, indexes, chunks, tensors). Default: all of them. Exit 1 if any is damaged."})
+      "Read every byte of committed checkpoints and check every CRC32C.",
+      "Checks the manifest, shard sizes and checksums, headers, indexes, chunks and tensors.",
+      "Default: every committed checkpoint. Exits 1 if any is damaged."})
   static final class Verify implements Callable<Integer> {
     @ParentCommand
     CheckpointCommand parent;
@@ -165,9 +167,10 @@ final class CheckpointCommand implements Callable<Integer> {
   }
 
   @Command(name = "prune", mixinStandardHelpOptions = true, description = {
-      "Keep the newest N committed checkpoints and delete the older ones (each uncommitted before its",
-      "shards go); remove uncommitted saves that lost a race or were abandoned below the newest",
-      "checkpoint (older than checkpoint.prune-grace-seconds, default 600). Never touches a newer save."})
+      "Keep the newest N committed checkpoints; delete older ones and abandoned saves.",
+      "Each checkpoint is uncommitted (manifest deleted) before its shards go. Uncommitted saves that",
+      "lost a race, or were abandoned below the newest checkpoint more than",
+      "checkpoint.prune-grace-seconds (default 600) ago, are removed; a newer save is never touched."})
   static final class Prune implements Callable<Integer> {
     @ParentCommand
     CheckpointCommand parent;
@@ -203,8 +206,9 @@ final class CheckpointCommand implements Callable<Integer> {
   }
 
   @Command(name = "rm", mixinStandardHelpOptions = true, description = {
-      "Delete checkpoints by step: the latest pointer is moved off first, then the manifest (the",
-      "checkpoint is no longer committed), then the shards of every save of that step."})
+      "Delete checkpoints by step.",
+      "The latest pointer is moved off first, then the manifest is deleted (the checkpoint is no",
+      "longer committed), then the shards of every save of that step."})
   static final class Remove implements Callable<Integer> {
     @ParentCommand
     CheckpointCommand parent;
