@@ -1,4 +1,5 @@
-"""s3dlio_bridge: the trainer side of the s3dlio Spark-to-trainer bridge, and sibling modules.
+"""s3dlio_bridge: the trainer side of the s3dlio Spark-to-trainer bridge, and the checkpoint
+reader/writer (``s3dlio_bridge.checkpoint``).
 
 Importing the package imports nothing heavy: the client needs numpy (and flatbuffers);
 ``BridgeDataset`` needs torch and is loaded on first use.

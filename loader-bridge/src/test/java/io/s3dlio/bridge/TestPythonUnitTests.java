@@ -78,7 +78,9 @@ class TestPythonUnitTests {
     writeBridge(golden);
     writeUnsupported(golden);
     Py py = BridgeTestSupport.python(dir, "unittest", Map.of("S3DLIO_ARROW_GOLDEN", golden.toString()),
-        List.of("-m", "unittest", "discover", "-s", "tests", "-t", ".", "-v"));
+        // test_checkpoint*.py need Java-written checkpoints: the checkpoint module runs them
+        // (TestPythonInterop); every other Python test of the package runs here.
+        List.of("-m", "unittest", "discover", "-s", "tests", "-t", ".", "-p", "test_[!c]*.py", "-v"));
     int rc = py.await(300);
     String report = py.err();
     assertThat(rc).as(report).isZero();
