@@ -494,13 +494,15 @@ final class AzureObjectStore implements ObjectStore {
   }
 
   /** Pages fetched one at a time, by continuation token, when the previous page is used up. */
-  private static final class Listing implements Iterator<ObjectEntry> {
+  private static final class Listing implements Iterator<ObjectEntry>, io.s3dlio.store.ListingPages {
     private final BlobContainerClient container;
     private final ObjectUri prefix;
     private final ListOptions options;
     private Iterator<ObjectEntry> page = Collections.emptyIterator();
     private String token;
     private boolean last;
+    private long pages;
+    private int lastPage;
 
     Listing(BlobContainerClient container, ObjectUri prefix, ListOptions options) {
       this.container = container;
@@ -534,8 +536,20 @@ final class AzureObjectStore implements ObjectStore {
       // Hierarchical pages carry prefixes and blobs in two groups: restore key order.
       rows.sort(Comparator.comparing(e -> e.uri().key()));
       page = rows.iterator();
+      pages++;
+      lastPage = rows.size();
       token = p.getContinuationToken();
       last = token == null || token.isEmpty();
+    }
+
+    @Override
+    public long pagesFetched() {
+      return pages;
+    }
+
+    @Override
+    public int lastPageSize() {
+      return lastPage;
     }
 
     @Override

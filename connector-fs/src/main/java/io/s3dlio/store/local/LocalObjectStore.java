@@ -340,12 +340,15 @@ final class LocalObjectStore implements ObjectStore {
   }
 
   /** Lazy depth-first walk in key order; one directory level in memory per depth. */
-  private final class LocalListing implements java.util.Iterator<ObjectEntry> {
+  private final class LocalListing implements java.util.Iterator<ObjectEntry>, io.s3dlio.store.ListingPages {
     private final ObjectUri prefix;
     private final boolean recursive;
     private final String namePrefix;
     private final java.util.ArrayDeque<java.util.Iterator<Child>> stack = new java.util.ArrayDeque<>();
     private ObjectEntry next;
+    /** Directory reads so far (a listing's "pages" on local disk). */
+    private long pages;
+    private int lastPage;
 
     LocalListing(ObjectUri prefix, boolean recursive) {
       this.prefix = prefix;
@@ -359,6 +362,8 @@ final class LocalObjectStore implements ObjectStore {
 
     private List<Child> children(Path dir, String startsWith) {
       List<Child> out = new ArrayList<>();
+      pages++;
+      lastPage = 0;
       if (!Files.isDirectory(dir)) {
         return out;
       }
@@ -379,7 +384,18 @@ final class LocalObjectStore implements ObjectStore {
         throw new UncheckedIOException(translate("list", prefix, e));
       }
       out.sort((x, y) -> x.sortKey.compareTo(y.sortKey));
+      lastPage = out.size();
       return out;
+    }
+
+    @Override
+    public long pagesFetched() {
+      return pages;
+    }
+
+    @Override
+    public int lastPageSize() {
+      return lastPage;
     }
 
     @Override

@@ -502,12 +502,14 @@ final class S3ObjectStore implements ObjectStore {
   }
 
   /** Pages through ListObjectsV2, asking for the next page only when the current one is used up. */
-  private final class Lister implements Iterator<ObjectEntry> {
+  private final class Lister implements Iterator<ObjectEntry>, io.s3dlio.store.ListingPages {
     private final ObjectUri prefix;
     private final ListOptions options;
     private final Deque<ObjectEntry> page = new ArrayDeque<>();
     private String token;
     private boolean more = true;
+    private long pages;
+    private int lastPage;
 
     Lister(ObjectUri prefix, ListOptions options) {
       this.prefix = prefix;
@@ -550,10 +552,22 @@ final class S3ObjectStore implements ObjectStore {
       }
       token = r.nextContinuationToken();
       more = Boolean.TRUE.equals(r.isTruncated());
+      pages++;
+      lastPage = objects.size() + prefixes.size();
       if (more && token == null) {
         throw new StoreException(StoreErrors.message("list", prefix,
             "the store said the listing is truncated but gave no continuation token"), null);
       }
+    }
+
+    @Override
+    public long pagesFetched() {
+      return pages;
+    }
+
+    @Override
+    public int lastPageSize() {
+      return lastPage;
     }
 
     @Override
