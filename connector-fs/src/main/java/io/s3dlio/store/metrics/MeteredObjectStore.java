@@ -61,7 +61,8 @@ public final class MeteredObjectStore implements ObjectStore {
     return switch (scheme) {
       case S3 -> config.get("s3.endpoint", "https://s3." + config.get("s3.region", "us-east-1") + ".amazonaws.com");
       case GS -> config.get("gcs.endpoint", "https://storage.googleapis.com");
-      case AZ -> config.get("azure.endpoint", "").replace("{account}", "");
+      case AZ -> config.get("azure.endpoint", "https://{account}.blob.core.windows.net").replace("{account}.", "")
+          .replace("{account}", "");
       case FILE, DIRECT -> "";
     };
   }

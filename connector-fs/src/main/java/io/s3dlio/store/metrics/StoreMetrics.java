@@ -20,11 +20,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * }</pre>
  */
 public final class StoreMetrics {
+  private static final int SCHEMES = ObjectUri.Scheme.values().length;
   private static final StoreMetrics GLOBAL = new StoreMetrics();
-  private static final ObjectUri.Scheme[] SCHEMES = ObjectUri.Scheme.values();
 
   private final AtomicReferenceArray<OpStats> stats =
-      new AtomicReferenceArray<>(SCHEMES.length * StoreOp.count());
+      new AtomicReferenceArray<>(SCHEMES * StoreOp.count());
 
   public StoreMetrics() {
   }
