@@ -8,25 +8,37 @@ import java.io.IOException;
 import java.io.PrintStream;
 
 /**
- * What every CLI command shares: stores configured from the standard environment variables,
- * and the output streams.
+ * What every CLI command shares: stores configured from the standard environment variables (and
+ * the root options, such as {@code --op-log}), opened on first use, and the output streams.
  */
 public final class CliContext implements AutoCloseable {
-  private final StoreRegistry stores;
+  private StoreConfig config;
+  private StoreRegistry stores;
   private final PrintStream out;
   private final PrintStream err;
 
   public CliContext(StoreConfig config, PrintStream out, PrintStream err) {
-    this.stores = new StoreRegistry(config);
+    this.config = config;
     this.out = out;
     this.err = err;
   }
 
-  public ObjectStore store(ObjectUri uri) throws IOException {
-    return stores.storeFor(uri);
+  /** Sets a store setting; only before the first store is opened. */
+  synchronized void set(String key, String value) {
+    if (stores != null) {
+      throw new IllegalStateException("Cannot set " + key + ": the stores are already open");
+    }
+    config = config.with(key, value);
   }
 
-  public StoreRegistry stores() {
+  public ObjectStore store(ObjectUri uri) throws IOException {
+    return stores().storeFor(uri);
+  }
+
+  public synchronized StoreRegistry stores() {
+    if (stores == null) {
+      stores = new StoreRegistry(config);
+    }
     return stores;
   }
 
@@ -39,7 +51,9 @@ public final class CliContext implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
-    stores.close();
+  public synchronized void close() throws IOException {
+    if (stores != null) {
+      stores.close();
+    }
   }
 }

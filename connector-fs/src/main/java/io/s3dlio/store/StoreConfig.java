@@ -148,7 +148,8 @@ public final class StoreConfig {
     return m;
   }
 
-  static long parseBytes(String key, String v) {
+  /** A size in bytes: plain, or with a suffix k, m, g, t (binary multiples); {@code key} names it in errors. */
+  public static long parseBytes(String key, String v) {
     String t = v.trim().toLowerCase(Locale.ROOT);
     long mult = 1;
     if (t.endsWith("b")) {

@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Iterator;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An {@link ObjectStore} that times every operation of the store it wraps into {@link StoreMetrics}
@@ -29,6 +31,7 @@ import java.util.List;
  * that sends it; a listing is one {@link StoreOp#LIST} per page request.
  */
 public final class MeteredObjectStore implements ObjectStore {
+  private static final Logger LOG = LoggerFactory.getLogger(MeteredObjectStore.class);
   private final ObjectStore delegate;
   private final Metering metering;
 
@@ -49,6 +52,8 @@ public final class MeteredObjectStore implements ObjectStore {
         return store;
       }
       OpLog log = logSettings == null ? null : OpLog.acquire(logSettings);
+      LOG.debug("Opened the {}:// store ({}), metrics {}, operation log {}", store.scheme().id(),
+          store.getClass().getSimpleName(), metrics ? "on" : "off", log == null ? "off" : log.file());
       return new MeteredObjectStore(store, new Metering(store.scheme(), metrics ? new StoreMetrics() : null,
           StoreMetrics.global(), log, endpoint(store.scheme(), config)));
     } catch (IOException | RuntimeException e) {

@@ -101,6 +101,8 @@ public final class OpLog {
     this.writer = new Thread(() -> drain(out), "s3dlio-oplog");
     writer.setDaemon(true);
     writer.start();
+    LOG.info("Operation log {} started (zstd level {}, queue {}, {})", settings.file(), settings.zstdLevel(),
+        settings.queueSize(), settings.maxWaitNanos() > 0 ? "lossless" : "drops when full");
   }
 
   /** The log writing to {@code settings.file()}, started if needed; pair with {@link #release()}. */
