@@ -9,6 +9,7 @@ import io.s3dlio.store.StoreConfig;
 import io.s3dlio.store.metrics.MeteredObjectStore;
 import io.s3dlio.store.metrics.OpSnapshot;
 import io.s3dlio.store.metrics.StoreMetrics;
+import io.s3dlio.store.metrics.StoreOp;
 import io.s3dlio.store.s3.S3StoreConfig;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -127,7 +128,7 @@ final class BenchCommand implements Callable<Integer> {
     Progress progress = noProgress ? Progress.none()
         : Progress.create(err, duration != null ? -1 : count, kind == Kind.put && duration == null ? count * objectSize
             : 0, "ops", "bench " + kind, "bench " + kind + " done:");
-    Map<io.s3dlio.store.metrics.StoreOp, OpSnapshot> before = byOp(metered.metrics().snapshot());
+    Map<StoreOp, OpSnapshot> before = byOp(metered.metrics().snapshot());
 
     AtomicLong next = new AtomicLong();
     AtomicLong done = new AtomicLong();
@@ -257,8 +258,8 @@ final class BenchCommand implements Callable<Integer> {
     return keys;
   }
 
-  private static Map<io.s3dlio.store.metrics.StoreOp, OpSnapshot> byOp(List<OpSnapshot> list) {
-    Map<io.s3dlio.store.metrics.StoreOp, OpSnapshot> m = new HashMap<>();
+  private static Map<StoreOp, OpSnapshot> byOp(List<OpSnapshot> list) {
+    Map<StoreOp, OpSnapshot> m = new HashMap<>();
     list.forEach(s -> m.put(s.op(), s));
     return m;
   }

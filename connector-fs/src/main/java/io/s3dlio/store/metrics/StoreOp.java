@@ -26,7 +26,7 @@ public enum StoreOp {
   /** A server-side copy. */
   COPY("COPY");
 
-  private static final StoreOp[] VALUES = values();
+  private static final int COUNT = values().length;
 
   private final String logName;
 
@@ -44,11 +44,7 @@ public enum StoreOp {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  static StoreOp of(int ordinal) {
-    return VALUES[ordinal];
-  }
-
   static int count() {
-    return VALUES.length;
+    return COUNT;
   }
 }
