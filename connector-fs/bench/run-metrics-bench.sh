@@ -2,7 +2,7 @@
 # Overhead of the store metrics and the operation log on a GET-heavy loop (MetricsOverheadBench):
 # one S3Proxy (in-memory blobstore), one JVM, stores with both off and both on in interleaved
 # repetitions. Only 127.0.0.1 is contacted.
-#   connector-fs/bench/run-metrics-bench.sh [REPS=10] [GETS=3000] [THREADS=4] [OBJECTS=64] [SIZE=16384]
+#   connector-fs/bench/run-metrics-bench.sh [REPS=40] [GETS=500] [THREADS=4] [OBJECTS=64] [SIZE=16384]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 T="$ROOT/connector-fs/target"

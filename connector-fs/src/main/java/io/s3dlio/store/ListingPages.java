@@ -7,9 +7,26 @@ package io.s3dlio.store;
  */
 public interface ListingPages {
 
-  /** Pages fetched so far. */
-  long pagesFetched();
+  /** The page count of this listing. */
+  Count pageCount();
 
-  /** Entries of the last page fetched. */
-  int lastPageSize();
+  /** Pages fetched so far and the entries of the last one; used by the listing's own thread. */
+  final class Count {
+    private long pages;
+    private int lastPageSize;
+
+    /** A page of {@code entries} rows was fetched. */
+    public void fetched(int entries) {
+      pages++;
+      lastPageSize = entries;
+    }
+
+    public long pages() {
+      return pages;
+    }
+
+    public int lastPageSize() {
+      return lastPageSize;
+    }
+  }
 }

@@ -2,6 +2,7 @@ package io.s3dlio.store.local;
 
 import io.s3dlio.store.DeleteFailure;
 import io.s3dlio.store.ListOptions;
+import io.s3dlio.store.ListingPages;
 import io.s3dlio.store.ObjectEntry;
 import io.s3dlio.store.ObjectStat;
 import io.s3dlio.store.ObjectStore;
@@ -340,15 +341,14 @@ final class LocalObjectStore implements ObjectStore {
   }
 
   /** Lazy depth-first walk in key order; one directory level in memory per depth. */
-  private final class LocalListing implements java.util.Iterator<ObjectEntry>, io.s3dlio.store.ListingPages {
+  private final class LocalListing implements java.util.Iterator<ObjectEntry>, ListingPages {
     private final ObjectUri prefix;
     private final boolean recursive;
     private final String namePrefix;
     private final java.util.ArrayDeque<java.util.Iterator<Child>> stack = new java.util.ArrayDeque<>();
     private ObjectEntry next;
     /** Directory reads so far (a listing's "pages" on local disk). */
-    private long pages;
-    private int lastPage;
+    private final Count pageCount = new Count();
 
     LocalListing(ObjectUri prefix, boolean recursive) {
       this.prefix = prefix;
@@ -362,9 +362,8 @@ final class LocalObjectStore implements ObjectStore {
 
     private List<Child> children(Path dir, String startsWith) {
       List<Child> out = new ArrayList<>();
-      pages++;
-      lastPage = 0;
       if (!Files.isDirectory(dir)) {
+        pageCount.fetched(0);
         return out;
       }
       try (var ds = Files.newDirectoryStream(dir)) {
@@ -384,18 +383,13 @@ final class LocalObjectStore implements ObjectStore {
         throw new UncheckedIOException(translate("list", prefix, e));
       }
       out.sort((x, y) -> x.sortKey.compareTo(y.sortKey));
-      lastPage = out.size();
+      pageCount.fetched(out.size());
       return out;
     }
 
     @Override
-    public long pagesFetched() {
-      return pages;
-    }
-
-    @Override
-    public int lastPageSize() {
-      return lastPage;
+    public Count pageCount() {
+      return pageCount;
     }
 
     @Override

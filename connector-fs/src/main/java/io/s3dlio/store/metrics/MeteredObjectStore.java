@@ -179,10 +179,11 @@ public final class MeteredObjectStore implements ObjectStore {
       metering.done(StoreOp.LIST, prefix, t0, -1, t1, 0, 0, null);
       return it;
     }
-    if (pages.pagesFetched() > 0) {
-      metering.done(StoreOp.LIST, prefix, t0, -1, t1, 0, pages.lastPageSize(), null);
+    ListingPages.Count count = pages.pageCount();
+    if (count.pages() > 0) {
+      metering.done(StoreOp.LIST, prefix, t0, -1, t1, 0, count.lastPageSize(), null);
     }
-    return new MeteredListing(it, pages, prefix);
+    return new MeteredListing(it, count, prefix);
   }
 
   @Override
@@ -385,10 +386,10 @@ public final class MeteredObjectStore implements ObjectStore {
   /** Times each page request made while iterating (the first one was timed by list()). */
   private final class MeteredListing implements Iterator<ObjectEntry> {
     private final Iterator<ObjectEntry> it;
-    private final ListingPages pages;
+    private final ListingPages.Count pages;
     private final ObjectUri prefix;
 
-    MeteredListing(Iterator<ObjectEntry> it, ListingPages pages, ObjectUri prefix) {
+    MeteredListing(Iterator<ObjectEntry> it, ListingPages.Count pages, ObjectUri prefix) {
       this.it = it;
       this.pages = pages;
       this.prefix = prefix;
@@ -396,7 +397,7 @@ public final class MeteredObjectStore implements ObjectStore {
 
     @Override
     public boolean hasNext() {
-      long before = pages.pagesFetched();
+      long before = pages.pages();
       long t0 = System.nanoTime();
       boolean r;
       try {
@@ -405,7 +406,7 @@ public final class MeteredObjectStore implements ObjectStore {
         metering.done(StoreOp.LIST, prefix, t0, -1, System.nanoTime(), 0, 0, e);
         throw e;
       }
-      long fetched = pages.pagesFetched() - before;
+      long fetched = pages.pages() - before;
       if (fetched > 0) {
         // a walk that read several directories in one step reports them as one timed page
         metering.done(StoreOp.LIST, prefix, t0, -1, System.nanoTime(), 0, pages.lastPageSize(), null);

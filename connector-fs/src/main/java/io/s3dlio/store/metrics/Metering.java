@@ -1,7 +1,6 @@
 package io.s3dlio.store.metrics;
 
 import io.s3dlio.store.ObjectUri;
-import io.s3dlio.store.StoreErrors;
 
 /**
  * Where a metered store reports each finished operation: its own {@link StoreMetrics}, the
@@ -41,10 +40,7 @@ final class Metering {
       global.record(backend, op, end - start, ttfb, bytes, error != null);
     }
     if (log != null) {
-      String err = error == null ? "" : Redaction.text(error.getMessage() == null ? StoreErrors.rootCause(error)
-          : error.getMessage());
-      log.offer(new OpLog.Entry(op, OpLog.threadId(), objects, bytes, endpoint, Redaction.field(String.valueOf(uri)),
-          err, start, firstByte, end));
+      log.offer(new OpLog.Entry(op, OpLog.threadId(), objects, bytes, endpoint, uri, error, start, firstByte, end));
     }
   }
 }

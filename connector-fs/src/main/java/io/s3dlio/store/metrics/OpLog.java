@@ -1,6 +1,7 @@
 package io.s3dlio.store.metrics;
 
 import com.github.luben.zstd.ZstdOutputStream;
+import io.s3dlio.store.StoreErrors;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -57,8 +58,12 @@ public final class OpLog {
   public record Settings(Path file, int zstdLevel, int queueSize, long maxWaitNanos) {
   }
 
-  /** One finished operation; times are {@link System#nanoTime()} values, {@code firstByte < 0}: none. */
-  record Entry(StoreOp op, int thread, long objects, long bytes, String endpoint, String file, String error,
+  /**
+   * One finished operation; times are {@link System#nanoTime()} values, {@code firstByte < 0}: none.
+   * {@code file} (a URI) and {@code error} (null on success) are turned into text by the writer
+   * thread, off the I/O path.
+   */
+  record Entry(StoreOp op, int thread, long objects, long bytes, String endpoint, Object file, Throwable error,
       long start, long firstByte, long end) {
   }
 
@@ -221,7 +226,9 @@ public final class OpLog {
   private void format(Entry e, StringBuilder sb) {
     sb.append(idx++).append('\t').append(e.thread()).append('\t').append(e.op().logName()).append('\t')
         .append(CLIENT_ID).append('\t').append(e.objects()).append('\t').append(e.bytes()).append('\t')
-        .append(e.endpoint()).append('\t').append(e.file()).append('\t').append(e.error()).append('\t');
+        .append(e.endpoint()).append('\t').append(Redaction.field(String.valueOf(e.file()))).append('\t')
+        .append(e.error() == null ? "" : Redaction.text(e.error().getMessage() == null
+            ? StoreErrors.rootCause(e.error()) : e.error().getMessage())).append('\t');
     time(e.start(), sb);
     sb.append('\t');
     if (e.firstByte() >= 0) {

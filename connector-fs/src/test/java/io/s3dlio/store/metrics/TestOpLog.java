@@ -21,7 +21,7 @@ class TestOpLog {
   private static OpLog.Entry entry(int i) {
     // a random file name per entry, so that compression cannot shrink the stream to nothing
     return new OpLog.Entry(StoreOp.GET, OpLog.threadId(), 1, i, "http://127.0.0.1:1",
-        "s3://bucket/" + UUID.randomUUID() + "/" + i, "", System.nanoTime(), -1, System.nanoTime());
+        "s3://bucket/" + UUID.randomUUID() + "/" + i, null, System.nanoTime(), -1, System.nanoTime());
   }
 
   /**
@@ -33,14 +33,7 @@ class TestOpLog {
   void fullQueueDropsAndCountsWithoutBlockingTheCaller() throws Exception {
     Path fifo = fifo();
     CountDownLatch startReading = new CountDownLatch(1);
-    CompletableFuture<byte[]> reader = CompletableFuture.supplyAsync(() -> {
-      try (InputStream in = Files.newInputStream(fifo)) {
-        startReading.await();
-        return in.readAllBytes();
-      } catch (IOException | InterruptedException e) {
-        throw new RuntimeException(e);
-      }
-    });
+    CompletableFuture<byte[]> reader = reader(fifo, startReading);
     OpLog log = OpLog.acquire(new OpLog.Settings(fifo, 1, 16, 0));
     int n = 30_000;
     for (int i = 0; i < n; i++) {
@@ -80,14 +73,7 @@ class TestOpLog {
   void losslessWaitIsBounded() throws Exception {
     Path fifo = fifo();
     CountDownLatch startReading = new CountDownLatch(1);
-    CompletableFuture<byte[]> reader = CompletableFuture.supplyAsync(() -> {
-      try (InputStream in = Files.newInputStream(fifo)) {
-        startReading.await();
-        return in.readAllBytes();
-      } catch (IOException | InterruptedException e) {
-        throw new RuntimeException(e);
-      }
-    });
+    CompletableFuture<byte[]> reader = reader(fifo, startReading);
     OpLog log = OpLog.acquire(new OpLog.Settings(fifo, 1, 4, TimeUnit.MILLISECONDS.toNanos(1)));
     int n = 4_000; // a few times what the pipe and buffers hold: the rest waits 1 ms each, then drops
     for (int i = 0; i < n; i++) {
@@ -143,6 +129,18 @@ class TestOpLog {
         .contains("https://acct.blob.core.windows.net/c/k?<redacted>");
     assertThat(Redaction.endpoint("https://user:pw@host.example:9000/path?x=1")).isEqualTo("https://host.example:9000");
     assertThat(Redaction.text("\"starts with a quote")).startsWith("'");
+  }
+
+  /** Opens the FIFO for reading at once (so the log can open it), reads only once {@code start} opens. */
+  private static CompletableFuture<byte[]> reader(Path fifo, CountDownLatch start) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (InputStream in = Files.newInputStream(fifo)) {
+        start.await();
+        return in.readAllBytes();
+      } catch (IOException | InterruptedException e) {
+        throw new RuntimeException(e);
+      }
+    });
   }
 
   private static Path fifo() throws IOException, InterruptedException {

@@ -21,12 +21,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Cost of the store metrics and the operation log on a GET-heavy loop: the same loop of streaming
  * GETs of small objects, run against the same S3 server by a store with both off
  * ({@code metrics.enabled=false}, no log: the store is not wrapped at all) and by a store with both
- * on (histograms + a zstd operation log), in interleaved repetitions (off, on, on, off, ...) in one
- * JVM. Prints one line per repetition and a summary: median ops/s of each mode, their spread and
- * the ratio. Settings come from the environment (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...); see
+ * on (histograms + a zstd operation log), both open side by side in one JVM, in interleaved short
+ * repetitions (off, on, on, off, ...), so that the load of a shared machine hits both alike. Prints
+ * one line per repetition and a summary: median GET/s of each mode, their spread, and the
+ * on/off ratio (of the medians, and the median and quartiles of the per-repetition ratios). Settings come from the environment (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...); see
  * {@code connector-fs/bench/run-metrics-bench.sh}. Not a test.
  *
- * <pre>MetricsOverheadBench s3://bucket/prefix/ [REPS=10] [GETS=3000] [THREADS=4] [OBJECTS=64] [SIZE=16384]</pre>
+ * <pre>MetricsOverheadBench s3://bucket/prefix/ [REPS=40] [GETS=500] [THREADS=4] [OBJECTS=64] [SIZE=16384]</pre>
  */
 public final class MetricsOverheadBench {
   private MetricsOverheadBench() {
@@ -34,8 +35,8 @@ public final class MetricsOverheadBench {
 
   public static void main(String[] args) throws Exception {
     ObjectUri prefix = ObjectUri.parse(args[0]);
-    int reps = arg(args, 1, 10);
-    int gets = arg(args, 2, 3000);
+    int reps = arg(args, 1, 40);
+    int gets = arg(args, 2, 500);
     int threads = arg(args, 3, 4);
     int objects = arg(args, 4, 64);
     int size = arg(args, 5, 16384);
@@ -56,17 +57,17 @@ public final class MetricsOverheadBench {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     List<Double> offRates = new ArrayList<>();
     List<Double> onRates = new ArrayList<>();
-    try {
-      loop(off, keys, gets, threads, pool); // warm-up: JIT, connections
+    StoreConfig on = base.with(MetricsKeys.OPLOG_FILE, logDir.resolve("ops.tsv.zst").toString());
+    try (ObjectStore storeOff = ObjectStores.open(prefix, off); ObjectStore storeOn = ObjectStores.open(prefix, on)) {
+      loop(storeOff, keys, gets, threads, pool); // warm-up: JIT, connections
+      loop(storeOn, keys, gets, threads, pool);
       for (int rep = 0; rep < reps; rep++) {
         boolean onFirst = rep % 2 == 1; // off,on | on,off | off,on ... cancels drift
         for (int k = 0; k < 2; k++) {
-          boolean on = (k == 0) == onFirst;
-          StoreConfig c = on ? base.with(MetricsKeys.OPLOG_FILE, logDir.resolve("rep-" + rep + ".tsv.zst").toString())
-              : off;
-          double rate = loop(c, keys, gets, threads, pool);
-          (on ? onRates : offRates).add(rate);
-          System.out.printf(Locale.ROOT, "rep %2d  %-3s %9.1f GET/s%n", rep, on ? "on" : "off", rate);
+          boolean isOn = (k == 0) == onFirst;
+          double rate = loop(isOn ? storeOn : storeOff, keys, gets, threads, pool);
+          (isOn ? onRates : offRates).add(rate);
+          System.out.printf(Locale.ROOT, "rep %3d  %-3s %9.1f GET/s%n", rep, isOn ? "on" : "off", rate);
         }
       }
     } finally {
@@ -80,36 +81,38 @@ public final class MetricsOverheadBench {
     for (int i = 0; i < reps; i++) {
       ratios.add(onRates.get(i) / offRates.get(i));
     }
-    System.out.printf(Locale.ROOT, "on/off: ratio of medians %.3f (%.1f%% slower); per-repetition ratios median %.3f,"
-        + " min %.3f, max %.3f%n", mOn / mOff, 100 * (1 - mOn / mOff), median(ratios), min(ratios), max(ratios));
+    List<Double> sorted = new ArrayList<>(ratios);
+    sorted.sort(null);
+    System.out.printf(Locale.ROOT, "on/off: ratio of medians %.3f; per-repetition ratios: median %.3f, "
+        + "quartiles %.3f-%.3f, min %.3f, max %.3f (%d repetitions of %d GETs, %d threads, %d B objects)%n",
+        mOn / mOff, median(ratios), sorted.get(reps / 4), sorted.get(3 * reps / 4), min(ratios), max(ratios), reps,
+        gets, threads, size);
   }
 
-  /** GETs/second of {@code gets} streaming GETs over {@code threads} threads, with a store opened for the run. */
-  private static double loop(StoreConfig config, List<ObjectUri> keys, int gets, int threads, ExecutorService pool)
+  /** GETs/second of {@code gets} streaming GETs over {@code threads} threads. */
+  private static double loop(ObjectStore store, List<ObjectUri> keys, int gets, int threads, ExecutorService pool)
       throws Exception {
-    try (ObjectStore store = ObjectStores.open(keys.get(0), config)) {
-      AtomicInteger next = new AtomicInteger();
-      long t0 = System.nanoTime();
-      List<Future<?>> fs = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        fs.add(pool.submit(() -> {
-          byte[] buf = new byte[64 << 10];
-          int i;
-          while ((i = next.getAndIncrement()) < gets) {
-            try (InputStream in = store.openRange(keys.get(i % keys.size()), 0, -1)) {
-              while (in.read(buf) > 0) {
-                // drain
-              }
+    AtomicInteger next = new AtomicInteger();
+    long t0 = System.nanoTime();
+    List<Future<?>> fs = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      fs.add(pool.submit(() -> {
+        byte[] buf = new byte[64 << 10];
+        int i;
+        while ((i = next.getAndIncrement()) < gets) {
+          try (InputStream in = store.openRange(keys.get(i % keys.size()), 0, -1)) {
+            while (in.read(buf) > 0) {
+              // drain
             }
           }
-          return null;
-        }));
-      }
-      for (Future<?> f : fs) {
-        f.get();
-      }
-      return gets / ((System.nanoTime() - t0) / 1e9);
+        }
+        return null;
+      }));
     }
+    for (Future<?> f : fs) {
+      f.get();
+    }
+    return gets / ((System.nanoTime() - t0) / 1e9);
   }
 
   private static int arg(String[] a, int i, int def) {
