@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Overhead of the store metrics and the operation log on a GET-heavy loop (MetricsOverheadBench):
 # one S3Proxy (in-memory blobstore), one JVM, stores with both off and both on in interleaved
-# repetitions. Only 127.0.0.1 is contacted.
+# repetitions; then the CPU the instrumentation adds per GET, without a server (DecoratorCostBench).
+# Only 127.0.0.1 is contacted.
 #   connector-fs/bench/run-metrics-bench.sh [REPS=40] [GETS=500] [THREADS=4] [OBJECTS=64] [SIZE=16384]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -21,3 +22,6 @@ curl -sf -o /dev/null --aws-sigv4 "aws:amz:us-east-1:s3" --user "$AWS_ACCESS_KEY
 echo "== S3Proxy at $AWS_ENDPOINT_URL (in-memory blobstore), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 java -Xmx1g -XX:+UseParallelGC -Daws.disableEc2Metadata=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "$CP" io.s3dlio.store.metrics.bench.MetricsOverheadBench s3://bench/overhead/ "$@"
+echo "== CPU per GET without a server (in-memory store, unwrapped vs wrapped)" >&2
+java -Xmx1g -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -cp "$CP" io.s3dlio.store.metrics.bench.DecoratorCostBench

@@ -14,10 +14,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * Times are RFC 3339 in UTC with nanoseconds, trailing zeros cut (Go's {@code time.RFC3339Nano});
  * {@code first_byte} is empty for operations without one.
  *
- * <p>I/O threads only put a record in a bounded queue; one background thread formats, compresses
- * and writes. When the queue is full the record is dropped and counted ({@link #dropped()}), or,
+ * <p>I/O threads only put a record in a bounded, lock-free queue; one background thread formats,
+ * compresses and writes (it looks for work every millisecond when idle, and flushes then). When the queue is full the record is dropped and counted ({@link #dropped()}), or,
  * with {@code lossless}, the I/O thread waits for room at most {@code maxWaitNanos} and then drops.
  * Logs are shared per file and reference-counted: the last {@link #release()} drains the queue,
  * ends the zstd frame and closes the file; a JVM shutdown hook closes any log still open. A file
@@ -67,10 +66,10 @@ public final class OpLog {
       long start, long firstByte, long end) {
   }
 
-  private static final Entry STOP = new Entry(null, 0, 0, 0, null, null, null, 0, 0, 0);
-
   private final Settings settings;
-  private final BlockingQueue<Entry> queue;
+  private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
+  /** Records in {@link #queue} (bounded by the settings; counted apart: the queue's size() is O(n)). */
+  private final AtomicInteger queued = new AtomicInteger();
   private final Thread writer;
   private final LongAdder dropped = new LongAdder();
   private final LongAdder offered = new LongAdder();
@@ -78,13 +77,14 @@ public final class OpLog {
   private final long baseNano;
   private final long baseEpochNanos;
   private volatile boolean closing;
+  /** Set by close() after {@link #closing}: the writer stops once the queue is empty. */
+  private volatile boolean stopping;
   private volatile IOException failure;
   private long idx;
   private int refs;
 
   private OpLog(Settings settings, long firstIdx) throws IOException {
     this.settings = settings;
-    this.queue = new ArrayBlockingQueue<>(settings.queueSize());
     this.idx = firstIdx;
     Instant now = Instant.now();
     this.baseNano = System.nanoTime();
@@ -177,20 +177,28 @@ public final class OpLog {
       dropped.increment();
       return;
     }
-    boolean queued;
+    if (tryPut(e)) {
+      return;
+    }
     if (settings.maxWaitNanos() > 0) {
-      try {
-        queued = queue.offer(e, settings.maxWaitNanos(), TimeUnit.NANOSECONDS);
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-        queued = false;
+      long deadline = System.nanoTime() + settings.maxWaitNanos();
+      while (!closing && System.nanoTime() - deadline < 0) {
+        LockSupport.parkNanos(50_000);
+        if (tryPut(e)) {
+          return;
+        }
       }
-    } else {
-      queued = queue.offer(e);
     }
-    if (!queued) {
-      dropped.increment();
+    dropped.increment();
+  }
+
+  private boolean tryPut(Entry e) {
+    if (queued.incrementAndGet() > settings.queueSize()) {
+      queued.decrementAndGet();
+      return false;
     }
+    queue.add(e);
+    return true;
   }
 
   private void drain(OutputStream out) {
@@ -199,15 +207,22 @@ public final class OpLog {
       if (idx == 0) {
         out.write((HEADER + "\n").getBytes(StandardCharsets.UTF_8));
       }
+      boolean dirty = false;
       while (true) {
         Entry e = queue.poll();
         if (e == null) {
-          out.flush(); // idle: push what we have to the file (a crash loses at most the queue)
-          e = queue.take();
+          if (stopping) {
+            break;
+          }
+          if (dirty) {
+            out.flush(); // idle: push what we have to the file (a crash loses at most the queue)
+            dirty = false;
+          }
+          LockSupport.parkNanos(1_000_000);
+          continue;
         }
-        if (e == STOP) {
-          break;
-        }
+        queued.decrementAndGet();
+        dirty = true;
         sb.setLength(0);
         format(e, sb);
         out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
@@ -215,11 +230,9 @@ public final class OpLog {
     } catch (IOException e) {
       failure = e;
       LOG.warn("Operation log {} stopped: {}", settings.file(), e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } finally {
       closing = true;
-      queue.clear();
+      dropQueued();
     }
   }
 
@@ -260,18 +273,25 @@ public final class OpLog {
     sb.append('Z');
   }
 
+  /** Counts what is left in the queue as dropped (the writer is gone). */
+  private void dropQueued() {
+    while (queue.poll() != null) {
+      queued.decrementAndGet();
+      dropped.increment();
+    }
+  }
+
   private void close() throws IOException {
-    closing = true;
-    // the writer takes what is queued, then the stop mark; wait for room rather than drop the mark
+    closing = true; // new records are dropped; the writer takes what is queued, then stops
+    stopping = true;
+    LockSupport.unpark(writer);
     try {
-      if (writer.isAlive()) {
-        queue.put(STOP);
-      }
       writer.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("Interrupted while closing the operation log " + settings.file(), e);
     }
+    dropQueued(); // records of I/O threads that raced with the close
     synchronized (OPEN) {
       WRITTEN_BEFORE.put(settings.file(), idx);
     }
