@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.s3dlio.fs.impl.StoreIOStatistics;
+import io.s3dlio.store.metrics.MetricsKeys;
+import io.s3dlio.store.metrics.OpLogFile;
 import io.s3dlio.testing.FaultProxy;
 import io.s3dlio.testing.S3ProxyServer;
 import java.io.FileNotFoundException;
@@ -26,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The FileSystem's store statistics against what went over the wire (a {@link FaultProxy} in front
  * of S3Proxy records every request), and Hadoop's thread-level {@link FileSystem.Statistics} (what
- * Spark turns into task input/output metrics) while parts upload on other threads.
+ * Spark turns into task input/output metrics) while parts upload on other threads; the operation
+ * log switched on by the Hadoop key {@code fs.s3dlio.oplog.file}.
  */
 class TestS3dlioFileSystemStatistics {
   private static final String BUCKET = "fs-stats";
@@ -44,6 +47,8 @@ class TestS3dlioFileSystemStatistics {
       }
       c.set(FsConstants.PREFIX + "s3.endpoint", proxy.endpoint().toString());
       c.set(FsConstants.PREFIX + "s3.part-size", "5m");
+      java.nio.file.Path log = java.nio.file.Files.createTempDirectory("fs-oplog").resolve("ops.tsv.zst");
+      c.set(FsConstants.PREFIX + MetricsKeys.OPLOG_FILE, log.toString());
       Path dir = new Path("s3://" + BUCKET + "/" + UUID.randomUUID());
       Path file = new Path(dir, "data.bin");
       byte[] data = new byte[2 * PART + 777];
@@ -107,6 +112,12 @@ class TestS3dlioFileSystemStatistics {
         assertThat(st.gauges().get(MULTIPART_UPLOAD_PART_PUT + ".p50_us")).isPositive();
         assertThat(IOStatisticsLogging.ioStatisticsToPrettyString(st)).contains(MULTIPART_UPLOAD_PART_PUT);
       }
+      // fs.s3dlio.oplog.file: closing the FileSystem closed the log; one line per store operation
+      List<OpLogFile.Line> lines = OpLogFile.read(log);
+      assertThat(lines.stream().filter(l -> l.op().equals("PUT_PART"))).hasSize(3)
+          .allSatisfy(l -> assertThat(l.file()).isEqualTo("s3://" + BUCKET + file.toUri().getPath()));
+      assertThat(lines.stream().filter(l -> l.op().equals("STAT") && !l.error().isEmpty())).isNotEmpty();
+      assertThat(OpLogFile.text(log)).doesNotContain(server.secretKey());
     }
   }
 
