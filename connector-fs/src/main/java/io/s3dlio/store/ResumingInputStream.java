@@ -15,7 +15,7 @@ import java.nio.file.AccessDeniedException;
  * {@code [offset + delivered, end)} again, up to {@code maxResumes} times in a row without progress.
  * Missing objects, refused credentials and ranges past the end are not resumed.
  */
-public final class ResumingInputStream extends InputStream {
+public final class ResumingInputStream extends InputStream implements VersionedStream {
 
   /** Opens a ranged body. {@code length < 0} means "to the end of the object". */
   @FunctionalInterface
@@ -57,13 +57,14 @@ public final class ResumingInputStream extends InputStream {
   }
 
   /** The ETag of the version this stream reads (of its first response), or null when unknown. */
+  @Override
   public String etag() {
     return etag;
   }
 
   /** The ETag of a stream returned by {@link ObjectStore#openRange}, or null when it has none. */
   public static String etagOf(InputStream in) {
-    return in instanceof ResumingInputStream r ? r.etag() : null;
+    return in instanceof VersionedStream v ? v.etag() : null;
   }
 
   /** How many times the body was reopened. */

@@ -1,6 +1,8 @@
 package io.s3dlio.store;
 
+import io.s3dlio.store.metrics.MetricsKeys;
 import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +15,10 @@ import java.util.TreeMap;
  * <p>{@link #fromEnvironment()} maps the standard environment variables ({@code AWS_ENDPOINT_URL},
  * {@code AWS_REGION}, {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, {@code AWS_PROFILE},
  * {@code AZURE_STORAGE_CONNECTION_STRING}, {@code AZURE_STORAGE_ACCOUNT}, {@code AZURE_STORAGE_KEY},
- * {@code AZURE_STORAGE_SAS_TOKEN}) onto these keys, and any key can be set as
+ * {@code AZURE_STORAGE_SAS_TOKEN}) and the knobs of the original s3dlio ({@code S3DLIO_MAX_HTTP_CONNECTIONS},
+ * {@code S3DLIO_RT_THREADS}, {@code S3DLIO_RANGE_CONCURRENCY}, {@code S3DLIO_OPLOG},
+ * {@code S3DLIO_OPLOG_LEVEL}, {@code S3DLIO_OPLOG_BUF}, {@code S3DLIO_OPLOG_LOSSLESS}, {@code S3DLIO_METRICS};
+ * see {@code docs/observability.md}) onto these keys, and any key can be set as
  * {@code S3DLIO_<KEY>} ({@link #envOf}: {@code S3DLIO_S3_CHECKSUM_CALCULATION} for
  * {@code s3.checksum-calculation}), which wins over the standard variables. The keys themselves are documented by each
  * backend's config class and in {@code docs/configuration.md}.
@@ -21,17 +26,38 @@ import java.util.TreeMap;
  * <p>{@link #toString()} never prints values of keys that hold secrets.
  */
 public final class StoreConfig {
-  private static final Map<String, String> ENV_KEYS = Map.of(
-      "AWS_ENDPOINT_URL", "s3.endpoint",
-      "AWS_REGION", "s3.region",
-      "AWS_ACCESS_KEY_ID", "s3.access-key",
-      "AWS_SECRET_ACCESS_KEY", "s3.secret-key",
-      "AWS_SESSION_TOKEN", "s3.session-token",
-      "AWS_PROFILE", "s3.profile",
-      "AZURE_STORAGE_CONNECTION_STRING", "azure.secret-connection-string",
-      "AZURE_STORAGE_ACCOUNT", "azure.account",
-      "AZURE_STORAGE_KEY", "azure.secret-key",
-      "AZURE_STORAGE_SAS_TOKEN", "azure.sas-token");
+  /**
+   * Threads of the I/O pool: the Hadoop FileSystem's pool of vectored reads and rename copies
+   * ({@code fs.s3dlio.threads}). Environment: {@code S3DLIO_RT_THREADS}. {@value}.
+   */
+  public static final String THREADS = "threads";
+
+  /**
+   * Concurrent ranged GETs of one large object read ({@code S3DLIO_RANGE_CONCURRENCY}). Defined for
+   * the concurrent ranged downloads; no reader consumes it yet (see docs/observability.md). {@value}.
+   */
+  public static final String RANGE_CONCURRENCY = "range-concurrency";
+
+  /** Environment variables and the keys each one sets (standard variables, then s3dlio's own knobs). */
+  private static final Map<String, List<String>> ENV_KEYS = Map.ofEntries(
+      Map.entry("AWS_ENDPOINT_URL", List.of("s3.endpoint")),
+      Map.entry("AWS_REGION", List.of("s3.region")),
+      Map.entry("AWS_ACCESS_KEY_ID", List.of("s3.access-key")),
+      Map.entry("AWS_SECRET_ACCESS_KEY", List.of("s3.secret-key")),
+      Map.entry("AWS_SESSION_TOKEN", List.of("s3.session-token")),
+      Map.entry("AWS_PROFILE", List.of("s3.profile")),
+      Map.entry("AZURE_STORAGE_CONNECTION_STRING", List.of("azure.secret-connection-string")),
+      Map.entry("AZURE_STORAGE_ACCOUNT", List.of("azure.account")),
+      Map.entry("AZURE_STORAGE_KEY", List.of("azure.secret-key")),
+      Map.entry("AZURE_STORAGE_SAS_TOKEN", List.of("azure.sas-token")),
+      Map.entry("S3DLIO_MAX_HTTP_CONNECTIONS", List.of("s3.max-connections", "gcs.max-connections")),
+      Map.entry("S3DLIO_RT_THREADS", List.of(THREADS)),
+      Map.entry("S3DLIO_RANGE_CONCURRENCY", List.of(RANGE_CONCURRENCY)),
+      Map.entry("S3DLIO_OPLOG", List.of(MetricsKeys.OPLOG_FILE)),
+      Map.entry("S3DLIO_OPLOG_LEVEL", List.of(MetricsKeys.OPLOG_ZSTD_LEVEL)),
+      Map.entry("S3DLIO_OPLOG_BUF", List.of(MetricsKeys.OPLOG_QUEUE_SIZE)),
+      Map.entry("S3DLIO_OPLOG_LOSSLESS", List.of(MetricsKeys.OPLOG_LOSSLESS)),
+      Map.entry("S3DLIO_METRICS", List.of(MetricsKeys.METRICS_ENABLED)));
 
   public static final StoreConfig EMPTY = new StoreConfig(Map.of());
 
@@ -52,10 +78,10 @@ public final class StoreConfig {
 
   static StoreConfig fromEnvironment(Map<String, String> env) {
     Map<String, String> m = new TreeMap<>();
-    ENV_KEYS.forEach((var, key) -> {
+    ENV_KEYS.forEach((var, keys) -> {
       String v = env.get(var);
       if (v != null && !v.isEmpty()) {
-        m.put(key, v);
+        keys.forEach(k -> m.put(k, v));
       }
     });
     // S3DLIO_<KEY> after the standard variables, so that it wins over them
@@ -191,7 +217,8 @@ public final class StoreConfig {
     return m;
   }
 
-  static long parseBytes(String key, String v) {
+  /** A size in bytes: plain, or with a suffix k, m, g, t (binary multiples); {@code key} names it in errors. */
+  public static long parseBytes(String key, String v) {
     String t = v.trim().toLowerCase(Locale.ROOT);
     long mult = 1;
     if (t.endsWith("b")) {

@@ -22,6 +22,28 @@ class StoreConfigTest {
         .doesNotContain("s3cr3t").doesNotContain("AccountKey=abc");
   }
 
+  /** The original s3dlio's knobs reach the settings that use them. */
+  @Test
+  void mapsTheS3dlioKnobs() {
+    StoreConfig c = StoreConfig.fromEnvironment(Map.of(
+        "S3DLIO_MAX_HTTP_CONNECTIONS", "400",
+        "S3DLIO_RT_THREADS", "32",
+        "S3DLIO_RANGE_CONCURRENCY", "64",
+        "S3DLIO_OPLOG", "/tmp/ops.tsv.zst",
+        "S3DLIO_OPLOG_LEVEL", "5",
+        "S3DLIO_OPLOG_BUF", "2048",
+        "S3DLIO_OPLOG_LOSSLESS", "true"));
+    assertThat(io.s3dlio.store.s3.S3StoreConfig.from(c).maxConnections()).isEqualTo(400);
+    assertThat(io.s3dlio.store.gcs.GcsStoreConfig.from(c.with(Map.of("gcs.access-key", "k", "gcs.secret-key", "s")))
+        .maxConnections()).isEqualTo(400);
+    assertThat(c.getInt(StoreConfig.THREADS, 16)).isEqualTo(32);
+    assertThat(c.getInt(StoreConfig.RANGE_CONCURRENCY, 1)).isEqualTo(64);
+    assertThat(c.get(io.s3dlio.store.metrics.MetricsKeys.OPLOG_FILE)).contains("/tmp/ops.tsv.zst");
+    assertThat(c.getInt(io.s3dlio.store.metrics.MetricsKeys.OPLOG_ZSTD_LEVEL, 1)).isEqualTo(5);
+    assertThat(c.getInt(io.s3dlio.store.metrics.MetricsKeys.OPLOG_QUEUE_SIZE, 0)).isEqualTo(2048);
+    assertThat(c.getBoolean(io.s3dlio.store.metrics.MetricsKeys.OPLOG_LOSSLESS, false)).isTrue();
+  }
+
   @Test
   void parsesTypedValuesAndNamesTheKeyOnError() {
     StoreConfig c = StoreConfig.of(Map.of("a", "8m", "b", "12", "c", "true", "d", "lots"));
@@ -42,7 +64,7 @@ class StoreConfigTest {
         "S3DLIO_S3_CHUNKED_ENCODING", "false",
         "S3DLIO_AZURE_CALL_DEADLINE", "30s",
         "S3DLIO_DIRECT_BUFFER_SIZE", "8m",
-        "S3DLIO_MAX_HTTP_CONNECTIONS", "7",
+        "S3DLIO_NOT_A_KNOB", "7",
         "S3DLIO_", "x"));
     org.assertj.core.api.Assertions.assertThat(c.get("s3.region")).contains("us-west-2");
     org.assertj.core.api.Assertions.assertThat(c.get("s3.checksum-calculation")).contains("when_required");

@@ -188,12 +188,20 @@ public final class ObjectInputStream extends FSInputStream implements ByteBuffer
   }
 
   private void count(int n) {
-    stats.incrementCounter(STREAM_READ_OPERATIONS);
-    stats.incrementCounter(STREAM_READ_BYTES, n);
-    stats.incrementCounter(STREAM_READ_TOTAL_BYTES, n);
+    countStream(n);
     if (fsStats != null) {
       fsStats.incrementBytesRead(n);
     }
+  }
+
+  /**
+   * The stream's own counters only. FileSystem.Statistics are thread-level (Spark reads the task
+   * thread's), so bytes fetched on pool threads are counted there by the caller instead.
+   */
+  private void countStream(int n) {
+    stats.incrementCounter(STREAM_READ_OPERATIONS);
+    stats.incrementCounter(STREAM_READ_BYTES, n);
+    stats.incrementCounter(STREAM_READ_TOTAL_BYTES, n);
   }
 
   /** Makes {@link #in} deliver the byte at {@link #pos}. */
@@ -372,6 +380,10 @@ public final class ObjectInputStream extends FSInputStream implements ByteBuffer
     stats.incrementCounter(STREAM_READ_VECTORED_OPERATIONS);
     stats.incrementCounter(STREAM_READ_VECTORED_INCOMING_RANGES, ranges.size());
     stats.incrementCounter(STREAM_READ_VECTORED_COMBINED_RANGES, merged.size());
+    if (fsStats != null) {
+      // on the calling (task) thread: the bytes this call delivers, fetched on pool threads
+      fsStats.incrementBytesRead(ranges.stream().mapToLong(FileRange::getLength).sum());
+    }
     for (CombinedFileRange c : merged) {
       executor.execute(() -> fetch(c, allocate, release));
     }
@@ -390,7 +402,7 @@ public final class ObjectInputStream extends FSInputStream implements ByteBuffer
         }
         done += n;
       }
-      count(data.length);
+      countStream(data.length);
       for (FileRange r : c.getUnderlying()) {
         ByteBuffer b = allocate.apply(r.getLength());
         try {

@@ -44,6 +44,7 @@ import com.azure.storage.common.policy.RetryPolicyType;
 import io.s3dlio.store.BlockUploadWriter;
 import io.s3dlio.store.DeleteFailure;
 import io.s3dlio.store.ListOptions;
+import io.s3dlio.store.ListingPages;
 import io.s3dlio.store.ObjectChangedException;
 import io.s3dlio.store.ObjectEntry;
 import io.s3dlio.store.ObjectStat;
@@ -571,13 +572,14 @@ final class AzureObjectStore implements ObjectStore {
   }
 
   /** Pages fetched one at a time, by continuation token, when the previous page is used up. */
-  private static final class Listing implements Iterator<ObjectEntry> {
+  private static final class Listing implements Iterator<ObjectEntry>, ListingPages {
     private final BlobContainerClient container;
     private final ObjectUri prefix;
     private final ListOptions options;
     private Iterator<ObjectEntry> page = Collections.emptyIterator();
     private String token;
     private boolean last;
+    private final Count pageCount = new Count();
 
     Listing(BlobContainerClient container, ObjectUri prefix, ListOptions options) {
       this.container = container;
@@ -611,8 +613,14 @@ final class AzureObjectStore implements ObjectStore {
       // Hierarchical pages carry prefixes and blobs in two groups: restore key order.
       rows.sort(Comparator.comparing(e -> e.uri().key()));
       page = rows.iterator();
+      pageCount.fetched(rows.size());
       token = p.getContinuationToken();
       last = token == null || token.isEmpty();
+    }
+
+    @Override
+    public Count pageCount() {
+      return pageCount;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.s3dlio.store.s3;
 
 import io.s3dlio.store.DeleteFailure;
 import io.s3dlio.store.ListOptions;
+import io.s3dlio.store.ListingPages;
 import io.s3dlio.store.ObjectChangedException;
 import io.s3dlio.store.ObjectEntry;
 import io.s3dlio.store.ObjectStat;
@@ -592,12 +593,13 @@ final class S3ObjectStore implements ObjectStore {
   }
 
   /** Pages through ListObjectsV2, asking for the next page only when the current one is used up. */
-  private final class Lister implements Iterator<ObjectEntry> {
+  private final class Lister implements Iterator<ObjectEntry>, ListingPages {
     private final ObjectUri prefix;
     private final ListOptions options;
     private final Deque<ObjectEntry> page = new ArrayDeque<>();
     private String token;
     private boolean more = true;
+    private final Count pageCount = new Count();
 
     Lister(ObjectUri prefix, ListOptions options) {
       this.prefix = prefix;
@@ -641,10 +643,16 @@ final class S3ObjectStore implements ObjectStore {
       }
       token = r.nextContinuationToken();
       more = Boolean.TRUE.equals(r.isTruncated());
+      pageCount.fetched(objects.size() + prefixes.size());
       if (more && token == null) {
         throw new StoreException(StoreErrors.message("list", prefix,
             "the store said the listing is truncated but gave no continuation token"), null);
       }
+    }
+
+    @Override
+    public Count pageCount() {
+      return pageCount;
     }
 
     @Override
