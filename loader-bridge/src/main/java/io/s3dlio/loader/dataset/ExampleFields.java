@@ -59,9 +59,11 @@ final class ExampleFields {
         throw bad(source, offset, f, "is missing (the record has " + fm.keySet() + ")");
       }
       long want = f.count();
+      // An empty Feature (no list set) is how TFX and YDF write a missing value: zero values.
+      boolean empty = v.getKindCase() == Feature.KindCase.KIND_NOT_SET;
       switch (f.kind()) {
         case INT64 -> {
-          if (!v.hasInt64List()) {
+          if (!v.hasInt64List() && !empty) {
             throw bad(source, offset, f, "is a " + v.getKindCase() + ", not an int64_list");
           }
           List<Long> vals = v.getInt64List().getValueList();
@@ -73,7 +75,7 @@ final class ExampleFields {
           out.put(f.name(), Tensor.of(a, want < 0 ? new long[] {a.length} : f.shape()));
         }
         case FLOAT -> {
-          if (!v.hasFloatList()) {
+          if (!v.hasFloatList() && !empty) {
             throw bad(source, offset, f, "is a " + v.getKindCase() + ", not a float_list");
           }
           int n = v.getFloatList().getValueCount();
@@ -85,7 +87,7 @@ final class ExampleFields {
           out.put(f.name(), Tensor.of(a, want < 0 ? new long[] {n} : f.shape()));
         }
         default -> {
-          if (!v.hasBytesList()) {
+          if (!v.hasBytesList() && !empty) {
             throw bad(source, offset, f, "is a " + v.getKindCase() + ", not a bytes_list");
           }
           checkCount(source, offset, f, 1, v.getBytesList().getValueCount());
