@@ -207,6 +207,11 @@ public final class TfRecordDataset implements MapDataset {
               + " indexed bytes (the file changed since " + indexes[f] + " was written)");
     }
     long length = TfRecordFraming.checkHeader(buf, at, uri, offset, false, verifyCrc);
+    long fileSize = files[f].size();
+    if (offset + TfRecordFraming.frameSize(length) > fileSize) {
+      throw TfRecordFraming.truncatedPayload(uri, offset, false, length,
+          offset + TfRecordFraming.frameSize(length) - fileSize);
+    }
     if (length + TfRecordFraming.OVERHEAD != size) {
       throw new StaleIndexException("Stale DALI index " + indexes[f] + " for " + uri + ": the record at byte " + offset
           + " is indexed as " + size + " bytes, but its header declares a payload of " + length + " bytes ("
