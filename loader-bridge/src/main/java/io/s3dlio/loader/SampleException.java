@@ -4,7 +4,8 @@ import java.io.IOException;
 
 /**
  * A sample that cannot be read or decoded. The message reads
- * {@code "Cannot read sample <index> from <uri> at byte <offset>: <cause>"}; the cause is the
+ * {@code "Cannot read sample <index> from <uri> at byte <offset>: <cause>"} (without the offset
+ * where none is known, as inside a compressed HDF5 chunk); the cause is the
  * store's or codec's exception (for example {@link java.io.FileNotFoundException},
  * {@link io.s3dlio.tfrecord.codec.TfRecordFormatException},
  * {@link io.s3dlio.tfrecord.index.StaleIndexException}).
@@ -17,7 +18,7 @@ public class SampleException extends IOException {
   private final long offset;
 
   public SampleException(long index, String uri, long offset, String cause, Throwable t) {
-    super("Cannot read sample " + index + " from " + uri + " at byte " + offset + ": " + cause, t);
+    super("Cannot read sample " + index + " from " + uri + (offset >= 0 ? " at byte " + offset : "") + ": " + cause, t);
     this.index = index;
     this.uri = uri;
     this.offset = offset;

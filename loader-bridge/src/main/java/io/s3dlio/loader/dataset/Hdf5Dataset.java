@@ -3,6 +3,12 @@ package io.s3dlio.loader.dataset;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Node;
+import io.jhdf.api.dataset.ChunkedDataset;
+import io.jhdf.api.dataset.ContiguousDataset;
+import io.jhdf.object.datatype.DataType;
+import io.jhdf.object.datatype.FixedPoint;
+import io.jhdf.object.datatype.FloatingPoint;
+import io.jhdf.object.datatype.OrderedDataType;
 import io.jhdf.exceptions.HdfException;
 import io.s3dlio.loader.DType;
 import io.s3dlio.loader.FetchContext;
@@ -12,9 +18,9 @@ import io.s3dlio.store.ObjectStat;
 import io.s3dlio.store.ObjectUri;
 import io.s3dlio.store.StoreRegistry;
 import java.io.IOException;
-import java.lang.reflect.Array;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,21 +42,25 @@ import java.util.Objects;
  * nothing is written to local disk.
  *
  * <p>jhdf objects are not thread-safe, so reads of one file are serialised (reads of different
- * files run in parallel). Numeric types only (jhdf widens unsigned integers to the next wider
- * signed type, exactly: uint8 comes out as INT16, uint16 as INT32, uint32 as INT64).
+ * files run in parallel). Integer and float types only, kept as stored (uint8 is
+ * {@link DType#UINT8}, big-endian data is swapped). Rows are read at the byte level: contiguous
+ * data by one read of the rows' bytes, chunked data by decompressing the chunks that hold the
+ * rows (jhdf 0.9.4's own sliced read of chunked data returns zeros past the first chunk).
  */
 public final class Hdf5Dataset extends RowDataset {
   private final HdfFile[] hdf;
   private final StoreChannel[] channels;
   private final Dataset[][] datasets;
+  private final ByteOrder[][] orders;
   private final String fingerprint;
 
   private Hdf5Dataset(List<String> paths, String[] names, HdfFile[] hdf, StoreChannel[] channels, Dataset[][] datasets,
-      long[] rows, List<FieldSpec> specs, Builder b, String fingerprint) {
+      ByteOrder[][] orders, long[] rows, List<FieldSpec> specs, Builder b, String fingerprint) {
     super(paths, names, rows, specs, b.coalesceGap, b.maxRequestBytes);
     this.hdf = hdf;
     this.channels = channels;
     this.datasets = datasets;
+    this.orders = orders;
     this.fingerprint = fingerprint;
   }
 
@@ -61,22 +71,30 @@ public final class Hdf5Dataset extends RowDataset {
   @Override
   Tensor readRows(int f, int a, long first, int count, FetchContext ctx) throws IOException {
     Dataset d = datasets[f][a];
+    FieldSpec spec = schema().get(names().get(a));
     int[] dims = d.getDimensions();
-    long[] offset = new long[dims.length];
-    offset[0] = first;
-    int[] shape = dims.clone();
-    shape[0] = count;
-    Object nested;
+    int item = spec.dtype().itemSize();
+    long rowBytes = item * rowElements(dims);
+    byte[] bytes;
     synchronized (hdf[f]) {
       if (channels[f] != null) {
         channels[f].context(ctx);
       }
       long t0 = System.nanoTime();
       try {
-        nested = dims.length == 1 && count == dims[0] ? d.getData() : d.getData(offset, shape);
-      } catch (HdfException e) {
-        throw new IOException("Cannot read rows [" + first + ", " + (first + count) + ") of " + d.getPath() + " in "
-            + hdf[f].getFile() + ": " + e.getMessage(), e);
+        if (d instanceof ContiguousDataset c) {
+          bytes = new byte[Math.toIntExact(rowBytes * count)];
+          hdf[f].getHdfBackingStorage().readBufferFromAddress(c.getDataAddress() + first * rowBytes, bytes.length)
+              .get(bytes);
+        } else if (d instanceof ChunkedDataset c) {
+          bytes = chunkedRows(c, dims, item, first, count);
+        } else {
+          throw new IOException("Cannot read rows of " + d.getPath() + " in " + files()[f] + ": layout "
+              + d.getDataLayout() + " is not supported (contiguous and chunked only)");
+        }
+      } catch (HdfException | IllegalArgumentException | java.nio.BufferUnderflowException e) {
+        throw new IOException("Cannot read rows [" + first + ", " + (first + count) + ") of " + d.getPath() + ": "
+            + e.getMessage(), e);
       } finally {
         if (channels[f] == null) {
           ctx.request(System.nanoTime() - t0, 0);
@@ -85,19 +103,19 @@ public final class Hdf5Dataset extends RowDataset {
         }
       }
     }
-    FieldSpec spec = schema().get(names().get(a));
-    long[] full = new long[dims.length];
-    full[0] = count;
+    if (orders[f][a] == ByteOrder.BIG_ENDIAN && item > 1) {
+      swap(bytes, item);
+    }
+    return Tensor.fromLittleEndian(spec.dtype(), rowShapeWith(dims, count), bytes, 0);
+  }
+
+  private static long[] rowShapeWith(int[] dims, long rows) {
+    long[] s = new long[dims.length];
+    s[0] = rows;
     for (int i = 1; i < dims.length; i++) {
-      full[i] = dims[i];
+      s[i] = dims[i];
     }
-    Object flat = spec.dtype().arrayType() == nested.getClass() ? nested : null;
-    if (flat == null) {
-      int total = Math.multiplyExact(count, (int) (rowElements(dims)));
-      flat = Array.newInstance(spec.dtype().arrayType().getComponentType(), total);
-      flatten(nested, flat, 0);
-    }
-    return Tensor.of(spec.dtype(), flat, full);
+    return s;
   }
 
   private static long rowElements(int[] dims) {
@@ -108,22 +126,105 @@ public final class Hdf5Dataset extends RowDataset {
     return n;
   }
 
-  /** Copies a nested Java array (C order) into {@code flat} from {@code at}; returns the next position. */
-  private static int flatten(Object nested, Object flat, int at) {
-    Class<?> c = nested.getClass().getComponentType();
-    if (c.isPrimitive()) {
-      int n = Array.getLength(nested);
-      System.arraycopy(nested, 0, flat, at, n);
-      return at + n;
+  /**
+   * Rows {@code [first, first + count)} of a chunked dataset, assembled from its decompressed
+   * chunks (jhdf 0.9.4's own sliced read of chunked data, {@code getData(offset, shape)}, returns
+   * zeros past the first chunk, so it is not used). A chunk never written reads as zeros (HDF5's
+   * default fill value).
+   */
+  private static byte[] chunkedRows(ChunkedDataset c, int[] dims, int item, long first, int count) {
+    int[] cd = c.getChunkDimensions();
+    int rank = dims.length;
+    byte[] out = new byte[Math.toIntExact(count * rowElements(dims) * item)];
+    int[] grid = new int[rank];
+    for (int i = 0; i < rank; i++) {
+      grid[i] = (dims[i] + cd[i] - 1) / cd[i];
     }
-    for (Object sub : (Object[]) nested) {
-      at = flatten(sub, flat, at);
+    long end = first + count;
+    int[] origin = new int[rank];
+    for (long c0 = first / cd[0] * cd[0]; c0 < end; c0 += cd[0]) {
+      origin[0] = (int) c0;
+      int[] idx = new int[rank];
+      while (true) {
+        for (int i = 1; i < rank; i++) {
+          origin[i] = idx[i] * cd[i];
+        }
+        byte[] chunk;
+        try {
+          chunk = c.getDecompressedChunk(origin.clone());
+        } catch (HdfException missing) {
+          if (missing.getMessage() == null || !missing.getMessage().startsWith("No chunk with offset")) {
+            throw missing;
+          }
+          chunk = null;
+        }
+        if (chunk != null) {
+          copyChunk(chunk, cd, origin, dims, item, first, end, out);
+        }
+        int k = rank - 1;
+        while (k >= 1 && ++idx[k] == grid[k]) {
+          idx[k] = 0;
+          k--;
+        }
+        if (k < 1) {
+          break;
+        }
+      }
     }
-    return at;
+    return out;
+  }
+
+  /** Copies the part of one chunk (origin {@code origin}) inside rows [first, end) into {@code out}. */
+  private static void copyChunk(byte[] chunk, int[] cd, int[] origin, int[] dims, int item, long first, long end,
+      byte[] out) {
+    int rank = dims.length;
+    long lo = Math.max(first, origin[0]);
+    long hi = Math.min(end, Math.min(origin[0] + (long) cd[0], dims[0]));
+    int[] ext = new int[rank];
+    for (int i = 1; i < rank; i++) {
+      ext[i] = Math.min(cd[i], dims[i] - origin[i]);
+    }
+    int run = (rank == 1 ? 1 : ext[rank - 1]) * item;
+    int[] pos = new int[rank];
+    for (long r = lo; r < hi; r++) {
+      java.util.Arrays.fill(pos, 0);
+      pos[0] = (int) (r - origin[0]);
+      while (true) {
+        long src = pos[0];
+        long dst = r - first;
+        for (int i = 1; i < rank; i++) {
+          src = src * cd[i] + pos[i];
+          dst = dst * dims[i] + origin[i] + pos[i];
+        }
+        System.arraycopy(chunk, (int) (src * item), out, (int) (dst * item), run);
+        int k = rank - 2;
+        while (k >= 1 && ++pos[k] == ext[k]) {
+          pos[k] = 0;
+          k--;
+        }
+        if (k < 1) {
+          break;
+        }
+      }
+    }
+  }
+
+  private static void swap(byte[] b, int unit) {
+    for (int i = 0; i + unit <= b.length; i += unit) {
+      for (int lo = i, hi = i + unit - 1; lo < hi; lo++, hi--) {
+        byte t = b[lo];
+        b[lo] = b[hi];
+        b[hi] = t;
+      }
+    }
   }
 
   @Override
   long rowOffset(int f, int a, long row) {
+    Dataset d = datasets[f][a];
+    if (d instanceof ContiguousDataset c) {
+      return c.getDataAddress() + row * schema().get(names().get(a)).dtype().itemSize() * rowElements(d.getDimensions());
+    }
     return -1;
   }
 
@@ -132,24 +233,39 @@ public final class Hdf5Dataset extends RowDataset {
     return fingerprint;
   }
 
-  static DType dtype(Class<?> javaType, String where) {
-    if (javaType == float.class) {
-      return DType.FLOAT32;
-    } else if (javaType == double.class) {
-      return DType.FLOAT64;
-    } else if (javaType == byte.class) {
-      return DType.INT8;
-    } else if (javaType == short.class) {
-      return DType.INT16;
-    } else if (javaType == int.class) {
-      return DType.INT32;
-    } else if (javaType == long.class) {
-      return DType.INT64;
-    } else if (javaType == boolean.class) {
-      throw new IllegalArgumentException("Cannot load " + where + ": boolean HDF5 data is not supported (store it as uint8)");
+  /** The loader type of an HDF5 numeric type (unsigned kept unsigned, unlike jhdf's widening). */
+  static DType dtype(DataType t, String where) {
+    if (t instanceof FixedPoint x) {
+      switch (x.getSize()) {
+        case 1:
+          return x.isSigned() ? DType.INT8 : DType.UINT8;
+        case 2:
+          return x.isSigned() ? DType.INT16 : DType.UINT16;
+        case 4:
+          return x.isSigned() ? DType.INT32 : DType.UINT32;
+        case 8:
+          return x.isSigned() ? DType.INT64 : DType.UINT64;
+        default:
+          break;
+      }
+    } else if (t instanceof FloatingPoint x) {
+      switch (x.getSize()) {
+        case 2:
+          return DType.FLOAT16;
+        case 4:
+          return DType.FLOAT32;
+        case 8:
+          return DType.FLOAT64;
+        default:
+          break;
+      }
     }
-    throw new IllegalArgumentException("Cannot load " + where + ": its type (" + javaType.getName()
-        + ") is not supported by the loader (numeric only)");
+    throw new IllegalArgumentException("Cannot load " + where + ": its type (" + t.getClass().getSimpleName() + ", "
+        + t.getSize() + " bytes) is not supported by the loader (integers and floats only)");
+  }
+
+  private static ByteOrder order(DataType t) {
+    return t instanceof OrderedDataType o ? o.getByteOrder() : ByteOrder.LITTLE_ENDIAN;
   }
 
   /** Closes the files. */
@@ -240,14 +356,17 @@ public final class Hdf5Dataset extends RowDataset {
       HdfFile[] hdf = new HdfFile[nf];
       StoreChannel[] channels = new StoreChannel[nf];
       Dataset[][] sets = new Dataset[nf][paths.size()];
+      ByteOrder[][] orders = new ByteOrder[nf][paths.size()];
       long[] rows = new long[nf];
       String[] names = new String[nf];
       List<FieldSpec> specs = null;
       Fingerprint fp = new Fingerprint("hdf5");
       paths.forEach(fp::add);
+      String current = null;
       try {
         for (int f = 0; f < nf; f++) {
           ObjectStat s = stats.get(f);
+          current = s.uri().toString();
           fp.add(s);
           names[f] = s.uri().toString();
           hdf[f] = open(s, channels, f);
@@ -278,7 +397,8 @@ public final class Hdf5Dataset extends RowDataset {
               rowShape[i - 1] = dims[i];
             }
             sets[f][a] = d;
-            here.add(FieldSpec.tensor(p, dtype(d.getJavaType(), s.uri() + " " + p), rowShape));
+            here.add(FieldSpec.tensor(p, dtype(d.getDataType(), s.uri() + " " + p), rowShape));
+            orders[f][a] = order(d.getDataType());
           }
           rows[f] = n;
           if (specs == null) {
@@ -291,7 +411,7 @@ public final class Hdf5Dataset extends RowDataset {
         }
       } catch (HdfException e) {
         closeAll(hdf);
-        throw new IOException("Cannot open HDF5 dataset: " + e.getMessage(), e);
+        throw new IOException("Cannot open HDF5 dataset: " + current + ": " + e.getMessage(), e);
       } catch (IOException | RuntimeException e) {
         closeAll(hdf);
         throw e;
@@ -302,7 +422,7 @@ public final class Hdf5Dataset extends RowDataset {
           specs.add(FieldSpec.tensor(p, DType.FLOAT32));
         }
       }
-      return new Hdf5Dataset(paths, names, hdf, channels, sets, rows, specs, this, fp.hex());
+      return new Hdf5Dataset(paths, names, hdf, channels, sets, orders, rows, specs, this, fp.hex());
     }
 
     private HdfFile open(ObjectStat s, StoreChannel[] channels, int f) throws IOException {

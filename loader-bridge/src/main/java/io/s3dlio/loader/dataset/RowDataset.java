@@ -85,6 +85,11 @@ abstract class RowDataset implements MapDataset {
     return f;
   }
 
+  /** The files' URIs. */
+  String[] files() {
+    return files;
+  }
+
   /** The arrays, in field order. */
   List<String> names() {
     return names;
