@@ -230,10 +230,24 @@ public final class TfRecordDataset implements MapDataset {
     return decoder.decode(index, Arrays.copyOfRange(buf, p, p + (int) length), uri, offset);
   }
 
+  /**
+   * Where record {@code index} lies: its file, the byte offset of its frame and the frame's size
+   * (header, payload and CRCs), as its DALI index says.
+   */
+  public record RecordRange(ObjectUri uri, long offset, long size) {
+  }
+
+  /** Where record {@code index} lies. */
+  public RecordRange recordRange(long index) {
+    int f = fileOf(index);
+    int r = (int) (index - starts[f]);
+    return new RecordRange(files[f].uri(), offsets[f][r], recordSize(f, r));
+  }
+
   @Override
   public String describe(long index) {
-    int f = fileOf(index);
-    return files[f].uri() + " at byte " + offsets[f][(int) (index - starts[f])];
+    RecordRange r = recordRange(index);
+    return r.uri() + " at byte " + r.offset();
   }
 
   @Override
