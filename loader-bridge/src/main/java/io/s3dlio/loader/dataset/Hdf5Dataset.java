@@ -47,7 +47,7 @@ import java.util.Objects;
  * data by one read of the rows' bytes, chunked data by decompressing the chunks that hold the
  * rows (jhdf 0.9.4's own sliced read of chunked data returns zeros past the first chunk).
  */
-public final class Hdf5Dataset extends RowDataset {
+public final class Hdf5Dataset extends RowDataset implements AutoCloseable {
   private final HdfFile[] hdf;
   private final StoreChannel[] channels;
   private final Dataset[][] datasets;
@@ -269,6 +269,7 @@ public final class Hdf5Dataset extends RowDataset {
   }
 
   /** Closes the files. */
+  @Override
   public void close() {
     for (HdfFile h : hdf) {
       synchronized (h) {
