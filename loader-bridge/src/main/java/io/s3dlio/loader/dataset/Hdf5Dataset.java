@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Samples along axis 0 of chosen datasets of HDF5 files, read with jhdf (pure Java; contiguous
@@ -278,47 +277,19 @@ public final class Hdf5Dataset extends RowDataset implements AutoCloseable {
     }
   }
 
-  /** Builds an {@link Hdf5Dataset}. */
-  public static final class Builder {
-    private final StoreRegistry stores;
-    private List<ObjectUri> fileList;
-    private ObjectUri prefix;
+  /** Builds an {@link Hdf5Dataset}; under a prefix it reads the {@code .h5} and {@code .hdf5} objects. */
+  public static final class Builder extends FilesBuilder<Builder> {
     private List<String> paths;
-    private long coalesceGap = TfRecordDataset.DEFAULT_COALESCE_GAP;
-    private long maxRequestBytes = TfRecordDataset.DEFAULT_MAX_REQUEST_BYTES;
     private int blockSize = 1 << 20;
     private int cacheBlocks = 16;
 
     private Builder(StoreRegistry stores) {
-      this.stores = Objects.requireNonNull(stores, "stores is null");
-    }
-
-    public Builder files(List<ObjectUri> uris) {
-      this.fileList = List.copyOf(uris);
-      return this;
-    }
-
-    /** Every {@code .h5} and {@code .hdf5} object under {@code prefix}, in key order. */
-    public Builder prefix(ObjectUri p) {
-      this.prefix = Objects.requireNonNull(p, "prefix is null");
-      return this;
+      super(stores);
     }
 
     /** The datasets to take rows of, by path (e.g. {@code /train/images}); required. Field names are the paths. */
     public Builder datasets(String... p) {
       this.paths = List.of(p);
-      return this;
-    }
-
-    /** Rows at most this many bytes apart are read in one slice (default 64 KiB). */
-    public Builder coalesceGap(long bytes) {
-      this.coalesceGap = bytes;
-      return this;
-    }
-
-    /** Longest slice (default 16 MiB). */
-    public Builder maxRequestBytes(long bytes) {
-      this.maxRequestBytes = bytes;
       return this;
     }
 
@@ -345,14 +316,7 @@ public final class Hdf5Dataset extends RowDataset implements AutoCloseable {
       if (paths == null || paths.isEmpty()) {
         throw new IllegalArgumentException("Cannot build an HDF5 dataset: name the datasets with datasets()");
       }
-      List<ObjectStat> stats;
-      if (fileList != null) {
-        stats = StoreObjects.stat(stores, fileList);
-      } else if (prefix != null) {
-        stats = StoreObjects.list(stores, prefix, n -> n.endsWith(".h5") || n.endsWith(".hdf5"));
-      } else {
-        throw new IllegalArgumentException("Cannot build an HDF5 dataset: give files() or prefix()");
-      }
+      List<ObjectStat> stats = objects(n -> n.endsWith(".h5") || n.endsWith(".hdf5"), "an HDF5 dataset");
       int nf = stats.size();
       HdfFile[] hdf = new HdfFile[nf];
       StoreChannel[] channels = new StoreChannel[nf];

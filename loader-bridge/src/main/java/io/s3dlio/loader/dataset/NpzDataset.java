@@ -12,7 +12,6 @@ import io.s3dlio.npz.format.NpyHeader;
 import io.s3dlio.npz.format.NpzReader;
 import io.s3dlio.npz.format.RangeSource;
 import io.s3dlio.store.ObjectStat;
-import io.s3dlio.store.ObjectUri;
 import io.s3dlio.store.StoreRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -20,7 +19,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Samples along axis 0 of chosen arrays of .npz and .npy files (the array of an .npy is named
@@ -124,46 +122,18 @@ public final class NpzDataset extends RowDataset {
     }
   }
 
-  /** Builds an {@link NpzDataset}. */
-  public static final class Builder {
-    private final StoreRegistry stores;
-    private List<ObjectUri> fileList;
-    private ObjectUri prefix;
+  /** Builds an {@link NpzDataset}; under a prefix it reads the {@code .npz} and {@code .npy} objects. */
+  public static final class Builder extends FilesBuilder<Builder> {
     private List<String> arrayNames;
-    private long coalesceGap = TfRecordDataset.DEFAULT_COALESCE_GAP;
-    private long maxRequestBytes = TfRecordDataset.DEFAULT_MAX_REQUEST_BYTES;
     private long cacheBytes = 256L << 20;
 
     private Builder(StoreRegistry stores) {
-      this.stores = Objects.requireNonNull(stores, "stores is null");
-    }
-
-    public Builder files(List<ObjectUri> uris) {
-      this.fileList = List.copyOf(uris);
-      return this;
-    }
-
-    /** Every {@code .npz} and {@code .npy} object under {@code prefix}, in key order. */
-    public Builder prefix(ObjectUri p) {
-      this.prefix = Objects.requireNonNull(p, "prefix is null");
-      return this;
+      super(stores);
     }
 
     /** The arrays to take rows of (field names); required. For .npy files the name is {@code "array"}. */
     public Builder arrays(String... names) {
       this.arrayNames = List.of(names);
-      return this;
-    }
-
-    /** Rows at most this many bytes apart are read in one request (default 64 KiB). */
-    public Builder coalesceGap(long bytes) {
-      this.coalesceGap = bytes;
-      return this;
-    }
-
-    /** Longest request for a run of rows (default 16 MiB). */
-    public Builder maxRequestBytes(long bytes) {
-      this.maxRequestBytes = bytes;
       return this;
     }
 
@@ -178,14 +148,7 @@ public final class NpzDataset extends RowDataset {
       if (arrayNames == null || arrayNames.isEmpty()) {
         throw new IllegalArgumentException("Cannot build an NPZ dataset: name the arrays to read with arrays()");
       }
-      List<ObjectStat> stats;
-      if (fileList != null) {
-        stats = StoreObjects.stat(stores, fileList);
-      } else if (prefix != null) {
-        stats = StoreObjects.list(stores, prefix, n -> n.endsWith(".npz") || n.endsWith(".npy"));
-      } else {
-        throw new IllegalArgumentException("Cannot build an NPZ dataset: give files() or prefix()");
-      }
+      List<ObjectStat> stats = objects(n -> n.endsWith(".npz") || n.endsWith(".npy"), "an NPZ dataset");
       ArrayFile[] readers = new ArrayFile[stats.size()];
       long[] rows = new long[stats.size()];
       List<FieldSpec> specs = null;

@@ -7,7 +7,6 @@ import io.s3dlio.loader.Sample;
 import io.s3dlio.loader.SampleException;
 import io.s3dlio.loader.Tensor;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,7 @@ import java.util.Map;
 abstract class RowDataset implements MapDataset {
   private final List<String> names;
   private final String[] files;
-  private final long[] starts;
+  private final FileRanges ranges;
   private final Map<String, FieldSpec> schema;
   private final long[] rowBytes;
   private final long sampleBytes;
@@ -38,10 +37,7 @@ abstract class RowDataset implements MapDataset {
       long maxRequestBytes) {
     this.names = List.copyOf(names);
     this.files = files.clone();
-    this.starts = new long[files.length + 1];
-    for (int f = 0; f < files.length; f++) {
-      starts[f + 1] = starts[f] + rows[f];
-    }
+    this.ranges = new FileRanges(rows);
     Map<String, FieldSpec> m = new LinkedHashMap<>();
     this.rowBytes = new long[names.size()];
     long total = 0;
@@ -71,20 +67,6 @@ abstract class RowDataset implements MapDataset {
   /** Byte offset of row {@code row} of array {@code a} in file {@code f}, for messages (-1 if unknown). */
   abstract long rowOffset(int f, int a, long row);
 
-  int fileOf(long index) {
-    if (index < 0 || index >= starts[files.length]) {
-      throw new IndexOutOfBoundsException("Sample " + index + " is outside [0, " + starts[files.length] + ")");
-    }
-    int f = Arrays.binarySearch(starts, index);
-    if (f < 0) {
-      return -f - 2;
-    }
-    while (f < files.length && starts[f + 1] == index) {
-      f++;
-    }
-    return f;
-  }
-
   /** The files' URIs. */
   String[] files() {
     return files;
@@ -97,7 +79,7 @@ abstract class RowDataset implements MapDataset {
 
   @Override
   public long size() {
-    return starts[files.length];
+    return ranges.total();
   }
 
   @Override
@@ -117,8 +99,8 @@ abstract class RowDataset implements MapDataset {
     long[] row = new long[n];
     long[] one = new long[n];
     for (int i = 0; i < n; i++) {
-      file[i] = fileOf(indices[i]);
-      row[i] = indices[i] - starts[file[i]];
+      file[i] = ranges.fileOf(indices[i]);
+      row[i] = indices[i] - ranges.start(file[i]);
       one[i] = 1;
     }
     Sample[] out = new Sample[n];
@@ -164,8 +146,8 @@ abstract class RowDataset implements MapDataset {
 
   @Override
   public String describe(long index) {
-    int f = fileOf(index);
-    return files[f] + " row " + (index - starts[f]);
+    int f = ranges.fileOf(index);
+    return files[f] + " row " + (index - ranges.start(f));
   }
 
   @Override

@@ -18,7 +18,6 @@ import io.s3dlio.tfrecord.index.StaleIndexException;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -45,18 +44,12 @@ import java.util.Objects;
  * per record for the offsets.
  */
 public final class TfRecordDataset implements MapDataset {
-  /** A default gap under which neighbouring records are read in one request. */
-  public static final long DEFAULT_COALESCE_GAP = 64 * 1024;
-  /** A default upper bound of one coalesced request. */
-  public static final long DEFAULT_MAX_REQUEST_BYTES = 16L << 20;
-
   private final StoreRegistry stores;
   private final ObjectStat[] files;
   private final ObjectUri[] indexes;
   /** Record offsets per file. */
   private final long[][] offsets;
-  /** Global index of each file's first record, plus the total at the end. */
-  private final long[] starts;
+  private final FileRanges ranges;
   private final ExampleFields decoder;
   private final boolean verifyCrc;
   private final Coalescer coalescer;
@@ -67,17 +60,18 @@ public final class TfRecordDataset implements MapDataset {
     this.files = stats.toArray(new ObjectStat[0]);
     this.indexes = new ObjectUri[files.length];
     this.offsets = new long[files.length][];
-    this.starts = new long[files.length + 1];
     this.decoder = new ExampleFields(b.features);
     this.verifyCrc = b.verifyCrc;
     this.coalescer = new Coalescer(b.coalesceGap, b.maxRequestBytes);
     Fingerprint fp = new Fingerprint("tfrecord");
+    long[] counts = new long[files.length];
     for (int f = 0; f < files.length; f++) {
       indexes[f] = indexOf(b, files[f].uri());
       offsets[f] = readIndex(indexes[f], files[f]);
-      starts[f + 1] = starts[f] + offsets[f].length;
+      counts[f] = offsets[f].length;
       fp.add(files[f]).add(offsets[f].length);
     }
+    this.ranges = new FileRanges(counts);
     decoder.features().forEach(x -> fp.add(x.toString()));
     this.fingerprint = fp.hex();
   }
@@ -126,17 +120,7 @@ public final class TfRecordDataset implements MapDataset {
   }
 
   private int fileOf(long index) {
-    if (index < 0 || index >= starts[files.length]) {
-      throw new IndexOutOfBoundsException("Record " + index + " is outside [0, " + starts[files.length] + ")");
-    }
-    int f = Arrays.binarySearch(starts, index);
-    if (f < 0) {
-      return -f - 2;
-    }
-    while (f < files.length && starts[f + 1] == index) {
-      f++; // skip empty files
-    }
-    return f;
+    return ranges.fileOf(index);
   }
 
   private long recordSize(int f, int r) {
@@ -146,7 +130,7 @@ public final class TfRecordDataset implements MapDataset {
 
   @Override
   public long size() {
-    return starts[files.length];
+    return ranges.total();
   }
 
   @Override
@@ -167,7 +151,7 @@ public final class TfRecordDataset implements MapDataset {
     long[] length = new long[n];
     for (int i = 0; i < n; i++) {
       int f = fileOf(indices[i]);
-      int r = (int) (indices[i] - starts[f]);
+      int r = (int) (indices[i] - ranges.start(f));
       file[i] = f;
       start[i] = offsets[f][r];
       length[i] = recordSize(f, r);
@@ -240,7 +224,7 @@ public final class TfRecordDataset implements MapDataset {
   /** Where record {@code index} lies. */
   public RecordRange recordRange(long index) {
     int f = fileOf(index);
-    int r = (int) (index - starts[f]);
+    int r = (int) (index - ranges.start(f));
     return new RecordRange(files[f].uri(), offsets[f][r], recordSize(f, r));
   }
 
@@ -253,7 +237,7 @@ public final class TfRecordDataset implements MapDataset {
   @Override
   public long estimateBytes(long index) {
     int f = fileOf(index);
-    return recordSize(f, (int) (index - starts[f])) - TfRecordFraming.OVERHEAD;
+    return recordSize(f, (int) (index - ranges.start(f))) - TfRecordFraming.OVERHEAD;
   }
 
   @Override
@@ -267,34 +251,17 @@ public final class TfRecordDataset implements MapDataset {
   }
 
   /** Builds a {@link TfRecordDataset}. */
-  public static final class Builder {
-    private final StoreRegistry stores;
-    private List<ObjectUri> fileList;
-    private ObjectUri prefix;
+  public static final class Builder extends FilesBuilder<Builder> {
     private String indexSuffix = ".idx";
     private ObjectUri indexLocation;
     private List<TfFeature> features = List.of();
     private boolean verifyCrc = true;
-    private long coalesceGap = DEFAULT_COALESCE_GAP;
-    private long maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
 
     private Builder(StoreRegistry stores) {
-      this.stores = Objects.requireNonNull(stores, "stores is null");
+      super(stores);
     }
 
-    /** The files, in this order. */
-    public Builder files(List<ObjectUri> uris) {
-      this.fileList = List.copyOf(uris);
-      return this;
-    }
-
-    /** Every object under {@code prefix} in key order, except indexes ({@code *<indexSuffix>}). */
-    public Builder prefix(ObjectUri p) {
-      this.prefix = Objects.requireNonNull(p, "prefix is null");
-      return this;
-    }
-
-    /** Index name is {@code <file><suffix>} (default {@code .idx}). */
+    /** Index name is {@code <file><suffix>} (default {@code .idx}); under a prefix, such objects are not data. */
     public Builder indexSuffix(String s) {
       this.indexSuffix = Objects.requireNonNull(s, "indexSuffix is null");
       return this;
@@ -318,30 +285,10 @@ public final class TfRecordDataset implements MapDataset {
       return this;
     }
 
-    /** Records at most this many bytes apart are read in one request (default 64 KiB). */
-    public Builder coalesceGap(long bytes) {
-      this.coalesceGap = bytes;
-      return this;
-    }
-
-    /** Longest coalesced request (default 16 MiB). */
-    public Builder maxRequestBytes(long bytes) {
-      this.maxRequestBytes = bytes;
-      return this;
-    }
-
     /** Lists or stats the files and reads every index. */
     public TfRecordDataset build() throws IOException {
-      List<ObjectStat> stats;
-      if (fileList != null) {
-        stats = StoreObjects.stat(stores, fileList);
-      } else if (prefix != null) {
-        String suffix = indexSuffix;
-        stats = new ArrayList<>(StoreObjects.list(stores, prefix, name -> !name.endsWith(suffix)));
-      } else {
-        throw new IllegalArgumentException("Cannot build a TFRecord dataset: give files() or prefix()");
-      }
-      return new TfRecordDataset(this, stats);
+      String suffix = indexSuffix;
+      return new TfRecordDataset(this, objects(name -> !name.endsWith(suffix), "a TFRecord dataset"));
     }
   }
 }
