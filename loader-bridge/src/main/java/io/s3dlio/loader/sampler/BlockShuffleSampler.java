@@ -40,9 +40,7 @@ public final class BlockShuffleSampler implements Sampler {
 
   @Override
   public long index(long position) {
-    if (position < 0 || position >= n) {
-      throw new IndexOutOfBoundsException("Position " + position + " is outside [0, " + n + ")");
-    }
+    Mix.checkPosition(position, n);
     long slot;
     long off;
     long before = lastSlot * blockSize;

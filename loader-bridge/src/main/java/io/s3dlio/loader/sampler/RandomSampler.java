@@ -11,10 +11,7 @@ public final class RandomSampler implements Sampler {
   private FeistelPermutation perm;
 
   public RandomSampler(long n, long seed) {
-    if (n < 0) {
-      throw new IllegalArgumentException("Cannot sample a dataset of " + n + " samples");
-    }
-    this.n = n;
+    this.n = Mix.checkSize(n);
     this.seed = seed;
     setEpoch(0);
   }

@@ -5,10 +5,7 @@ public final class SequentialSampler implements Sampler {
   private final long n;
 
   public SequentialSampler(long n) {
-    if (n < 0) {
-      throw new IllegalArgumentException("Cannot sample a dataset of " + n + " samples");
-    }
-    this.n = n;
+    this.n = Mix.checkSize(n);
   }
 
   @Override
@@ -18,9 +15,7 @@ public final class SequentialSampler implements Sampler {
 
   @Override
   public long index(long position) {
-    if (position < 0 || position >= n) {
-      throw new IndexOutOfBoundsException("Position " + position + " is outside [0, " + n + ")");
-    }
+    Mix.checkPosition(position, n);
     return position;
   }
 

@@ -71,9 +71,7 @@ public final class WeightedSampler implements Sampler {
 
   @Override
   public long index(long position) {
-    if (position < 0 || position >= numSamples) {
-      throw new IndexOutOfBoundsException("Position " + position + " is outside [0, " + numSamples + ")");
-    }
+    Mix.checkPosition(position, numSamples);
     long h1 = Mix.mix(key + position * 0x9e3779b97f4a7c15L);
     long h2 = Mix.mix(h1 ^ 0xd1b54a32d192ed03L);
     int col = (int) (((h1 >>> 11) * 0x1.0p-53) * prob.length);
