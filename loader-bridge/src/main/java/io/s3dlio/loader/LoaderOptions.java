@@ -209,13 +209,17 @@ public final class LoaderOptions {
       return this;
     }
 
-    /** Fetches (read and decode of one batch's samples) running at once (default 4). */
+    /**
+     * Fetch parts running at once (default 4): the dataset splits each batch's fetch into parts
+     * (one per coalesced range request, one per object for raw objects); a worker reads a part,
+     * decodes its samples and applies the transforms.
+     */
     public Builder numWorkers(int v) {
       numWorkers = positive("numWorkers", v);
       return this;
     }
 
-    /** Batches fetched ahead of the consumer, in flight or ready (default 2 x numWorkers). */
+    /** Batches ahead of the consumer, being fetched or ready (default 2 x numWorkers). */
     public Builder prefetch(int v) {
       prefetch = positive("prefetch", v);
       return this;

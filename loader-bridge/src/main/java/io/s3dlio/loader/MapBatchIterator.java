@@ -15,31 +15,40 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The batches of one epoch of a map-style dataset. The epoch's positions are cut into fetches of
- * {@code batchSize} consecutive positions; each fetch reads its samples with one
- * {@link MapDataset#getAll} call (which coalesces neighbouring records) and applies the
- * transforms, on the loader's workers. Fetches start in position order while fewer than
- * {@code prefetch} are ahead of the consumer, fewer than the concurrency limit are running, and
- * their estimated bytes fit in {@code maxBufferedBytes}; the consumer takes their outputs in
- * position order (or in completion order when not ordered) and cuts them into batches.
+ * {@code batchSize} consecutive positions. The dataset splits each fetch into parts
+ * ({@link MapDataset#split}: one per coalesced request), and the loader's workers run the parts
+ * ({@link MapDataset#getAll} on the part's samples, then the transforms), in position order, at
+ * most the concurrency limit at once. Fetches start while fewer than {@code prefetch} are ahead
+ * of the consumer and their estimated bytes fit in {@code maxBufferedBytes}; the consumer takes
+ * their outputs in position order (or in completion order when not ordered) and cuts them into
+ * batches.
  */
 final class MapBatchIterator implements BatchIterator {
   private static final Logger LOG = LoggerFactory.getLogger(MapBatchIterator.class);
 
-  /** One fetch: consecutive positions of the epoch. */
+  /** One fetch: consecutive positions of the epoch, read in parts that may run at once. */
   private static final class Task {
     final long firstPos;
     final long[] indices;
     final long reserve;
+    final List<Sample>[] outs;
+    final SampleException[] errs;
+    int partsLeft;
     boolean done;
-    List<Sample>[] outs;
-    SampleException[] errs;
     long actual;
 
+    @SuppressWarnings("unchecked")
     Task(long firstPos, long[] indices, long reserve) {
       this.firstPos = firstPos;
       this.indices = indices;
       this.reserve = reserve;
+      this.outs = new List[indices.length];
+      this.errs = new SampleException[indices.length];
     }
+  }
+
+  /** Slots of a task fetched together (one request, or a few). */
+  private record Part(Task task, int[] slots) {
   }
 
   private final DataLoader loader;
@@ -59,6 +68,8 @@ final class MapBatchIterator implements BatchIterator {
   private final Condition changed = lock.newCondition();
   /** Fetches started and not yet fully consumed, in position order. */
   private final ArrayDeque<Task> window = new ArrayDeque<>();
+  /** Parts of started fetches not yet running, in position order. */
+  private final ArrayDeque<Part> waiting = new ArrayDeque<>();
   private long nextDispatch;
   private int inFlight;
   /** Bytes held ahead of the consumer: reservations of running fetches, outputs of finished ones. */
@@ -96,7 +107,17 @@ final class MapBatchIterator implements BatchIterator {
     this.nextDispatch = Math.min(position, length);
     this.curOut = (int) skip;
     this.yielded = yielded;
-    this.ctx = metrics::request;
+    this.ctx = new FetchContext() {
+      @Override
+      public void request(long nanos, long bytes) {
+        metrics.request(nanos, bytes);
+      }
+
+      @Override
+      public boolean cancelled() {
+        return closed;
+      }
+    };
     metrics.started();
     metrics.concurrency(tuner.concurrency());
     lock.lock();
@@ -107,10 +128,13 @@ final class MapBatchIterator implements BatchIterator {
     }
   }
 
-  /** Starts fetches while the limits allow. Call with the lock held. */
+  /**
+   * Starts fetches while fewer than {@code prefetch} are ahead and their estimated bytes fit, and
+   * runs their parts while fewer than the concurrency limit are running. Call with the lock held.
+   */
   private void dispatch() {
     while (!closed && nextDispatch < length && window.size() < options.prefetch()
-        && inFlight < tuner.concurrency()) {
+        && waiting.size() < tuner.concurrency()) {
       int n = (int) Math.min(options.batchSize(), length - nextDispatch);
       long[] idx = new long[n];
       long reserve = 0;
@@ -126,9 +150,20 @@ final class MapBatchIterator implements BatchIterator {
       held += reserve;
       metrics.buffered(reserve);
       window.addLast(t);
+      List<int[]> parts = dataset.split(idx);
+      t.partsLeft = parts.size();
+      for (int[] slots : parts) {
+        waiting.addLast(new Part(t, slots));
+      }
+      if (parts.isEmpty()) {
+        t.done = true;
+      }
+    }
+    while (!closed && !waiting.isEmpty() && inFlight < tuner.concurrency()) {
+      Part part = waiting.removeFirst();
       inFlight++;
       try {
-        pool.execute(() -> fetch(t));
+        pool.execute(() -> fetch(part));
       } catch (RejectedExecutionException e) {
         inFlight--;
         throw new LoaderException("Cannot start a fetch: the loader is closed", e);
@@ -137,34 +172,37 @@ final class MapBatchIterator implements BatchIterator {
     metrics.queueDepth(window.size());
   }
 
-  /** Runs on a worker. */
-  @SuppressWarnings("unchecked")
-  private void fetch(Task t) {
-    int n = t.indices.length;
-    List<Sample>[] outs = new List[n];
+  /** Runs on a worker: reads and transforms the samples of one part. */
+  private void fetch(Part part) {
+    Task t = part.task();
+    int[] slots = part.slots();
+    int n = slots.length;
+    long[] idx = new long[n];
+    for (int i = 0; i < n; i++) {
+      idx[i] = t.indices[slots[i]];
+    }
+    List<Sample>[] outs = Transforms.lists(n);
     SampleException[] errs = new SampleException[n];
     if (!closed) {
       try {
-        Sample[] got = dataset.getAll(t.indices, errs, ctx);
+        Sample[] got = dataset.getAll(idx, errs, ctx);
         for (int i = 0; i < n; i++) {
           if (errs[i] != null) {
             continue;
           }
           if (got[i] == null) {
-            errs[i] = new SampleException(t.indices[i], dataset.describe(t.indices[i]), 0,
-                "the dataset returned no sample", null);
+            errs[i] = new SampleException(idx[i], dataset.describe(idx[i]), 0, "the dataset returned no sample", null);
             continue;
           }
           try {
             outs[i] = transforms.apply(got[i]);
           } catch (RuntimeException e) {
-            errs[i] = new SampleException(t.indices[i], dataset.describe(t.indices[i]), 0, "a transform failed: " + e,
-                e);
+            errs[i] = new SampleException(idx[i], dataset.describe(idx[i]), 0, "a transform failed: " + e, e);
           }
         }
       } catch (RuntimeException | Error e) {
         for (int i = 0; i < n; i++) {
-          errs[i] = new SampleException(t.indices[i], dataset.describe(t.indices[i]), 0, "fetch failed: " + e, e);
+          errs[i] = new SampleException(idx[i], dataset.describe(idx[i]), 0, "fetch failed: " + e, e);
         }
       }
     }
@@ -178,14 +216,20 @@ final class MapBatchIterator implements BatchIterator {
     }
     lock.lock();
     try {
-      t.outs = outs;
-      t.errs = errs;
-      t.actual = actual;
-      t.done = true;
+      for (int i = 0; i < n; i++) {
+        t.outs[slots[i]] = outs[i];
+        t.errs[slots[i]] = errs[i];
+      }
+      t.actual += actual;
       inFlight--;
+      if (--t.partsLeft == 0) {
+        t.done = true;
+        if (!closed) {
+          held += t.actual - t.reserve;
+          metrics.buffered(t.actual - t.reserve);
+        }
+      }
       if (!closed) {
-        held += actual - t.reserve;
-        metrics.buffered(actual - t.reserve);
         tuner.finished(actual, System.nanoTime());
         metrics.concurrency(tuner.concurrency());
         dispatch();
@@ -376,6 +420,7 @@ final class MapBatchIterator implements BatchIterator {
       metrics.buffered(-held);
       held = 0;
       window.clear();
+      waiting.clear();
       metrics.queueDepth(0);
       changed.signalAll();
       loader.closed(this);

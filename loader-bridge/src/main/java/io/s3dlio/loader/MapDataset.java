@@ -1,6 +1,7 @@
 package io.s3dlio.loader;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,6 +35,19 @@ public interface MapDataset {
       }
     }
     return out;
+  }
+
+  /**
+   * Splits the fetch of {@code indices} into parts (groups of positions in {@code indices}) that
+   * the loader fetches at once, each with its own {@link #getAll} call: typically one part per
+   * storage request. Together the parts hold every position once. The default is one part.
+   */
+  default List<int[]> split(long[] indices) {
+    int[] all = new int[indices.length];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = i;
+    }
+    return List.of(all);
   }
 
   /** Where sample {@code index} lives, for messages (its object URI). */

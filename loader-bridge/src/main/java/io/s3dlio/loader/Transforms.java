@@ -33,6 +33,12 @@ final class Transforms {
     return s -> Objects.requireNonNull(f.apply(s), "flatMap returned null");
   }
 
+  /** A new array of {@code n} output lists. */
+  @SuppressWarnings("unchecked")
+  static List<Sample>[] lists(int n) {
+    return new List[n];
+  }
+
   boolean isEmpty() {
     return steps.isEmpty();
   }

@@ -16,6 +16,8 @@ final class MemoryDataset implements MapDataset {
   Set<Long> failing = Set.of();
   long fetchMillis;
   CountDownLatch block;
+  /** Fetch parts of this many samples (0: one part per fetch, the default). */
+  int partSize;
   final AtomicInteger fetches = new AtomicInteger();
   final AtomicInteger running = new AtomicInteger();
   final AtomicInteger peakRunning = new AtomicInteger();
@@ -59,6 +61,22 @@ final class MemoryDataset implements MapDataset {
       running.decrementAndGet();
     }
     return MapDataset.super.getAll(indices, errors, ctx);
+  }
+
+  @Override
+  public java.util.List<int[]> split(long[] indices) {
+    if (partSize == 0) {
+      return MapDataset.super.split(indices);
+    }
+    java.util.List<int[]> parts = new java.util.ArrayList<>();
+    for (int i = 0; i < indices.length; i += partSize) {
+      int[] p = new int[Math.min(partSize, indices.length - i)];
+      for (int k = 0; k < p.length; k++) {
+        p[k] = i + k;
+      }
+      parts.add(p);
+    }
+    return parts;
   }
 
   @Override

@@ -99,8 +99,8 @@ class TestDataLoader {
   }
 
   /**
-   * Property: for random dataset sizes, batch sizes, worker counts, samplers, transforms, ranks
-   * and cut points, a loader restored from the JSON state of an interrupted one delivers exactly
+   * Property: for random dataset sizes, batch sizes, worker counts, fetch parts, samplers,
+   * transforms, ranks and cut points, a loader restored from the JSON state of an interrupted one delivers exactly
    * the batches the uninterrupted loader delivers after the cut.
    */
   @Test
@@ -120,32 +120,36 @@ class TestDataLoader {
           .distributed(rnd.nextInt(world), world, rnd.nextBoolean() ? Tail.PAD : Tail.DROP)
           .build();
       int transforms = rnd.nextInt(3);
+      int parts = rnd.nextInt(4);
       int epochs = 3;
       List<List<Row>> full;
-      try (DataLoader l = build(n, o, transforms)) {
+      try (DataLoader l = build(n, o, transforms, parts)) {
         full = Streams.take(l, Integer.MAX_VALUE, epochs);
       }
       int cut = full.isEmpty() ? 0 : rnd.nextInt(full.size() + 1);
       String json;
       List<List<Row>> first;
-      try (DataLoader l = build(n, o, transforms)) {
+      try (DataLoader l = build(n, o, transforms, parts)) {
         first = Streams.take(l, cut, epochs);
         json = l.state().toJson();
       }
       List<List<Row>> rest;
-      try (DataLoader l = build(n, o, transforms)) {
+      try (DataLoader l = build(n, o, transforms, parts)) {
         l.restore(LoaderState.fromJson(json));
         rest = Streams.take(l, Integer.MAX_VALUE, epochs);
       }
       List<List<Row>> joined = new ArrayList<>(first);
       joined.addAll(rest);
-      assertThat(joined).as("trial %d: n=%d %s transforms=%d cut=%d state=%s", trial, n, o, transforms, cut, json)
+      assertThat(joined).as("trial %d: n=%d %s transforms=%d parts=%d cut=%d state=%s", trial, n, o, transforms, parts,
+          cut, json)
           .isEqualTo(full);
     }
   }
 
-  private static DataLoader build(int n, LoaderOptions o, int transforms) {
-    DataLoader.Builder b = DataLoader.builder(new MemoryDataset(n)).options(o);
+  private static DataLoader build(int n, LoaderOptions o, int transforms, int partSize) {
+    MemoryDataset ds = new MemoryDataset(n);
+    ds.partSize = partSize;
+    DataLoader.Builder b = DataLoader.builder(ds).options(o);
     if (transforms >= 1) {
       b.filter(s -> s.index() % 5 != 2);
     }

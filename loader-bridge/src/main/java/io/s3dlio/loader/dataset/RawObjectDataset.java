@@ -69,6 +69,16 @@ public final class RawObjectDataset implements MapDataset {
     }
   }
 
+  /** Each object on its own: the loader fetches them at once. */
+  @Override
+  public List<int[]> split(long[] indices) {
+    List<int[]> parts = new java.util.ArrayList<>(indices.length);
+    for (int i = 0; i < indices.length; i++) {
+      parts.add(new int[] {i});
+    }
+    return parts;
+  }
+
   @Override
   public String describe(long index) {
     return uri(index).toString();

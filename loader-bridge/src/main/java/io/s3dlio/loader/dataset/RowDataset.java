@@ -92,8 +92,11 @@ abstract class RowDataset implements MapDataset {
     return s;
   }
 
-  @Override
-  public Sample[] getAll(long[] indices, SampleException[] errors, FetchContext ctx) {
+  /** File and row of each of {@code indices}, and the runs of rows that read them. */
+  private record Plan(int[] file, long[] row, List<Coalescer.Range> runs) {
+  }
+
+  private Plan plan(long[] indices) {
     int n = indices.length;
     int[] file = new int[n];
     long[] row = new long[n];
@@ -103,8 +106,22 @@ abstract class RowDataset implements MapDataset {
       row[i] = indices[i] - ranges.start(file[i]);
       one[i] = 1;
     }
+    return new Plan(file, row, coalescer.plan(file, row, one));
+  }
+
+  /** One part per run of rows. */
+  @Override
+  public List<int[]> split(long[] indices) {
+    return plan(indices).runs().stream().map(Coalescer.Range::slots).toList();
+  }
+
+  @Override
+  public Sample[] getAll(long[] indices, SampleException[] errors, FetchContext ctx) {
+    Plan plan = plan(indices);
+    long[] row = plan.row();
+    int n = indices.length;
     Sample[] out = new Sample[n];
-    for (Coalescer.Range r : coalescer.plan(file, row, one)) {
+    for (Coalescer.Range r : plan.runs()) {
       int f = r.file();
       int count = (int) (r.end() - r.start());
       Map<Integer, Map<String, Object>> fields = new java.util.HashMap<>();
@@ -114,6 +131,9 @@ abstract class RowDataset implements MapDataset {
       for (int a = 0; a < names.size(); a++) {
         Tensor t;
         try {
+          if (ctx.cancelled()) {
+            throw new java.io.InterruptedIOException("the fetch was cancelled (the iterator was closed)");
+          }
           t = readRows(f, a, r.start(), count, ctx);
         } catch (IOException | RuntimeException e) {
           for (int slot : r.slots()) {

@@ -143,8 +143,11 @@ public final class TfRecordDataset implements MapDataset {
     return s;
   }
 
-  @Override
-  public Sample[] getAll(long[] indices, SampleException[] errors, FetchContext ctx) {
+  /** The records of {@code indices}: file, offset and framed size of each, and the requests that read them. */
+  private record Plan(int[] file, long[] start, long[] length, List<Coalescer.Range> ranges) {
+  }
+
+  private Plan plan(long[] indices) {
     int n = indices.length;
     int[] file = new int[n];
     long[] start = new long[n];
@@ -156,11 +159,27 @@ public final class TfRecordDataset implements MapDataset {
       start[i] = offsets[f][r];
       length[i] = recordSize(f, r);
     }
-    Sample[] out = new Sample[n];
-    for (Coalescer.Range range : coalescer.plan(file, start, length)) {
+    return new Plan(file, start, length, coalescer.plan(file, start, length));
+  }
+
+  /** One part per coalesced range request. */
+  @Override
+  public List<int[]> split(long[] indices) {
+    return plan(indices).ranges().stream().map(Coalescer.Range::slots).toList();
+  }
+
+  @Override
+  public Sample[] getAll(long[] indices, SampleException[] errors, FetchContext ctx) {
+    Plan plan = plan(indices);
+    long[] start = plan.start();
+    Sample[] out = new Sample[indices.length];
+    for (Coalescer.Range range : plan.ranges()) {
       ObjectStat data = files[range.file()];
       byte[] buf;
       try {
+        if (ctx.cancelled()) {
+          throw new java.io.InterruptedIOException("the fetch was cancelled (the iterator was closed)");
+        }
         ObjectStore store = stores.storeFor(data.uri());
         long t0 = System.nanoTime();
         buf = store.getRange(data.uri(), range.start(), (int) (range.end() - range.start()));
@@ -174,7 +193,7 @@ public final class TfRecordDataset implements MapDataset {
       for (int slot : range.slots()) {
         try {
           out[slot] = decode(indices[slot], range.file(), buf, (int) (start[slot] - range.start()), start[slot],
-              length[slot]);
+              plan.length()[slot]);
         } catch (IOException | RuntimeException e) {
           errors[slot] = SampleException.of(indices[slot], data.uri().toString(), start[slot], e);
         }
