@@ -45,11 +45,11 @@ public final class LoaderMetrics {
    * @param latencyP90Millis 90th percentile
    * @param latencyP99Millis 99th percentile
    * @param latencyMaxMillis slowest request
-   * @param queueDepth batches fetched or being fetched ahead of the consumer
+   * @param queueDepth batches ahead of the consumer (being fetched or ready)
    * @param bufferedBytes bytes held ahead of the consumer (fetched samples not yet delivered, plus
    *     what is reserved for fetches in flight)
    * @param peakBufferedBytes the highest bufferedBytes so far
-   * @param concurrency fetches allowed at once now (grows under autotune)
+   * @param concurrency fetch parts allowed to run at once now (grows under autotune)
    * @param skipped samples skipped under {@link ErrorPolicy#SKIP}
    * @param recentSkips messages of the last skipped samples (newest last)
    */
