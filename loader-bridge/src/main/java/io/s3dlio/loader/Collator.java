@@ -27,16 +27,16 @@ final class Collator {
     Map<String, Object> columns = new LinkedHashMap<>();
     long bytes = 0;
     if (n > 0) {
-      for (String field : samples.get(0).fields().keySet()) {
-        Object col = column(field, samples);
-        columns.put(field, col);
-      }
+      java.util.Set<String> names = samples.get(0).fields().keySet();
       for (Sample s : samples) {
-        if (!s.fields().keySet().equals(columns.keySet())) {
+        if (!s.fields().keySet().equals(names)) {
           throw new IllegalStateException("Cannot batch sample " + s.index() + ": its fields " + s.fields().keySet()
-              + " differ from the batch's " + columns.keySet());
+              + " differ from the batch's " + names);
         }
         bytes += s.byteSize();
+      }
+      for (String field : names) {
+        columns.put(field, column(field, samples));
       }
     }
     return new Batch(epoch, indices, columns, bytes);

@@ -335,7 +335,13 @@ final class MapBatchIterator implements BatchIterator {
     } finally {
       lock.unlock();
     }
-    ready = collator.collate(epoch, out);
+    try {
+      ready = collator.collate(epoch, out);
+    } catch (RuntimeException e) {
+      failure = new LoaderException("Cannot make batch " + batchNo + " of epoch " + epoch + ": " + e.getMessage(), e);
+      close();
+      throw failure;
+    }
     batchNo++;
   }
 

@@ -426,6 +426,17 @@ class TestDataLoader {
   }
 
   @Test
+  void samplesThatCannotBeBatchedTogetherFailTheBatch() {
+    try (DataLoader l = DataLoader.builder(new MemoryDataset(10)).options(LoaderOptions.builder().batchSize(5).build())
+        .map(s -> s.index() == 3 ? s.without("b") : s).build(); BatchIterator it = l.iterator()) {
+      assertThatThrownBy(it::next).isInstanceOf(LoaderException.class)
+          .hasMessageContaining("Cannot make batch 0 of epoch 0: Cannot batch sample 3: its fields [x] differ from the"
+              + " batch's [x, b]");
+      assertThat(l.state().position()).isZero();
+    }
+  }
+
+  @Test
   void oneIteratorAtATime() {
     try (DataLoader l = loader(new MemoryDataset(20), LoaderOptions.defaults())) {
       BatchIterator it = l.iterator();
