@@ -222,7 +222,8 @@ final class MapBatchIterator implements BatchIterator {
       }
       t.actual += actual;
       inFlight--;
-      if (--t.partsLeft == 0) {
+      boolean taskDone = --t.partsLeft == 0;
+      if (taskDone) {
         t.done = true;
         if (!closed) {
           held += t.actual - t.reserve;
@@ -234,7 +235,10 @@ final class MapBatchIterator implements BatchIterator {
         metrics.concurrency(tuner.concurrency());
         dispatch();
       }
-      changed.signalAll();
+      if (taskDone || closed) {
+        // the consumer waits for whole fetches: wake it only when one is complete
+        changed.signalAll();
+      }
     } finally {
       lock.unlock();
     }
