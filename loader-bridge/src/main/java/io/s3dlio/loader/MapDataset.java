@@ -50,6 +50,16 @@ public interface MapDataset {
     return List.of(all);
   }
 
+  /** {@link #get} through {@link #getAll}, for datasets whose batch read is the primary one. */
+  static Sample getOne(MapDataset dataset, long index) throws IOException {
+    SampleException[] errs = new SampleException[1];
+    Sample s = dataset.getAll(new long[] {index}, errs, FetchContext.NONE)[0];
+    if (errs[0] != null) {
+      throw errs[0];
+    }
+    return s;
+  }
+
   /** Where sample {@code index} lives, for messages (its object URI). */
   String describe(long index);
 

@@ -84,12 +84,7 @@ abstract class RowDataset implements MapDataset {
 
   @Override
   public Sample get(long index) throws IOException {
-    SampleException[] errs = new SampleException[1];
-    Sample s = getAll(new long[] {index}, errs, FetchContext.NONE)[0];
-    if (errs[0] != null) {
-      throw errs[0];
-    }
-    return s;
+    return MapDataset.getOne(this, index);
   }
 
   /** File and row of each of {@code indices}, and the runs of rows that read them. */

@@ -135,12 +135,7 @@ public final class TfRecordDataset implements MapDataset {
 
   @Override
   public Sample get(long index) throws IOException {
-    SampleException[] errs = new SampleException[1];
-    Sample s = getAll(new long[] {index}, errs, FetchContext.NONE)[0];
-    if (errs[0] != null) {
-      throw errs[0];
-    }
-    return s;
+    return MapDataset.getOne(this, index);
   }
 
   /** The records of {@code indices}: file, offset and framed size of each, and the requests that read them. */
