@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.hadoop.fs.FileSystem;
@@ -64,16 +65,16 @@ public final class BundleJob {
       r.setProperty("toy.sum_Num_1", Double.toString(t.getDouble(1)));
       r.setProperty("toy.sum_Cat_3", Double.toString(t.getDouble(2)));
 
-      Row n = spark.read().format("npz").load(az + "/npz/named").selectExpr("count(*)",
-          "sum(aggregate(b_int64, 0L, (acc, x) -> acc + x))",
-          "sum(aggregate(k_uint8, 0L, (acc, x) -> acc + x))",
-          "sum(aggregate(g_fortran, 0L, (acc, x) -> acc + x))",
-          "sum(aggregate(h_bigendian, 0L, (acc, x) -> acc + x))").first();
-      r.setProperty("npz.named.count", Long.toString(n.getLong(0)));
-      r.setProperty("npz.named.sum_b_int64", Long.toString(n.getLong(1)));
-      r.setProperty("npz.named.sum_k_uint8", Long.toString(n.getLong(2)));
-      r.setProperty("npz.named.sum_g_fortran", Long.toString(n.getLong(3)));
-      r.setProperty("npz.named.sum_h_bigendian", Long.toString(n.getLong(4)));
+      // Exact sums (int64 extremes included) in decimal(38, 0).
+      String[] named = {"b_int64", "k_uint8", "g_fortran", "h_bigendian"};
+      Dataset<Row> npz = spark.read().format("npz").load(az + "/npz/named");
+      r.setProperty("npz.named.count", Long.toString(npz.count()));
+      Row n = npz.selectExpr(Arrays.stream(named)
+          .map(a -> "sum(aggregate(" + a + ", cast(0 as decimal(38, 0)), (acc, x) -> acc + x))")
+          .toArray(String[]::new)).first();
+      for (int i = 0; i < named.length; i++) {
+        r.setProperty("npz.named.sum_" + named[i], n.getDecimal(i).toBigIntegerExact().toString());
+      }
 
       Row c = spark.read().format("npz").load(az + "/npz/compressed").selectExpr("count(*)",
           "sum(size(b_large))", "sum(aggregate(b_large, 0D, (acc, x) -> acc + x))").first();
