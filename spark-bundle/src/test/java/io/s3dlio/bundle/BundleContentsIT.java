@@ -2,8 +2,10 @@ package io.s3dlio.bundle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +33,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * What the bundle jar holds, checked against the Spark it is loaded beside: no class or resource
  * of the bundle shadows one of Spark's or Hadoop's (their jars listed and intersected with the
  * bundle's), nothing third-party is left unrelocated except JNA (whose native library names its
- * packages), the merged {@code META-INF/services} files name classes the bundle holds, and every
- * resource path that a relocated class reads is in the bundle.
+ * packages), the merged {@code META-INF/services} files name classes the bundle holds and Spark,
+ * Hadoop and the CLI find what they register, and every resource path that a relocated class reads
+ * is in the bundle.
  */
 class BundleContentsIT {
   /** Packages the bundle may hold unrelocated: its own, and JNA (see docs/spark.md). */
@@ -149,7 +152,7 @@ class BundleContentsIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("runtimes")
-  void sparkAndHadoopFindTheSourcesAndFileSystems(SparkRuntime spark) throws Exception {
+  void sparkHadoopAndTheCliFindTheBundlesRegistrations(SparkRuntime spark) throws Exception {
     List<URL> urls = new ArrayList<>();
     for (Path p : spark.classpath()) {
       urls.add(p.toUri().toURL());
@@ -171,6 +174,16 @@ class BundleContentsIT {
       assertThat(schemes).containsKeys("s3", "az", "gs", "direct");
       assertThat(loader.loadClass(schemes.get("s3")).getProtectionDomain().getCodeSource().getLocation())
           .isEqualTo(SparkRuntime.bundleJar().toUri().toURL());
+
+      // The CLI (relocated picocli) with the commands the tfrecord module adds as an extension.
+      Class<?> cli = loader.loadClass("io.s3dlio.cli.S3dlioCli");
+      Class<?> config = loader.loadClass("io.s3dlio.store.StoreConfig");
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+      Object code = cli.getMethod("run", String[].class, config, PrintStream.class, PrintStream.class)
+          .invoke(null, new String[] {"--help"}, config.getField("EMPTY").get(null), print, print);
+      assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isEqualTo(0);
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("cp", "tfrecord-index", "tfrecord-cat");
     }
   }
 
