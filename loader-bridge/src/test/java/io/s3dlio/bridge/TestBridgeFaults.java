@@ -82,7 +82,7 @@ class TestBridgeFaults {
     try (BridgeFeed feed = feed(BridgeTestSupport.samples(160, 2), 1).start();
         FrameProxy proxy = new FrameProxy(feed.port()).cutBatch(2, true)) {
       Py p = BridgeTestSupport.consumer(dir, via(feed, proxy.address()), 0, 1, "--reconnect-timeout", "1");
-      assertThat(p.await(60)).isEqualTo(3);
+      assertThat(p.await(60)).as("stdout:\n%s\nstderr:\n%s", p.out(), p.err()).isEqualTo(3);
       assertThat(p.err()).matches("s3dlio_bridge: ERROR connection: connection lost in the middle of a BATCH frame at "
           + "stream offset \\d+: got \\d+ of \\d+ bytes, the frame is truncated; reconnecting within 1.0 s failed: "
           + "cannot connect to the feed at 127.0.0.1:\\d+: .*\n");

@@ -109,8 +109,10 @@ public final class BridgeBench {
       if (paths.contains("bridge")) {
         double l0 = load();
         double c0 = cpu();
+        CpuAccount account = new CpuAccount(spark.sparkContext());
         StreamToPython.Result bridge = StreamToPython.run(df, options, RANKS, 1, python, pkg, List.of("--checksum"));
         double jvm = cpu() - c0;
+        account.close();
         bridgeOut = new PyOut();
         for (String l : bridge.rankLines()) {
           bridgeOut.add(l);
@@ -119,6 +121,7 @@ public final class BridgeBench {
         System.out.println(bridge.summary());
         bridge.rankLines().forEach(l -> l.lines().filter(x -> !x.startsWith("checksum ")).forEach(x ->
             System.out.println("  " + x)));
+        System.out.print(account.report());
         bytes = bridge.bytes();
         delivered = bridge.rows();
       } else {
@@ -130,20 +133,26 @@ public final class BridgeBench {
         double l0 = load();
         double c0 = cpu();
         PyOut out = new PyOut();
+        CpuAccount account = new CpuAccount(spark.sparkContext());
         double raw = raw(bytes, chunk, python, pkg, benchDir, out);
+        account.close();
         results.add(new Measured("(a) raw loopback TCP", raw, cpu() - c0, out.cpu, l0, load()));
         System.out.printf("raw tcp: %d bytes in chunks of %d to 2 Python consumers in %.2f s: %.1f MB/s%n", bytes,
             chunk, raw, bytes / 1e6 / raw);
+        System.out.print(account.report());
       }
       if (paths.contains("npz")) {
         double l0 = load();
         double c0 = cpu();
         PyOut out = new PyOut();
+        CpuAccount account = new CpuAccount(spark.sparkContext());
         double[] npz = npz(df, work.resolve("npz"), python, pkg, benchDir, out);
+        account.close();
         results.add(new Measured(String.format("(b) npz write + numpy read (%.1f s + %.1f s)", npz[0], npz[1]),
             npz[0] + npz[1], cpu() - c0, out.cpu, l0, load()));
         System.out.printf("npz: written in %.2f s, read by 2 Python consumers in %.2f s: %.2f s in all%n", npz[0],
             npz[1], npz[0] + npz[1]);
+        System.out.print(account.report());
         if (bridgeOut != null) {
           System.out.println(compare(bridgeOut, out, rows % (RANKS * BATCH) == 0));
         }
