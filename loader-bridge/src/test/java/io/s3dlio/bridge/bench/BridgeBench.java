@@ -41,8 +41,12 @@ import org.apache.spark.storage.StorageLevel;
  * and reports its CPU seconds. Each time includes starting the Python processes. When the rows fill
  * whole steps, the bridge's and the npz path's checksums must agree (the same rows arrived).
  *
+ * <p>Before the timed runs, every path runs once on a sixteenth of the rows (JIT compilation of the
+ * code each path uses; {@code -Dbench.warmup=false} to skip).
+ *
  * <p>System properties: {@code bench.paths} (default {@code bridge,raw,npz}), {@code bench.python}
- * (the interpreter, e.g. a wrapper that profiles), {@code bench.bridge.<option>} (more feed options).
+ * (the interpreter, e.g. a wrapper that profiles), {@code bench.bridge.<option>} (more feed options),
+ * {@code bench.warmup}.
  */
 public final class BridgeBench {
   private static final int BATCH = 256;
@@ -84,7 +88,6 @@ public final class BridgeBench {
     Path benchDir = Path.of(args[3]).toAbsolutePath();
     List<String> paths = List.of(System.getProperty("bench.paths", "bridge,raw,npz").split(","));
     String python = System.getProperty("bench.python", StreamToPython.python());
-    Path pkg = StreamToPython.pythonPackageDir();
     Map<String, String> options = new LinkedHashMap<>(Map.of(BridgeOptions.BATCH_SIZE, Integer.toString(BATCH),
         BridgeOptions.TENSOR_PREFIX + "image", "4096", BridgeOptions.BLOCK_PARTITIONS, "2"));
     System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.bridge."))
@@ -94,17 +97,39 @@ public final class BridgeBench {
         .config("spark.ui.enabled", "false").config("spark.local.dir", work.resolve("spark").toString())
         .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
-    List<Measured> results = new ArrayList<>();
     try {
       StorageLevel level = StorageLevel.fromString(System.getProperty("bench.storage", "MEMORY_AND_DISK"));
+      Runner runner = new Runner(spark, paths, options, python, StreamToPython.pythonPackageDir(), benchDir, work);
+      if (Boolean.parseBoolean(System.getProperty("bench.warmup", "true"))) {
+        long warm = Math.max(RANKS * BATCH * 4, rows / 16 / (RANKS * BATCH) * (RANKS * BATCH));
+        Dataset<Row> small = StreamToPython.demoFrame(spark, warm, partitions).persist(level);
+        small.count();
+        long t = System.nanoTime();
+        runner.run(small, warm, true);
+        small.unpersist(true);
+        System.out.printf("warm-up: every path once on %d rows (JIT compilation), %.1f s%n", warm,
+            (System.nanoTime() - t) / 1e9);
+      }
       Dataset<Row> df = StreamToPython.demoFrame(spark, rows, partitions).persist(level);
       long t = System.nanoTime();
       df.count();
       System.out.printf("persisted %d rows in %d partitions (%s) in %.1f s; bridge options %s%n", rows, partitions,
           level.description(), (System.nanoTime() - t) / 1e9, options);
+      runner.run(df, rows, false);
+    } finally {
+      spark.stop();
+    }
+  }
 
-      long bytes = 0;
-      long delivered = 0;
+  /** Runs the selected paths over one DataFrame. */
+  record Runner(SparkSession spark, List<String> paths, Map<String, String> options, String python, Path pkg,
+      Path benchDir, Path work) {
+
+    void run(Dataset<Row> df, long rows, boolean quiet) throws Exception {
+      List<Measured> results = new ArrayList<>();
+      StringBuilder log = new StringBuilder();
+      long bytes;
+      long delivered;
       PyOut bridgeOut = null;
       if (paths.contains("bridge")) {
         double l0 = load();
@@ -118,10 +143,10 @@ public final class BridgeBench {
           bridgeOut.add(l);
         }
         results.add(new Measured("bridge", bridge.seconds(), jvm, bridgeOut.cpu, l0, load()));
-        System.out.println(bridge.summary());
+        log.append(bridge.summary()).append('\n');
         bridge.rankLines().forEach(l -> l.lines().filter(x -> !x.startsWith("checksum ")).forEach(x ->
-            System.out.println("  " + x)));
-        System.out.print(account.report());
+            log.append("  ").append(x).append('\n')));
+        log.append(account.report());
         bytes = bridge.bytes();
         delivered = bridge.rows();
       } else {
@@ -134,32 +159,33 @@ public final class BridgeBench {
         double c0 = cpu();
         PyOut out = new PyOut();
         CpuAccount account = new CpuAccount(spark.sparkContext());
-        double raw = raw(bytes, chunk, python, pkg, benchDir, out);
+        double raw = raw(bytes, chunk, python, pkg, benchDir, out, log);
         account.close();
         results.add(new Measured("(a) raw loopback TCP", raw, cpu() - c0, out.cpu, l0, load()));
-        System.out.printf("raw tcp: %d bytes in chunks of %d to 2 Python consumers in %.2f s: %.1f MB/s%n", bytes,
-            chunk, raw, bytes / 1e6 / raw);
-        System.out.print(account.report());
+        log.append(String.format("raw tcp: %d bytes in chunks of %d to 2 Python consumers in %.2f s: %.1f MB/s%n",
+            bytes, chunk, raw, bytes / 1e6 / raw));
+        log.append(account.report());
       }
       if (paths.contains("npz")) {
         double l0 = load();
         double c0 = cpu();
         PyOut out = new PyOut();
         CpuAccount account = new CpuAccount(spark.sparkContext());
-        double[] npz = npz(df, work.resolve("npz"), python, pkg, benchDir, out);
+        double[] npz = npz(df, work.resolve("npz"), python, pkg, benchDir, out, log);
         account.close();
         results.add(new Measured(String.format("(b) npz write + numpy read (%.1f s + %.1f s)", npz[0], npz[1]),
             npz[0] + npz[1], cpu() - c0, out.cpu, l0, load()));
-        System.out.printf("npz: written in %.2f s, read by 2 Python consumers in %.2f s: %.2f s in all%n", npz[0],
-            npz[1], npz[0] + npz[1]);
-        System.out.print(account.report());
+        log.append(String.format("npz: written in %.2f s, read by 2 Python consumers in %.2f s: %.2f s in all%n",
+            npz[0], npz[1], npz[0] + npz[1]));
+        log.append(account.report());
         if (bridgeOut != null) {
-          System.out.println(compare(bridgeOut, out, rows % (RANKS * BATCH) == 0));
+          log.append(compare(bridgeOut, out, rows % (RANKS * BATCH) == 0)).append('\n');
         }
       }
-      table(results, delivered, bytes);
-    } finally {
-      spark.stop();
+      if (!quiet) {
+        System.out.print(log);
+        table(results, delivered, bytes);
+      }
     }
   }
 
@@ -221,20 +247,20 @@ public final class BridgeBench {
     return pb.start();
   }
 
-  private static void await(List<Process> procs, String what, PyOut out) throws Exception {
+  private static void await(List<Process> procs, String what, PyOut out, StringBuilder log) throws Exception {
     for (Process p : procs) {
       String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (p.waitFor() != 0) {
         throw new IOException(what + " failed: " + text);
       }
-      System.out.print(text.lines().filter(l -> !l.startsWith("checksum ")).map(l -> "  " + l + "\n")
-          .reduce("", String::concat));
+      text.lines().filter(l -> !l.startsWith("checksum ")).forEach(l -> log.append("  ").append(l).append('\n'));
       out.add(text);
     }
   }
 
   /** Seconds to send {@code total} bytes (half to each of 2 Python consumers), Python start included. */
-  static double raw(long total, int chunk, String python, Path pkg, Path benchDir, PyOut out) throws Exception {
+  static double raw(long total, int chunk, String python, Path pkg, Path benchDir, PyOut out, StringBuilder log)
+      throws Exception {
     byte[] data = new byte[chunk];
     new Random(1).nextBytes(data);
     long half = total / 2;
@@ -263,13 +289,14 @@ public final class BridgeBench {
       for (Thread th : senders) {
         th.join();
       }
-      await(procs, "raw consumer", out);
+      await(procs, "raw consumer", out, log);
       return (System.nanoTime() - t0) / 1e9;
     }
   }
 
   /** {write seconds, read seconds} of the npz path. */
-  static double[] npz(Dataset<Row> df, Path dir, String python, Path pkg, Path benchDir, PyOut out) throws Exception {
+  static double[] npz(Dataset<Row> df, Path dir, String python, Path pkg, Path benchDir, PyOut out, StringBuilder log)
+      throws Exception {
     long t0 = System.nanoTime();
     df.write().format("npz").option("layout", "sample").mode("overwrite").save(dir.toUri().toString());
     long t1 = System.nanoTime();
@@ -285,7 +312,7 @@ public final class BridgeBench {
       }
       procs.add(python(cmd, pkg));
     }
-    await(procs, "npz reader", out);
+    await(procs, "npz reader", out, log);
     return new double[] {(t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9};
   }
 }

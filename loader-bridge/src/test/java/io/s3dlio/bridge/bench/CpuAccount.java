@@ -25,6 +25,8 @@ final class CpuAccount implements AutoCloseable {
   private final Map<Long, Long> last = new HashMap<>();
   private final Map<Long, String> names = new HashMap<>();
   private final double process0 = BridgeBench.cpu();
+  private final long gc0 = gcMillis();
+  private final long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
   private final Thread sampler;
   private final SparkContext sc;
   private final Listener listener = new Listener();
@@ -105,6 +107,14 @@ final class CpuAccount implements AutoCloseable {
     sc.removeSparkListener(listener);
   }
 
+  private static long gcMillis() {
+    long n = 0;
+    for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      n += Math.max(0, gc.getCollectionTime());
+    }
+    return n;
+  }
+
   /** The account, one line per thread group using at least 0.05 s, largest first. */
   synchronized String report() {
     Map<String, Double> groups = new TreeMap<>();
@@ -115,8 +125,9 @@ final class CpuAccount implements AutoCloseable {
       sum += s;
     }
     double process = BridgeBench.cpu() - process0;
-    StringBuilder sb = new StringBuilder(String.format("  JVM CPU %.2f s: threads %.2f s, other (GC, JIT, VM) %.2f s%n",
-        process, sum, process - sum));
+    StringBuilder sb = new StringBuilder(String.format("  JVM CPU %.2f s: threads %.2f s, other (GC, JIT, VM) %.2f s "
+        + "(GC pauses %.2f s, JIT compilation %.2f s, wall)%n", process, sum, process - sum, (gcMillis() - gc0) / 1e3,
+        (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0) / 1e3));
     groups.entrySet().stream().filter(e -> e.getValue() >= 0.05)
         .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
         .forEach(e -> sb.append(String.format("    %6.2f s  %s%n", e.getValue(), e.getKey())));
