@@ -21,8 +21,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.util.TaskCompletionListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Faults: bad tokens, corrupt and cut frames, lost ranks, failing tasks, non-deterministic input, slow ranks. */
 class TestBridgeFaults {
@@ -156,6 +159,41 @@ class TestBridgeFaults {
       assertThat(firstStep).as("the pad repeats the start of the epoch's order").containsAll(twice);
     }
     assertThat(INJECTED.get()).as("the first attempt of the task fetching partition 2 failed").isPositive();
+  }
+
+  /**
+   * The first attempt of a task uploads its partition, then fails (a task completion listener
+   * throws): Spark runs it again and accepts the second attempt, whose receipt names the first
+   * attempt's upload (same rows). Every row still comes exactly once, and nothing stays buffered.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"auto", "tcp"})
+  void aTaskFailingAfterItsUploadNeitherRepeatsNorDropsRows(String upload) throws Exception {
+    INJECTED.set(0);
+    UserDefinedFunction failAfterUpload = udf((UDF1<Long, Long>) id -> {
+      TaskContext tc = TaskContext.get();
+      if (tc.attemptNumber() == 0 && TaskContext.getPartitionId() == 1 && id % 40 == 3) {
+        tc.addTaskCompletionListener((TaskCompletionListener) c -> {
+          INJECTED.incrementAndGet();
+          throw new IllegalStateException("injected failure after the task's upload");
+        });
+      }
+      return id;
+    }, DataTypes.LongType);
+    Dataset<Row> df = BridgeTestSupport.samples(480, 6).withColumn("id", failAfterUpload.apply(col("id")));
+    try (BridgeFeed feed = feed(df, 2).option(BridgeOptions.UPLOAD, upload).start()) {
+      Py r0 = BridgeTestSupport.consumer(dir, feed, 0, 2);
+      Py r1 = BridgeTestSupport.consumer(dir, feed, 1, 2);
+      r0.awaitOk(120);
+      r1.awaitOk(120);
+      Map<Long, Integer> seen = counts(2);
+      assertThat(seen).hasSize(480);
+      assertThat(seen.values()).containsOnly(1);
+      assertThat(feed.awaitRuns(1, Duration.ofSeconds(30))).isTrue();
+      assertThat(feed.stats().bufferedBytes()).as(feed.stats().toString()).isZero();
+    }
+    assertThat(INJECTED.get()).as("the first attempt of the task fetching partition 1 failed after its upload")
+        .isPositive();
   }
 
   @Test
