@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.s3dlio.bridge.BridgeTestSupport.Py;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,15 +44,7 @@ class TestBridgeFaults {
 
   /** id -> how often it was delivered, over the given ranks' output. */
   private Map<Long, Integer> counts(int ranks) throws Exception {
-    Map<Long, Integer> seen = new HashMap<>();
-    for (int r = 0; r < ranks; r++) {
-      for (JsonNode b : BridgeTestSupport.batches(dir.resolve("rank" + r + ".jsonl"))) {
-        for (JsonNode id : b.get("ids")) {
-          seen.merge(id.asLong(), 1, Integer::sum);
-        }
-      }
-    }
-    return seen;
+    return BridgeTestSupport.counts(dir, ranks);
   }
 
   @Test
