@@ -42,6 +42,26 @@ public final class DaliIndexFormat {
    * @throws IOException naming the index and the line when a line is not {@code <offset> <size>}
    */
   public static long read(InputStream raw, String source, RecordSink sink) throws IOException {
+    return read(raw, source, (offset, size) -> {
+      sink.record(offset, size);
+      return true;
+    });
+  }
+
+  /** Receives index entries until it returns false. */
+  @FunctionalInterface
+  public interface EntryVisitor {
+    /** @return whether to read on */
+    boolean entry(long offset, long size) throws IOException;
+  }
+
+  /**
+   * Parses an index until {@code visitor} returns false or the index ends (reading no further
+   * than needed).
+   *
+   * @return the number of entries visited
+   */
+  public static long read(InputStream raw, String source, EntryVisitor visitor) throws IOException {
     InputStream in = raw instanceof BufferedInputStream ? raw : new BufferedInputStream(raw, 64 * 1024);
     long lineNo = 0;
     StringBuilder sb = new StringBuilder();
@@ -51,7 +71,9 @@ public final class DaliIndexFormat {
       c = in.read();
       if (c == '\n' || c < 0 && any) {
         lineNo++;
-        parseLine(sb.toString(), source, lineNo, sink);
+        if (!parseLine(sb.toString(), source, lineNo, visitor)) {
+          break;
+        }
         sb.setLength(0);
         any = false;
         if (c < 0) {
@@ -70,7 +92,8 @@ public final class DaliIndexFormat {
     return lineNo;
   }
 
-  private static void parseLine(String line, String source, long lineNo, RecordSink sink) throws IOException {
+  private static boolean parseLine(String line, String source, long lineNo, EntryVisitor visitor)
+      throws IOException {
     int sp = line.indexOf(' ');
     try {
       if (sp <= 0 || line.indexOf(' ', sp + 1) >= 0) {
@@ -81,7 +104,7 @@ public final class DaliIndexFormat {
       if (offset < 0 || size < 16) {
         throw new NumberFormatException("offset must be >= 0 and size >= 16");
       }
-      sink.record(offset, size);
+      return visitor.entry(offset, size);
     } catch (NumberFormatException e) {
       throw new IOException("Bad DALI index " + source + " line " + lineNo + ": '" + line + "': " + e.getMessage(), e);
     }
