@@ -116,7 +116,7 @@ class TestCommitFaultsAcrossFormats {
   }
 
   private static void write(String format, String table, long from, long failAt, SaveMode mode, String fault) {
-    spark.range(from, from + 200, 1, 2).selectExpr("failAt(id, " + failAt + ") as id", "cast(id * 0.5 as float) as v")
+    spark.range(from, from + 200, 1, 2).selectExpr("failAt(id, " + failAt + "L) as id", "cast(id * 0.5 as float) as v")
         .write().format(format).mode(mode).option(FaultInjectingCommitProtocol.FAULT, fault).save(table);
   }
 
