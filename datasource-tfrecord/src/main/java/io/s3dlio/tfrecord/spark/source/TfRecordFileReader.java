@@ -76,7 +76,8 @@ final class TfRecordFileReader implements PartitionReader<InternalRow> {
   private RecordSource open(Configuration hadoop, Path path, long length, long start, long end, boolean countOnly)
       throws IOException {
     FileSystem fs = path.getFileSystem(hadoop);
-    Compression c = options.compression() != null ? options.compression() : FileSplits.compressionByName(path.getName());
+    Compression c = options.compression() != null ? options.compression()
+        : FileSplits.compressionByName(path.getName());
     boolean compressed = c != null && c != Compression.NONE;
     if (compressed && start > 0) {
       return null;
@@ -92,6 +93,7 @@ final class TfRecordFileReader implements PartitionReader<InternalRow> {
         headLength = Math.max(0, in.readNBytes(head, 0, head.length));
       } else if (c == null) {
         headLength = Math.max(0, in.read(0, head, 0, (int) Math.min(head.length, length)));
+        totals.bytes += headLength;
       }
       if (c == null) {
         c = Compression.detect(head, headLength);
@@ -136,12 +138,12 @@ final class TfRecordFileReader implements PartitionReader<InternalRow> {
     boolean verify = options.verifyChecksums();
     boolean skip = options.ignoreCorruptRecords();
     if (boundary != null) {
+      if (start > 0) {
+        totals.indexSplits++;
+      }
       if (boundary.offset() >= end) {
         in.close();
         return null;
-      }
-      if (start > 0) {
-        totals.indexSplits++;
       }
       if (boundary.offset() != start) {
         in.seek(boundary.offset());
