@@ -127,13 +127,19 @@ class TestRetriesAndSpeculationAcrossFormats {
     }
   }
 
+  /** Writes ids 0..ROWS-1 in 4 tasks, each id through the UDF; returns the table. */
+  private static String writeThrough(String udf, Storage storage, String format) throws Exception {
+    String table = FormatTables.newTable(storage, tmp, format + "-" + udf);
+    spark.range(0, ROWS, 1, 4).selectExpr(udf + "(id) as id", "cast(id as float) as v").write().format(format)
+        .save(table);
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    return table;
+  }
+
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("tables")
   void aRetriedTaskWritesItsRowsOnce(Storage storage, String format) throws Exception {
-    String table = FormatTables.newTable(storage, tmp, format + "-retry");
-    spark.range(0, ROWS, 1, 4).selectExpr("failFirstAttempt(id) as id", "cast(id as float) as v").write()
-        .format(format).save(table);
-    spark.sparkContext().listenerBus().waitUntilEmpty();
+    String table = writeThrough("failFirstAttempt", storage, format);
     assertThat(FAILED_ATTEMPTS.get()).as("failed attempts").isEqualTo(1);
     assertEveryIdOnce(format, table);
   }
@@ -141,10 +147,7 @@ class TestRetriesAndSpeculationAcrossFormats {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("tables")
   void aSpeculativeCopyCommitsOnceAndTheSlowAttemptLeavesNothing(Storage storage, String format) throws Exception {
-    String table = FormatTables.newTable(storage, tmp, format + "-speculation");
-    spark.range(0, ROWS, 1, 4).selectExpr("stallFirstAttempt(id) as id", "cast(id as float) as v").write()
-        .format(format).save(table);
-    spark.sparkContext().listenerBus().waitUntilEmpty();
+    String table = writeThrough("stallFirstAttempt", storage, format);
     assertThat(SPECULATIVE_STARTS.get()).as("speculative attempts").isGreaterThanOrEqualTo(1);
     assertEveryIdOnce(format, table);
   }
