@@ -13,7 +13,6 @@ import io.s3dlio.tfrecord.spark.io.IndexLookup;
 import io.s3dlio.tfrecord.spark.io.RecordSource;
 import io.s3dlio.tfrecord.spark.io.RecordStream;
 import java.io.ByteArrayInputStream;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.SequenceInputStream;
 import java.util.Arrays;
@@ -130,7 +129,8 @@ final class TfRecordFileReader implements PartitionReader<InternalRow> {
         LOG.warn("{}; resynchronising instead", e.getMessage());
       }
       if (boundary == null && require) {
-        throw new FileNotFoundException("Cannot read " + path + " with useIndex=require: no index at "
+        // Not a FileNotFoundException: the data file is there (ignoreMissingFiles must not skip it).
+        throw new IOException("Cannot read " + path + " with useIndex=require: no index at "
             + String.join(", ", IndexLookup.candidates(path, options.indexLocation(), options.indexSuffix())
                 .stream().map(Path::toString).toList()));
       }
