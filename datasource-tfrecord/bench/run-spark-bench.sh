@@ -7,7 +7,8 @@
 # sizes; the summary gives the median seconds of each case and the ratio after/before.
 #   [RUNS=2] [OLD=d852f84] [XMX=8g] datasource-tfrecord/bench/run-spark-bench.sh [ROWS=200000] [SMALL_FILES=20000]
 # ROWS rows of (id, label, 64 floats, 4 KB binary), written as 8 files and as one file; SMALL_FILES
-# files of 10 records of 4 KB each (written once, read by both).
+# files of 10 records of 4 KB each (written once, read by both; SMALL_FILES=0 skips that case).
+# Each side's full stdout/stderr is kept beside the summary ($OUT.<run>.<side>[.log]).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -34,7 +35,7 @@ OPENS="$(sed -n 's:.*<spark.java.opens>\(.*\)</spark.java.opens>.*:\1:p' pom.xml
 JAVA=(java -Xmx"${XMX:-8g}" $OPENS)
 mkdir -p "$WORK"
 OUT="$WORK/results-$(date +%Y%m%d-%H%M%S).txt"
-if [ ! -f "$WORK/small-$SMALL_FILES/f00000.tfrecord" ]; then
+if [ "$SMALL_FILES" -gt 0 ] && [ ! -f "$WORK/small-$SMALL_FILES/f00000.tfrecord" ]; then
   "${JAVA[@]}" -cp "$CP_AFTER" io.s3dlio.tfrecord.spark.bench.TfRecordSparkBench gen-small \
     "$WORK/small-$SMALL_FILES" "$SMALL_FILES" 10 4096
 fi
@@ -43,7 +44,8 @@ for run in $(seq 1 "$RUNS"); do
     cp_var="CP_${side^^}"
     echo "run $run: $side (load: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
     "${JAVA[@]}" -cp "${!cp_var}" io.s3dlio.tfrecord.spark.bench.TfRecordSparkBench run "$side" "$ROWS" "$WORK" \
-      "$WORK/small-$SMALL_FILES" 2>/dev/null | grep '^RESULT|' | tee -a "$OUT"
+      "$WORK/small-$SMALL_FILES" > "$OUT.$run.$side" 2> "$OUT.$run.$side.log"
+    grep '^RESULT|' "$OUT.$run.$side" | tee -a "$OUT"
   done
 done
 echo "case | before s (partitions) | after s (partitions) | after/before"
