@@ -19,13 +19,13 @@ OLD="${OLD:-d852f84}"
 OLD_TREE="${OLD_TREE:-/tmp/tf-old}"
 WORK="${WORK:-datasource-tfrecord/target/bench}"
 M=datasource-tfrecord
-mvn -B -q -o -Dstyle.color=never -Ds3dlio.no-test-servers=true -pl $M -am test-compile dependency:build-classpath \
+"$ROOT/bin/mvn-offline-first" -B -q -Dstyle.color=never -Ds3dlio.no-test-servers=true -pl $M -am test-compile dependency:build-classpath \
   -DincludeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 DEPS="$(tr ':' '\n' < $M/target/bench-classpath.txt | grep -v -e slf4j-simple -e '/io/s3dlio/' -e 'connector-fs/target' | paste -sd: -)"
 if [ ! -d "$OLD_TREE" ]; then
   git worktree add --detach "$OLD_TREE" "$OLD"
 fi
-(cd "$OLD_TREE" && mvn -B -q -o -Dstyle.color=never -Ds3dlio.no-test-servers=true -pl $M -am compile)
+(cd "$OLD_TREE" && "$ROOT/bin/mvn-offline-first" -B -q -Dstyle.color=never -Ds3dlio.no-test-servers=true -pl $M -am compile)
 BENCH="$M/target/test-classes"
 CP_AFTER="$BENCH:$M/target/classes:connector-fs/target/classes:$DEPS"
 CP_BEFORE="$BENCH:$OLD_TREE/$M/target/classes:$OLD_TREE/connector-fs/target/classes:$DEPS"

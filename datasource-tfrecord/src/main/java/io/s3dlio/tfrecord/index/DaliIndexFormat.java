@@ -11,6 +11,14 @@ import java.io.OutputStream;
  * the whole framed record (8 + 4 + payload + 4). An empty file indexes an empty TFRecord file.
  */
 public final class DaliIndexFormat {
+  /**
+   * The folder, beside each TFRecord file, where this project writes its index
+   * ({@code <folder>/_index/<file>.idx}): Hadoop and Spark listings skip {@code _}-prefixed names, so
+   * other readers of the data folder never take an index for data. Readers look there first, then
+   * beside the file ({@code <file>.idx}, where DALI's {@code tfrecord2idx} leaves it).
+   */
+  public static final String INDEX_FOLDER = "_index";
+
   private DaliIndexFormat() {
   }
 

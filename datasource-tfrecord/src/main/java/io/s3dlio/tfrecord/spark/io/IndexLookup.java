@@ -20,9 +20,6 @@ import org.apache.hadoop.fs.Path;
  * {@code tfrecord2idx} leaves them). The index is read only as far as the offset asked for.
  */
 public final class IndexLookup {
-  /** The folder, beside each data file, that holds the indexes this source writes. */
-  public static final String INDEX_FOLDER = "_index";
-
   private IndexLookup() {
   }
 
@@ -47,7 +44,7 @@ public final class IndexLookup {
 
   /** Where this source writes the index of a data file: {@code <folder>/_index/<name><suffix>}. */
   public static Path writtenIndex(Path data, String suffix) {
-    return new Path(new Path(data.getParent(), INDEX_FOLDER), data.getName() + suffix);
+    return new Path(new Path(data.getParent(), DaliIndexFormat.INDEX_FOLDER), data.getName() + suffix);
   }
 
   /** Where the index of a data file may be, in the order looked at. */
