@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROWS="${1:-512000}"; PARTS="${2:-32}"; WORK="${3:-${TMPDIR:-/tmp}/bridge-bench}"
 CP_FILE=loader-bridge/target/bench-classpath.txt
-[ -n "${BENCH_SKIP_BUILD:-}" ] || mvn -B -o -q -ntp -pl loader-bridge -am test-compile dependency:build-classpath -Dmdep.outputFile="$PWD/$CP_FILE" \
+[ -n "${BENCH_SKIP_BUILD:-}" ] || bin/mvn-offline-first -B -q -ntp -pl loader-bridge -am test-compile dependency:build-classpath -Dmdep.outputFile="$PWD/$CP_FILE" \
   -Dmdep.includeScope=test -Ds3dlio.no-test-servers=true
 OPENS=$(sed -n 's:.*<spark.java.opens>\(.*\)</spark.java.opens>.*:\1:p' pom.xml)
 # 6 GiB of heap: the 2 GB DataFrame stays in Spark's storage memory (persist(), MEMORY_AND_DISK).
