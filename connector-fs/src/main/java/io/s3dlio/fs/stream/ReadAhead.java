@@ -58,6 +58,8 @@ final class ReadAhead extends InputStream {
   private final long end;
   private final Sizing sizing;
   private final ArrayDeque<Part> parts = new ArrayDeque<>();
+  /** Buffers of {@code maxPart} bytes of parts read to the end, for the next parts (no allocation, no GC). */
+  private final ArrayDeque<byte[]> free = new ArrayDeque<>();
   /** Next byte the reader gets. */
   private long pos;
   /** End of the last scheduled part. */
@@ -93,8 +95,7 @@ final class ReadAhead extends InputStream {
       return false;
     }
     while (!parts.isEmpty() && parts.peekFirst().end() <= target) {
-      parts.removeFirst().cancel();
-      consumedParts++;
+      retire(parts.removeFirst());
     }
     pos = target;
     return true;
@@ -124,11 +125,18 @@ final class ReadAhead extends InputStream {
     int n = head.read(pos, b, off, len);
     pos += n;
     if (pos >= head.end()) {
-      parts.removeFirst();
-      consumedParts++;
+      retire(parts.removeFirst());
       schedule();
     }
     return n;
+  }
+
+  /** Drops a part the reader is done with; its buffer is reused once its GET has finished. */
+  private void retire(Part p) {
+    consumedParts++;
+    if (p.cancel() && p.buf.length == sizing.maxPart() && free.size() < sizing.depth()) {
+      free.addLast(p.buf);
+    }
   }
 
   /** Tops the window up to the allowed number of parts. */
@@ -136,7 +144,8 @@ final class ReadAhead extends InputStream {
     int allowed = sizing.ramp() ? Math.min(sizing.depth(), 1 + consumedParts) : sizing.depth();
     while (parts.size() < allowed && scheduled < end) {
       int size = (int) Math.min(nextPartSize, end - scheduled);
-      Part p = new Part(scheduled, size);
+      byte[] buf = size == sizing.maxPart() && !free.isEmpty() ? free.removeFirst() : new byte[size];
+      Part p = new Part(scheduled, buf);
       try {
         executor.execute(p);
       } catch (RejectedExecutionException e) {
@@ -170,12 +179,15 @@ final class ReadAhead extends InputStream {
     final byte[] buf;
     /** Bytes of {@link #buf} written (guarded by this). */
     private int filled;
+    /** What the waiting reader needs in {@link #filled} before it is woken; 0 when none waits. */
+    private int wanted;
+    private boolean done;
     private Throwable error;
     private boolean cancelled;
 
-    Part(long offset, int length) {
+    Part(long offset, byte[] buf) {
       this.offset = offset;
-      this.buf = new byte[length];
+      this.buf = buf;
     }
 
     long end() {
@@ -206,33 +218,47 @@ final class ReadAhead extends InputStream {
           done += n;
           synchronized (this) {
             filled = done;
-            notifyAll();
+            if (wanted > 0 && filled >= wanted) {
+              notifyAll();
+            }
           }
         }
         stats.incrementCounter(STREAM_READ_PREFETCHED_BYTES, buf.length);
       } catch (Throwable t) {
         synchronized (this) {
           error = t;
+        }
+      } finally {
+        synchronized (this) {
+          done = true;
           notifyAll();
         }
       }
     }
 
-    /** Copies bytes at object offset {@code at} once they have arrived. */
+    /**
+     * Copies bytes at object offset {@code at} once they have arrived: waits for all {@code len}
+     * (or the rest of the part), so that the reader is woken once per read, not per chunk.
+     */
     int read(long at, byte[] b, int off, int len) throws IOException {
       int rel = (int) (at - offset);
+      int need = (int) Math.min(buf.length, (long) rel + len);
       int avail;
       synchronized (this) {
-        while (filled <= rel && error == null) {
+        while (filled < need && !done) {
+          wanted = need;
           try {
             wait();
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("read " + path + " at " + at + ": interrupted");
+          } finally {
+            wanted = 0;
           }
         }
         if (filled <= rel) {
-          throw rethrow(error);
+          throw error != null ? rethrow(error) : new IOException("read " + path + " at " + at + ": read-ahead part "
+              + offset + "+" + buf.length + " ended without its bytes");
         }
         avail = filled - rel;
       }
@@ -241,8 +267,10 @@ final class ReadAhead extends InputStream {
       return n;
     }
 
-    synchronized void cancel() {
+    /** Stops the part's GET; returns whether it had already finished (its buffer is free). */
+    synchronized boolean cancel() {
       cancelled = true;
+      return done;
     }
 
     private IOException rethrow(Throwable t) {
