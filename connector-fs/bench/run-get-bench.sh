@@ -13,7 +13,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ROUNDS="${1:-3}"; SIZE_MIB="${2:-256}"; N="${3:-2}"
 T="$ROOT/connector-fs/target"
-MVN="mvn -B -q -ntp ${MVN_OFFLINE:--o}"
+MVN="$ROOT/bin/mvn-offline-first -B -q -ntp"
 cd "$ROOT"
 echo "== building the CLI and resolving its classpath" >&2
 $MVN -Ds3dlio.no-test-servers=true -pl connector-fs compile dependency:build-classpath -DincludeScope=runtime \

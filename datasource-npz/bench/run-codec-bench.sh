@@ -11,7 +11,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ROUNDS="${1:-3}"; FILES="${2:-200}"; MIB="${3:-4}"
 M="$ROOT/datasource-npz"; T="$M/target"
 URI="${4:-file://$T/npz-codec-bench}"
-MVN="mvn -B -q -ntp ${MVN_OFFLINE:--o}"
+MVN="$ROOT/bin/mvn-offline-first -B -q -ntp"
 cd "$ROOT"
 echo "== building the bench" >&2
 $MVN -Ds3dlio.no-test-servers=true -pl datasource-npz -am test-compile dependency:build-classpath \
