@@ -18,7 +18,9 @@ cd "$ROOT"
 echo "== building the CLI and resolving its classpath" >&2
 $MVN -Ds3dlio.no-test-servers=true -pl connector-fs compile dependency:build-classpath -DincludeScope=runtime \
   -Dmdep.outputFile="$T/bench-get-cp.txt" >&2
-CP="$T/classes:$(cat "$T/bench-get-cp.txt")"
+# a jar, not the classes folder: AppCDS archives only classes from jars
+rm -f "$T/bench-get-cli.jar" && jar cf "$T/bench-get-cli.jar" -C "$T/classes" .
+CP="$T/bench-get-cli.jar:$(cat "$T/bench-get-cp.txt")"
 source connector-fs/bench/baseline.sh
 LABELS="curl-1 curl-$N get-c1 get get-cds"
 if [[ -n "${BASELINE_REF:-}" ]]; then
@@ -47,7 +49,7 @@ JAVA=(java -Daws.disableEc2Metadata=true -Dorg.slf4j.simpleLogger.defaultLogLeve
 MAIN=io.s3dlio.cli.S3dlioCli
 JSA="$T/bench-get-cli.jsa"
 rm -f "$JSA"
-"${JAVA[@]}" -XX:ArchiveClassesAtExit="$JSA" -cp "$CP" $MAIN get s3://bench/big.bin -o "$OUT/warm.bin" 2>/dev/null
+"${JAVA[@]}" -XX:ArchiveClassesAtExit="$JSA" -cp "$CP" $MAIN get s3://bench/big.bin -o "$OUT/warm.bin" >/dev/null 2>&1
 rm -f "$OUT/warm.bin"
 
 RESULTS="$T/bench-get-results.txt"; : > "$RESULTS"

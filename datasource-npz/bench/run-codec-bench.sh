@@ -34,7 +34,7 @@ echo "== filling $URI ($FILES files x $MIB MiB) if needed" >&2
 
 RESULTS="$T/bench-codec-results.txt"; : > "$RESULTS"
 side() {  # label, classpath: the warm round's raw and codec MB/s
-  "${JAVA[@]}" -cp "$2" $MAIN "$URI" "$FILES" "$MIB" 2 false | tee /dev/stderr \
+  "${JAVA[@]}" -cp "$2" $MAIN "$URI" "$FILES" "$MIB" 2 false | tee -a /dev/stderr \
     | sed -n "s/^round 1: raw get \([0-9]*\) MB\/s, NpzReader (all members) \([0-9]*\) MB\/s.*/$1 \1 \2/p" >> "$RESULTS"
 }
 for round in $(seq "$ROUNDS"); do
