@@ -13,8 +13,9 @@ import io.s3dlio.testing.S3ProxyServer;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +23,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
@@ -119,15 +119,18 @@ class TestParallelDownload {
     try (ObjectStore s3 = ObjectStores.open(object, S3ProxyServer.get().storeConfig())) {
       s3.put(uri, data);
       AtomicInteger opens = new AtomicInteger();
-      ObjectStore replacing = new Delegating(s3) {
-        @Override
-        public InputStream openRange(ObjectUri u, long offset, long length, String etag) throws IOException {
-          if (opens.incrementAndGet() == 2) {
-            s3.put(uri, Arrays.copyOf(data, LEN - 7)); // a new version between two parts
-          }
-          return super.openRange(u, offset, length, etag);
-        }
-      };
+      // every call passes to the store; a new version is written between the first two parts' GETs
+      ObjectStore replacing = (ObjectStore) Proxy.newProxyInstance(ObjectStore.class.getClassLoader(),
+          new Class<?>[] {ObjectStore.class}, (proxy, method, args) -> {
+            if (method.getName().equals("openRange") && args.length == 4 && opens.incrementAndGet() == 2) {
+              s3.put(uri, Arrays.copyOf(data, LEN - 7));
+            }
+            try {
+              return method.invoke(s3, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
       assertThatThrownBy(() -> download(replacing, uri, 0, -1, new ParallelDownload.Settings(2, 1 << 20),
           dir.resolve("replaced.bin")))
           .isInstanceOf(ObjectChangedException.class)
@@ -201,90 +204,6 @@ class TestParallelDownload {
       }
       assertThat(exact).as("exact downloads despite the faults").isPositive();
       assertThat(p.injectedTotal()).isPositive();
-    }
-  }
-
-  /** An ObjectStore that passes every call to another (to act between calls in a test). */
-  private static class Delegating implements ObjectStore {
-    private final ObjectStore d;
-
-    Delegating(ObjectStore d) {
-      this.d = d;
-    }
-
-    @Override
-    public ObjectUri.Scheme scheme() {
-      return d.scheme();
-    }
-
-    @Override
-    public byte[] get(ObjectUri uri) throws IOException {
-      return d.get(uri);
-    }
-
-    @Override
-    public byte[] getRange(ObjectUri uri, long offset, int length) throws IOException {
-      return d.getRange(uri, offset, length);
-    }
-
-    @Override
-    public InputStream openRange(ObjectUri uri, long offset, long length) throws IOException {
-      return d.openRange(uri, offset, length);
-    }
-
-    @Override
-    public InputStream openRange(ObjectUri uri, long offset, long length, String etag) throws IOException {
-      return d.openRange(uri, offset, length, etag);
-    }
-
-    @Override
-    public void put(ObjectUri uri, byte[] bytes, WriteOptions options) throws IOException {
-      d.put(uri, bytes, options);
-    }
-
-    @Override
-    public ObjectWriter openWriter(ObjectUri uri, WriteOptions options) throws IOException {
-      return d.openWriter(uri, options);
-    }
-
-    @Override
-    public Iterator<ObjectEntry> list(ObjectUri prefix, ListOptions options) throws IOException {
-      return d.list(prefix, options);
-    }
-
-    @Override
-    public ObjectStat stat(ObjectUri uri) throws IOException {
-      return d.stat(uri);
-    }
-
-    @Override
-    public void delete(ObjectUri uri) throws IOException {
-      d.delete(uri);
-    }
-
-    @Override
-    public List<DeleteFailure> deleteAll(List<ObjectUri> uris) throws IOException {
-      return d.deleteAll(uris);
-    }
-
-    @Override
-    public int bulkDeletePageSize() {
-      return d.bulkDeletePageSize();
-    }
-
-    @Override
-    public void copy(ObjectUri source, ObjectUri target) throws IOException {
-      d.copy(source, target);
-    }
-
-    @Override
-    public boolean supportsConditionalCreate() {
-      return d.supportsConditionalCreate();
-    }
-
-    @Override
-    public void close() throws IOException {
-      d.close();
     }
   }
 }
