@@ -38,10 +38,10 @@ class TestNpzSparkWrite extends SparkTestBase {
       }
       return id;
     }, DataTypes.LongType);
-    // fails for id 500 on a task's first attempt only: the retry succeeds
-    spark.udf().register("failFirstAttemptAt500", (UDF1<Long, Long>) id -> {
-      if (id == 500 && TaskContext.get().attemptNumber() == 0) {
-        throw new IllegalStateException("injected failure at id 500, attempt 0");
+    // fails for id 50 on a task's first attempt only: the retry succeeds
+    spark.udf().register("failFirstAttemptAt50", (UDF1<Long, Long>) id -> {
+      if (id == 50 && TaskContext.get().attemptNumber() == 0) {
+        throw new IllegalStateException("injected failure at id 50, attempt 0");
       }
       return id;
     }, DataTypes.LongType);
@@ -185,8 +185,8 @@ class TestNpzSparkWrite extends SparkTestBase {
   void retriedTaskWritesEachRowOnce() throws Exception {
     for (String layout : List.of("sample", "file")) {
       String p = dir.resolve("retry-" + layout).toString();
-      int n = layout.equals("sample") ? 2000 : 600;
-      ids(n, 4).selectExpr("failFirstAttemptAt500(id) as id", "x").write().format("npz").option("layout", layout)
+      int n = layout.equals("sample") ? 2000 : 120;
+      ids(n, 4).selectExpr("failFirstAttemptAt50(id) as id", "x").write().format("npz").option("layout", layout)
           .save(p);
       Dataset<Row> read = layout.equals("sample") ? samples(p) : spark.read().format("npz").load(p)
           .selectExpr("id[0] as id");
