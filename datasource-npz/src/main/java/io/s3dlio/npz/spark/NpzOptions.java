@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.network.util.JavaUtils;
+import org.apache.spark.sql.execution.datasources.FileIndexOptions$;
 
 /**
  * The options of the {@code npz} and {@code npy} sources: the keys (camelCase, as Spark's own
@@ -42,8 +43,11 @@ public final class NpzOptions implements Serializable {
 
   /** Spark's generic file-source options, accepted and handled by Spark. */
   static final Set<String> SPARK_OPTIONS = Set.of("path", "paths", PATH_GLOB_FILTER, "recursiveFileLookup",
-      "modifiedBefore", "modifiedAfter", "ignoreCorruptFiles", "ignoreMissingFiles", "basePath", "timeZone",
-      "maxRecordsPerFile", "partitionOverwriteMode");
+      "modifiedBefore", "modifiedAfter", "ignoreCorruptFiles", "ignoreMissingFiles", "ignoreInvalidPartitionPaths",
+      "basePath", "timeZone", "maxRecordsPerFile", "partitionOverwriteMode");
+
+  /** Keys Spark itself adds to the options it hands a file format ({@code FileFormat.OPTION_RETURNING_BATCH}). */
+  private static final Set<String> SPARK_INTERNAL = Set.of("returning_batch");
 
   /** This source's options. */
   static final Set<String> OWN_OPTIONS = Set.of(LAYOUT, ARRAYS, COMPRESSION, MAX_PARTITION_BYTES);
@@ -125,8 +129,9 @@ public final class NpzOptions implements Serializable {
   }
 
   private static void checkKnown(String format, String key) {
-    if (key.contains(".") || key.startsWith("__")) {
-      return; // Hadoop settings (fs.s3dlio.*, ...) and Spark's internal keys (__partition_columns)
+    if (key.contains(".") || key.startsWith("__") || SPARK_INTERNAL.contains(key)
+        || FileIndexOptions$.MODULE$.isValidOption(key)) {
+      return; // Hadoop settings (fs.s3dlio.*, ...), Spark's internal keys, its file index's options
     }
     for (String k : OWN_OPTIONS) {
       if (k.equalsIgnoreCase(key)) {

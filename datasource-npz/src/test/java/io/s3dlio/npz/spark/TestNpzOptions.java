@@ -14,7 +14,7 @@ class TestNpzOptions extends SparkTestBase {
   Path dir;
 
   private static final String VALID = "Valid options: arrays, basePath, compression, ignoreCorruptFiles,"
-      + " ignoreMissingFiles, layout, maxPartitionBytes, maxRecordsPerFile, modifiedAfter, modifiedBefore,"
+      + " ignoreInvalidPartitionPaths, ignoreMissingFiles, layout, maxPartitionBytes, maxRecordsPerFile, modifiedAfter, modifiedBefore,"
       + " partitionOverwriteMode, path, pathGlobFilter, paths, recursiveFileLookup, timeZone; and Hadoop settings"
       + " (keys with a dot, such as fs.s3dlio.s3.endpoint)";
 
