@@ -5,6 +5,10 @@
 #   git worktree add /tmp/npz-old d852f84 && (cd /tmp/npz-old && mvn -o -q -DskipTests \
 #     -Ds3dlio.no-test-servers=true -pl datasource-npz -am package)
 #   datasource-npz/bench/run-spark-bench.sh /tmp/npz-old [DIR=target/npz-bench] [ROUNDS=3] [BIG=200] [SMALL=20000]
+# BENCH_URI=s3://bucket/prefix reads a copy of DIR there instead (storage settings from the
+# environment, e.g. `eval "$(bin/s3-test-server start X)"`); EXTRA_JAVA_OPTS are added to both JVMs
+# (e.g. -Dspark.hadoop.fs.file.impl=io.s3dlio.fs.S3dlioLocalFileSystem: the previous implementation
+# reads file:// through its own store and ignores it).
 # Prints every timing (RESULT label query seconds partitions value) to DIR/results-<stamp>.txt and a
 # summary: per query, the median of the repeats after each JVM's first, and new/old.
 set -euo pipefail
@@ -28,16 +32,16 @@ NEW_CP="$M/target/classes:connector-fs/target/classes:$MAIN:$DEPS"
 OLD_CP="$OLD/$M/target/classes:$OLD/connector-fs/target/classes:$MAIN:$DEPS"
 OPENS="$(sed -n 's:.*<spark.java.opens>\(.*\)</spark.java.opens>.*:\1:p' pom.xml)"
 [ -n "$OPENS" ] || { echo "spark.java.opens not found in pom.xml" >&2; exit 1; }
-JAVA=(java -Xmx3g $OPENS -Dlog4j2.configurationFile="$ROOT/$M/src/test/resources/log4j2-test.properties")
+JAVA=(java -Xmx3g $OPENS ${EXTRA_JAVA_OPTS:-} -Dlog4j2.configurationFile="$ROOT/$M/src/test/resources/log4j2-test.properties")
 mkdir -p "$DIR"
 "${JAVA[@]}" -cp "$NEW_CP" io.s3dlio.npz.bench.NpzSparkBench prepare "$DIR" "$BIG" "$SMALL"
 OUT="$DIR/results-$(date +%Y%m%d-%H%M%S).txt"
-echo "# $(date -Is) load: $(cut -d' ' -f1-3 /proc/loadavg) cores: $(nproc)" > "$OUT"
+echo "# $(date -Is) uri: ${BENCH_URI:-$DIR} opts: ${EXTRA_JAVA_OPTS:-} load: $(cut -d' ' -f1-3 /proc/loadavg) cores: $(nproc)" > "$OUT"
 for ((r = 1; r <= ROUNDS; r++)); do
   if ((r % 2)); then order="old new"; else order="new old"; fi
   for impl in $order; do
     cp_var="${impl^^}_CP"
-    "${JAVA[@]}" -cp "${!cp_var}" io.s3dlio.npz.bench.NpzSparkBench run "$DIR" "$impl" 3 | grep '^RESULT' | tee -a "$OUT"
+    "${JAVA[@]}" -cp "${!cp_var}" io.s3dlio.npz.bench.NpzSparkBench run "${BENCH_URI:-$DIR}" "$impl" 3 | grep '^RESULT' | tee -a "$OUT"
   done
 done
 /usr/bin/python3 - "$OUT" <<'PY'

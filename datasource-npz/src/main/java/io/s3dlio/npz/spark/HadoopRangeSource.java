@@ -15,9 +15,11 @@ import org.apache.hadoop.util.functional.FutureIO;
 /**
  * The codec's {@link RangeSource} over a Hadoop {@link FileSystem}: one stream per file, opened
  * with {@code openFile()} and the file's length (no HEAD request on object stores) and the
- * {@code random} read policy; every range is a positioned read ({@code readFully(position, ...)}),
- * so the zip directory and each needed member cost one ranged request each. Compressed members are
- * streamed in positioned chunks of {@link #CHUNK} bytes.
+ * {@code random} read policy; every range is one seek and {@code readFully} on that stream, so the
+ * zip directory and each needed member cost one ranged request each on an object store. (Not
+ * {@code readFully(position, ...)}: Hadoop's LocalFileSystem reopens the file and looks for its
+ * checksum file on every positioned read.) Compressed members are streamed in chunks of
+ * {@link #CHUNK} bytes.
  *
  * <p>Not thread-safe beyond what the stream offers; one per task and file. Close it.
  */
@@ -27,7 +29,7 @@ final class HadoopRangeSource extends RangeSource implements Closeable {
 
   private final Path path;
   private final FSDataInputStream in;
-  /** Positioned reads made (each is one ranged request on an object store). */
+  /** Ranged reads made (each is one ranged request on an object store). */
   private long reads;
 
   private HadoopRangeSource(Path path, long length, FSDataInputStream in) {
@@ -59,7 +61,8 @@ final class HadoopRangeSource extends RangeSource implements Closeable {
   private void readFully(long offset, byte[] b, int off, int length) throws IOException {
     reads++;
     try {
-      in.readFully(offset, b, off, length);
+      in.seek(offset);
+      in.readFully(b, off, length);
     } catch (EOFException e) {
       EOFException x = new EOFException("Cannot read " + path + " at offset " + offset + ": the file ends before "
           + length + " bytes could be read (listed as " + size() + " bytes; changed since?): " + e.getMessage());
@@ -117,7 +120,7 @@ final class HadoopRangeSource extends RangeSource implements Closeable {
     };
   }
 
-  /** Positioned reads made so far (a streamed member counts one per chunk). */
+  /** Ranged reads made so far (a streamed member counts one per chunk). */
   @Override
   public long requests() {
     return reads;

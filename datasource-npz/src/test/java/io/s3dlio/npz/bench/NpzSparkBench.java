@@ -21,9 +21,11 @@ import org.apache.spark.sql.SparkSession;
  * runs on either classpath (see bench/run-spark-bench.sh, which alternates them):
  *
  * <pre>
- * NpzSparkBench prepare &lt;dir&gt; [bigFiles=200] [smallFiles=20000]
- * NpzSparkBench run &lt;dir&gt; &lt;label&gt; [repeats=3]
+ * NpzSparkBench prepare &lt;local-dir&gt; [bigFiles=200] [smallFiles=20000]
+ * NpzSparkBench run &lt;dir-or-uri&gt; &lt;label&gt; [repeats=3]
  * </pre>
+ * ({@code run} reads {@code <uri>/big} and {@code <uri>/small}, e.g. a copy of the folder in a bucket
+ * of the S3 test server; storage settings come from the environment and {@code -Dspark.*} properties.)
  * {@code big/}: files of about 4 MiB (x: float32 (4092, 256), y: int64 (4092,), stored);
  * {@code small/}: files of about 4 KiB (x: float32 (1000,), y: int64 (1,)). Each query runs
  * {@code repeats} times in one JVM; every time is printed as {@code RESULT label query seconds
@@ -34,8 +36,8 @@ public final class NpzSparkBench {
   }
 
   public static void main(String[] args) throws Exception {
-    Path dir = Path.of(args[1]).toAbsolutePath();
     if (args[0].equals("prepare")) {
+      Path dir = Path.of(args[1]).toAbsolutePath();
       int big = args.length > 2 ? Integer.parseInt(args[2]) : 200;
       int small = args.length > 3 ? Integer.parseInt(args[3]) : 20_000;
       fill(dir.resolve("big"), big, 4092, 256);
@@ -47,8 +49,9 @@ public final class NpzSparkBench {
     SparkSession spark = SparkSession.builder().master("local[2]").appName("npz-bench")
         .config("spark.ui.enabled", "false").config("spark.sql.adaptive.enabled", "false")
         .config("spark.driver.host", "127.0.0.1").getOrCreate();
-    String big = dir.resolve("big").toString();
-    String small = dir.resolve("small").toString();
+    String root = args[1].contains("://") ? args[1] : Path.of(args[1]).toAbsolutePath().toString();
+    String big = root + "/big";
+    String small = root + "/small";
     List<Query> queries = new ArrayList<>();
     queries.add(new Query("big.sample.sum_size_x", big, "sample", df -> df.selectExpr("sum(size(x))")));
     queries.add(new Query("big.sample.sum_y", big, "sample", df -> df.selectExpr("sum(y)")));
