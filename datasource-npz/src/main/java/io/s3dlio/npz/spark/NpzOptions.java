@@ -1,6 +1,5 @@
 package io.s3dlio.npz.spark;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,9 +17,7 @@ import org.apache.spark.sql.execution.datasources.FileIndexOptions$;
  * {@code fs.s3dlio.s3.endpoint}, which Spark passes into the Hadoop configuration of the read or
  * write) is rejected with the list of valid ones.
  */
-public final class NpzOptions implements Serializable {
-  private static final long serialVersionUID = 1L;
-
+public final class NpzOptions {
   /** {@code file}: one row per file; {@code sample}: one row per index along axis 0. Default {@value #LAYOUT_DEFAULT}. */
   public static final String LAYOUT = "layout";
   public static final String LAYOUT_DEFAULT = "file";

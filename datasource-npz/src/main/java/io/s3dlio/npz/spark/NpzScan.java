@@ -42,7 +42,8 @@ import scala.collection.immutable.Seq;
 /**
  * Plans the read on Spark's {@link FileScan}: the files left after partition pruning, split and
  * packed into partitions by Spark's own rules ({@code maxPartitionBytes} / {@code openCostInBytes};
- * {@link NpzOptions#MAX_PARTITION_BYTES} overrides the first for this read).
+ * {@link NpzOptions#MAX_PARTITION_BYTES} overrides the first for this read). A scan that opens no
+ * file ({@code count()} in the file layout) has one partition per core.
  *
  * <p>Splits: a file-layout file is one row, never split. In the sample layout a file larger than a
  * split whose arrays are all stored in C order is split into byte ranges, which the reader maps to
@@ -162,11 +163,29 @@ final class NpzScan implements FileScan {
       inDir.sort(Comparator.comparingLong(PartitionedFile::length).reversed());
       splits.addAll(inDir);
     }
-    Seq<FilePartition> parts = FilePartition$.MODULE$.getFilePartitions(sparkSession, Scala.seq(splits), maxSplit);
+    Seq<FilePartition> parts = spec.needsFile()
+        ? FilePartition$.MODULE$.getFilePartitions(sparkSession, Scala.seq(splits), maxSplit)
+        : perCore(splits);
     filesPlanned = files;
     filesOpenedToPlan = opened;
     partitionsPlanned = parts.size();
     return parts;
+  }
+
+  /**
+   * A scan that opens no file (file layout, only path and partition columns, as {@code count()}):
+   * Spark's open cost per file does not apply, so the files are shared out in order, one partition
+   * per core.
+   */
+  private Seq<FilePartition> perCore(List<PartitionedFile> files) {
+    int n = Math.min(files.size(), Math.max(1, leafNodeDefaultParallelism()));
+    List<FilePartition> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      List<PartitionedFile> part = files.subList((int) ((long) files.size() * i / n),
+          (int) ((long) files.size() * (i + 1) / n));
+      out.add(new FilePartition(i, part.toArray(new PartitionedFile[0])));
+    }
+    return Scala.seq(out);
   }
 
   /** Spark's {@code FilePartition.maxSplitBytes}, with this read's {@code maxPartitionBytes} when given. */

@@ -76,6 +76,10 @@ final class NpzSchemas {
         all.add(c.array());
       }
     });
+    if (options.layout() == Layout.SAMPLE && all.isEmpty()) {
+      throw new IllegalArgumentException("Cannot read by sample with schema " + dataSchema.simpleString()
+          + ": it has no array column to count the samples of");
+    }
     return new ReadSpec(options.format(), options.layout(), columns, all);
   }
 

@@ -171,6 +171,8 @@ class TestNpzFileIndex extends SparkTestBase {
     assertThat(counted.collectAsList().get(0).getLong(0)).isEqualTo(n);
     Map<String, Long> c = metrics(counted);
     assertThat(c.get(NpzMetrics.FILES_PLANNED)).isEqualTo(n);
+    assertThat(c.get(NpzMetrics.PARTITIONS_PLANNED)).as("no file opened: one partition per core")
+        .isEqualTo(spark.sparkContext().defaultParallelism());
     assertThat(c.get(NpzMetrics.FILES_READ)).as("count() in the file layout opens no file").isZero();
     assertThat(c.get(NpzMetrics.BYTES_READ)).isZero();
   }

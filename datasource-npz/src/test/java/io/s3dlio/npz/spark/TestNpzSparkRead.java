@@ -116,6 +116,10 @@ class TestNpzSparkRead extends SparkTestBase {
             + " (choose arrays of the same first dimension with the 'arrays' option)");
     assertThat(spark.read().format("npz").option("layout", "sample").option("arrays", "y").load(f.toString())
         .count()).isEqualTo(4);
+    assertThatThrownBy(() -> spark.read().format("npz").option("layout", "sample").schema("path string, index bigint")
+        .load(f.toString()).collectAsList())
+        .hasMessage("Cannot read by sample with schema struct<path:string,index:bigint>: it has no array column"
+            + " to count the samples of");
   }
 
   @Test
