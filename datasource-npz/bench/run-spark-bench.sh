@@ -10,7 +10,7 @@
 # (e.g. -Dspark.hadoop.fs.file.impl=io.s3dlio.fs.S3dlioLocalFileSystem: the previous implementation
 # reads file:// through its own store and ignores it).
 # Prints every timing (RESULT label query seconds partitions value) to DIR/results-<stamp>.txt and a
-# summary: per query, the median of the repeats after each JVM's first, and new/old.
+# summary: per query, the median and the minimum of the repeats after each JVM's first, and new/old.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -57,8 +57,10 @@ for line in open(sys.argv[1]):
     # the first timing of each query in each JVM is a warm-up: 3 repeats per JVM
     if seen[(impl, q)] % 3 != 1:
         times[(impl, q)].append(float(sec))
-print(f"{'query':24} {'old s':>8} {'new s':>8} {'new/old':>8} {'old parts':>9} {'new parts':>9}  (medians of {len(times[next(iter(times))])} runs)")
+print(f"{'query':24} {'old s':>7} {'new s':>7} {'new/old':>7} {'min old':>7} {'min new':>7} {'new/old':>7} {'old parts':>9} {'new parts':>9}")
 for q in sorted({k[1] for k in times}):
     o, n = statistics.median(times[("old", q)]), statistics.median(times[("new", q)])
-    print(f"{q:24} {o:8.2f} {n:8.2f} {n / o:8.2f} {parts[('old', q)]:9d} {parts[('new', q)]:9d}")
+    mo, mn = min(times[("old", q)]), min(times[("new", q)])
+    print(f"{q:24} {o:7.2f} {n:7.2f} {n / o:7.2f} {mo:7.2f} {mn:7.2f} {mn / mo:7.2f} {parts[('old', q)]:9d} {parts[('new', q)]:9d}")
+print(f"(median and minimum of {len(times[next(iter(times))])} timed runs per query and implementation)")
 PY

@@ -5,8 +5,11 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileRange;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options.OpenFileOptions;
 import org.apache.hadoop.fs.Path;
@@ -15,11 +18,12 @@ import org.apache.hadoop.util.functional.FutureIO;
 /**
  * The codec's {@link RangeSource} over a Hadoop {@link FileSystem}: one stream per file, opened
  * with {@code openFile()} and the file's length (no HEAD request on object stores) and the
- * {@code random} read policy; every range is one seek and {@code readFully} on that stream, so the
- * zip directory and each needed member cost one ranged request each on an object store. (Not
- * {@code readFully(position, ...)}: Hadoop's LocalFileSystem reopens the file and looks for its
- * checksum file on every positioned read.) Compressed members are streamed in chunks of
- * {@link #CHUNK} bytes.
+ * {@code random} read policy; every range is a vectored read ({@code readVectored}) of exactly that
+ * range, so the zip directory and each needed member cost one ranged request each on an object
+ * store, and no more bytes than asked for. (Each FileSystem serves vectored reads its best way;
+ * positioned {@code readFully(position, ...)} would make Hadoop's LocalFileSystem reopen the file
+ * on every read, and a seek-and-read stream fetches read-ahead it then discards.) Compressed
+ * members are streamed in chunks of {@link #CHUNK} bytes.
  *
  * <p>Not thread-safe beyond what the stream offers; one per task and file. Close it.
  */
@@ -60,9 +64,14 @@ final class HadoopRangeSource extends RangeSource implements Closeable {
 
   private void readFully(long offset, byte[] b, int off, int length) throws IOException {
     reads++;
+    FileRange range = FileRange.createFileRange(offset, length);
     try {
-      in.seek(offset);
-      in.readFully(b, off, length);
+      in.readVectored(List.of(range), ByteBuffer::allocate);
+      ByteBuffer data = FutureIO.awaitFuture(range.getData());
+      if (data.remaining() != length) {
+        throw new EOFException("read " + data.remaining() + " of " + length + " bytes");
+      }
+      data.get(b, off, length);
     } catch (EOFException e) {
       EOFException x = new EOFException("Cannot read " + path + " at offset " + offset + ": the file ends before "
           + length + " bytes could be read (listed as " + size() + " bytes; changed since?): " + e.getMessage());

@@ -14,6 +14,9 @@ import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.datasources.v2.BatchScanExec;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Spark read benchmark of the npz source; not a test. It uses only {@code spark.read.format("npz")}
@@ -29,7 +32,7 @@ import org.apache.spark.sql.SparkSession;
  * {@code big/}: files of about 4 MiB (x: float32 (4092, 256), y: int64 (4092,), stored);
  * {@code small/}: files of about 4 KiB (x: float32 (1000,), y: int64 (1,)). Each query runs
  * {@code repeats} times in one JVM; every time is printed as {@code RESULT label query seconds
- * partitions}.
+ * partitions value} (partitions: tasks of the query's scan).
  */
 public final class NpzSparkBench {
   private NpzSparkBench() {
@@ -62,14 +65,24 @@ public final class NpzSparkBench {
     for (int r = 0; r < repeats; r++) {
       for (Query q : queries) {
         long t0 = System.nanoTime();
-        Dataset<Row> df = spark.read().format("npz").option("layout", q.layout).load(q.path);
-        int partitions = df.rdd().getNumPartitions();
-        long value = q.query.apply(df).collectAsList().get(0).getLong(0);
+        Dataset<Row> df = q.query.apply(spark.read().format("npz").option("layout", q.layout).load(q.path));
+        long value = df.collectAsList().get(0).getLong(0);
         double sec = (System.nanoTime() - t0) / 1e9;
+        int partitions = scanPartitions(df.queryExecution().executedPlan());
         System.out.printf(Locale.ROOT, "RESULT %s %s %.3f %d %d%n", label, q.name, sec, partitions, value);
       }
     }
     spark.stop();
+  }
+
+  /** Partitions (tasks) of the query's scan. */
+  private static int scanPartitions(SparkPlan plan) {
+    for (SparkPlan p : CollectionConverters.asJava(plan.collectLeaves())) {
+      if (p instanceof BatchScanExec scan) {
+        return scan.inputRDD().getNumPartitions();
+      }
+    }
+    return -1;
   }
 
   private record Query(String name, String path, String layout, Function<Dataset<Row>, Dataset<Row>> query) {

@@ -146,6 +146,18 @@ class TestNpzSparkWrite extends SparkTestBase {
     assertThat(after.filter("k = 0").count()).isEqualTo(100);
     assertThat(after.filter("k = 2").count()).isEqualTo(100);
     assertThat(files(dir.resolve("parts"))).noneMatch(n -> n.contains(".spark-staging") || n.contains("_temporary"));
+
+    // file layout: the per-row files beside Spark's part file move with their partition folder
+    String f = dir.resolve("file-parts").toString();
+    spark.range(0, 12).selectExpr("array(id) as v", "cast(id % 2 as int) as k").coalesce(1).write().format("npz")
+        .partitionBy("k").save(f);
+    spark.range(100, 106).selectExpr("array(id) as v", "1 as k").coalesce(1).write().format("npz")
+        .option("partitionOverwriteMode", "dynamic").mode(SaveMode.Overwrite).partitionBy("k").save(f);
+    assertThat(dataFiles(dir.resolve("file-parts/k=1"))).hasSize(6).anyMatch(n -> n.endsWith("c000-r00005.npz"));
+    Dataset<Row> rows = spark.read().format("npz").load(f).selectExpr("v[0] as id", "k");
+    assertThat(countAndSum(rows.filter("k = 1"))).containsExactly(6, 100 + 101 + 102 + 103 + 104 + 105);
+    assertThat(countAndSum(rows.filter("k = 0"))).containsExactly(6, 0 + 2 + 4 + 6 + 8 + 10);
+    assertThat(files(dir.resolve("file-parts"))).noneMatch(n -> n.contains(".spark-staging") || n.contains("_temporary"));
   }
 
   @Test
