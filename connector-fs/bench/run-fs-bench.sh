@@ -9,7 +9,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ROUNDS="${1:-3}"; SIZE_MIB="${2:-256}"
 T="$ROOT/connector-fs/target"
-MVN="mvn -B -q -ntp ${MVN_OFFLINE:--o}"
+MVN="$ROOT/bin/mvn-offline-first -B -q -ntp"
 
 cd "$ROOT"
 echo "== building the bench and resolving both classpaths" >&2

@@ -9,7 +9,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
-mvn -B -q -o -pl datasource-tfrecord -am test-compile dependency:build-classpath \
+"$ROOT/bin/mvn-offline-first" -B -q -pl datasource-tfrecord -am test-compile dependency:build-classpath \
   -DincludeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 M=datasource-tfrecord
 CP="$M/target/test-classes:$M/target/classes:connector-fs/target/classes:connector-fs/target/test-classes:$(cat $M/target/bench-classpath.txt)"

@@ -9,7 +9,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 M=datasource-tfrecord
-mvn -B -q -o -Dstyle.color=never -Ds3dlio.no-test-servers=true -pl $M -am test-compile dependency:build-classpath \
+"$ROOT/bin/mvn-offline-first" -B -q -Dstyle.color=never -Ds3dlio.no-test-servers=true -pl $M -am test-compile dependency:build-classpath \
   -DincludeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 CP="$M/target/test-classes:$M/target/classes:connector-fs/target/classes:$(cat $M/target/bench-classpath.txt)"
 CP="$(tr ':' '\n' <<<"$CP" | grep -v slf4j-simple | paste -sd: -)"

@@ -8,25 +8,39 @@ import java.io.IOException;
 import java.io.PrintStream;
 
 /**
- * What every CLI command shares: stores configured from the standard environment variables,
- * and the output streams.
+ * What every CLI command shares: stores configured from the environment variables and the
+ * command line's {@code --set key=value} settings, and the output streams.
  */
 public final class CliContext implements AutoCloseable {
-  private final StoreRegistry stores;
+  private final StoreConfig config;
+  private final java.util.Map<String, String> overrides = new java.util.TreeMap<>();
+  private StoreRegistry stores;
   private final PrintStream out;
   private final PrintStream err;
 
   public CliContext(StoreConfig config, PrintStream out, PrintStream err) {
-    this.stores = new StoreRegistry(config);
+    this.config = config;
     this.out = out;
     this.err = err;
   }
 
-  public ObjectStore store(ObjectUri uri) throws IOException {
-    return stores.storeFor(uri);
+  /** Sets a store key for this command line ({@code --set key=value}); before any store is opened. */
+  public synchronized void set(String key, String value) {
+    if (stores != null) {
+      throw new IllegalStateException("Cannot set " + key + ": a store is already open");
+    }
+    overrides.put(key, value);
   }
 
-  public StoreRegistry stores() {
+  public ObjectStore store(ObjectUri uri) throws IOException {
+    return stores().storeFor(uri);
+  }
+
+  /** The stores of this command line, opened with its settings on first use. */
+  public synchronized StoreRegistry stores() {
+    if (stores == null) {
+      stores = new StoreRegistry(config.with(overrides));
+    }
     return stores;
   }
 
@@ -39,7 +53,9 @@ public final class CliContext implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
-    stores.close();
+  public synchronized void close() throws IOException {
+    if (stores != null) {
+      stores.close();
+    }
   }
 }

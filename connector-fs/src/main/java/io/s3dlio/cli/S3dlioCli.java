@@ -2,24 +2,48 @@ package io.s3dlio.cli;
 
 import io.s3dlio.store.StoreConfig;
 import io.s3dlio.store.StoreErrors;
+import io.s3dlio.store.metrics.MetricsKeys;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
- * {@code bin/s3dlio}: object-store tools on every backend. Settings come from the standard
- * environment variables (see {@link StoreConfig#fromEnvironment()}).
+ * {@code bin/s3dlio}: object-store tools on every backend. Settings come from the environment
+ * variables (see {@link StoreConfig#fromEnvironment()}) and {@code --set key=value}.
  *
  * <p>Exit codes: 0 on success; 1 when an operation failed (one line on stderr names the URI and
- * the cause); 2 for a usage error.
+ * the cause); 2 for a usage error. Every command answers {@code --help}; {@code -v} / {@code -vv}
+ * and {@code --op-log FILE} go before or after the command name.
  */
-@Command(name = "s3dlio", mixinStandardHelpOptions = true, version = "s3dlio 0.1.0",
+@Command(name = "s3dlio", mixinStandardHelpOptions = true, version = "s3dlio 0.1.0", scope = ScopeType.INHERIT,
     description = "Object-store tools for s3://, az://, gs://, file:// and direct:// URIs.",
     subcommands = {CommandLine.HelpCommand.class})
 public final class S3dlioCli {
+  /** The slf4j-simple property that sets the default log level (read once, when logging starts). */
+  static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
+
   private CliContext context;
+
+  /** {@code --set key=value}, repeatable, before or after the command name. */
+  @CommandLine.Option(names = "--set", paramLabel = "KEY=VALUE", scope = CommandLine.ScopeType.INHERIT,
+      description = "Sets a store key for this command (repeatable), e.g. --set s3.checksum-calculation=when_required;"
+          + " wins over the environment (S3DLIO_<KEY>, AWS_*, AZURE_*). Keys: docs/ and README.md.")
+  void set(java.util.Map<String, String> settings) {
+    settings.forEach((k, v) -> context.set(k.trim(), v));
+  }
+
+  @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+      description = "More log output on stderr: -v info, -vv debug, -vvv trace (default: warnings only).")
+  boolean[] verbosity = new boolean[0];
+
+  @Option(names = "--op-log", paramLabel = "FILE", scope = ScopeType.INHERIT,
+      description = "Write every store operation to FILE: zstd-compressed TSV in MinIO warp's format "
+          + "(also: env S3DLIO_OPLOG).")
+  String opLog;
 
   /** The shared state of the running command. */
   public CliContext context() {
@@ -56,6 +80,22 @@ public final class S3dlioCli {
       line.getErr().println("s3dlio " + line.getCommandName() + ": " + msg);
       return 1;
     });
+    cl.setExecutionStrategy(parsed -> {
+      root.applyRootOptions();
+      return new CommandLine.RunLast().execute(parsed);
+    });
     return cl;
+  }
+
+  /** Root options that must act before the command runs: log level, operation log. */
+  private void applyRootOptions() {
+    if (verbosity.length > 0) {
+      String level = verbosity.length == 1 ? "info" : verbosity.length == 2 ? "debug" : "trace";
+      // effective when logging has not started yet (the CLI's own JVM); the launcher's default is warn
+      System.setProperty(LOG_LEVEL_PROPERTY, level);
+    }
+    if (opLog != null) {
+      context.set(MetricsKeys.OPLOG_FILE, opLog);
+    }
   }
 }

@@ -2,7 +2,7 @@ package io.s3dlio.cli;
 
 import picocli.CommandLine;
 
-/** The object-store subcommands: ls, stat, get, put, rm, cp. */
+/** The object-store subcommands: ls, stat, get, put, rm, cp, bench. */
 final class StoreCommands {
   private StoreCommands() {
   }
@@ -14,5 +14,6 @@ final class StoreCommands {
     root.addSubcommand("put", new PutCommand());
     root.addSubcommand("rm", new RemoveCommand());
     root.addSubcommand("cp", new CopyCommand());
+    root.addSubcommand("bench", new BenchCommand());
   }
 }

@@ -1,7 +1,10 @@
 package io.s3dlio.fs;
 
 import io.s3dlio.store.StoreConfig;
+import io.s3dlio.store.gcs.GcsStoreConfig;
+import io.s3dlio.store.s3.S3StoreConfig;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 
@@ -18,33 +21,47 @@ final class FsConfig {
     this.store = store;
   }
 
+  /**
+   * The store keys that hold credentials. Each is read with {@link Configuration#getPassword}, so a
+   * Hadoop credential provider ({@code hadoop.security.credential.provider.path}, e.g. a JCEKS file)
+   * supplies it even when the Configuration has no such key; per-bucket forms
+   * ({@code fs.s3dlio.bucket.<bucket>.<key>}) too.
+   */
+  static final List<String> CREDENTIAL_KEYS = List.of(
+      S3StoreConfig.ACCESS_KEY, S3StoreConfig.SECRET_KEY, S3StoreConfig.SESSION_TOKEN,
+      GcsStoreConfig.ACCESS_KEY, GcsStoreConfig.SECRET_KEY,
+      "azure.secret-key", "azure.account-key", "azure.sas-token",
+      "azure.secret-connection-string", "azure.connection-string");
+
   static FsConfig resolve(Configuration conf, String bucket) throws java.io.IOException {
     Map<String, String> m = new HashMap<>();
     String bucketPrefix = "bucket." + bucket + ".";
     Map<String, String> all = conf.getPropsWithPrefix(FsConstants.PREFIX);
     for (Map.Entry<String, String> e : all.entrySet()) {
       if (!e.getKey().startsWith("bucket.")) {
-        m.put(e.getKey(), password(conf, FsConstants.PREFIX + e.getKey(), e.getValue()));
+        m.put(e.getKey(), e.getValue());
       }
     }
+    credentials(conf, "", m);
     if (bucket != null && !bucket.isEmpty()) {
       for (Map.Entry<String, String> e : all.entrySet()) {
         if (e.getKey().startsWith(bucketPrefix) && e.getKey().length() > bucketPrefix.length()) {
-          m.put(e.getKey().substring(bucketPrefix.length()),
-              password(conf, FsConstants.PREFIX + e.getKey(), e.getValue()));
+          m.put(e.getKey().substring(bucketPrefix.length()), e.getValue());
         }
       }
+      credentials(conf, bucketPrefix, m);
     }
     return new FsConfig(StoreConfig.fromEnvironment().with(m));
   }
 
-  private static String password(Configuration conf, String key, String value) throws java.io.IOException {
-    String k = key.toLowerCase(java.util.Locale.ROOT);
-    if (k.contains("secret") || k.contains("account-key") || k.contains("sas-token") || k.contains("connection-string")) {
-      char[] p = conf.getPassword(key);
-      return p == null ? value : new String(p);
+  /** Lays the credential keys found through getPassword (providers, then the Configuration) over {@code m}. */
+  private static void credentials(Configuration conf, String infix, Map<String, String> m) throws java.io.IOException {
+    for (String key : CREDENTIAL_KEYS) {
+      char[] p = conf.getPassword(FsConstants.PREFIX + infix + key);
+      if (p != null && p.length > 0) {
+        m.put(key, new String(p));
+      }
     }
-    return value;
   }
 
   /** Settings passed to the object store (FileSystem keys included; stores ignore them). */

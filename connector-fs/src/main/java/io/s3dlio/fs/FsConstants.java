@@ -7,7 +7,7 @@ package io.s3dlio.fs;
  * <ul>
  *   <li>store keys: {@code fs.s3dlio.<store-key>} is passed to the object store as
  *       {@code <store-key>}, e.g. {@code fs.s3dlio.s3.endpoint} becomes {@code s3.endpoint},
- *       {@code fs.s3dlio.azure.connection-string} becomes {@code azure.connection-string}
+ *       {@code fs.s3dlio.azure.secret-connection-string} becomes {@code azure.secret-connection-string}
  *       (see {@code docs/configuration.md} for the store keys). The standard environment variables
  *       ({@code AWS_ENDPOINT_URL}, {@code AWS_ACCESS_KEY_ID}, {@code AZURE_STORAGE_CONNECTION_STRING},
  *       ...) are read first; Hadoop keys override them;</li>

@@ -5,6 +5,7 @@ import io.s3dlio.fs.impl.ListingOperation;
 import io.s3dlio.fs.impl.LocalNamespace;
 import io.s3dlio.fs.impl.Namespace;
 import io.s3dlio.fs.impl.StoreContext;
+import io.s3dlio.fs.impl.StoreIOStatistics;
 import io.s3dlio.fs.stream.LocalFileRangeSource;
 import io.s3dlio.fs.stream.ObjectInputStream;
 import io.s3dlio.fs.stream.ObjectOutputStream;
@@ -16,6 +17,7 @@ import io.s3dlio.store.ObjectStores;
 import io.s3dlio.store.ObjectUri;
 import io.s3dlio.store.ObjectWriter;
 import io.s3dlio.store.WriteOptions;
+import io.s3dlio.store.metrics.MeteredObjectStore;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
@@ -48,6 +50,9 @@ import org.apache.hadoop.fs.EtagSource;
 import org.apache.hadoop.fs.impl.AbstractFSBuilderImpl;
 import org.apache.hadoop.fs.impl.OpenFileParameters;
 import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.fs.statistics.IOStatistics;
+import org.apache.hadoop.fs.statistics.IOStatisticsSource;
+import org.apache.hadoop.fs.statistics.impl.IOStatisticsBinding;
 import org.apache.hadoop.fs.store.EtagChecksum;
 import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.util.LambdaUtils;
@@ -62,11 +67,13 @@ import org.apache.hadoop.util.Progressable;
  * translates errors (FileNotFoundException, EOFException, AccessDeniedException,
  * FileAlreadyExistsException) once, with messages naming the URI; this class adds the Hadoop path.
  *
- * <p>Semantics on object stores, as S3A: rename is copy + delete and <b>not atomic</b>; a new file
- * is visible only when its stream is closed; no append, hflush or hsync; directories are
- * {@code key/} markers or common prefixes. Configuration: see {@link FsConstants}.
+ * <p>Semantics on object stores: rename is copy + delete and <b>not atomic</b>; a new file is
+ * visible only when its stream is closed; no append, hflush or hsync; directories are {@code key/}
+ * markers or common prefixes (as S3A). Where S3A 3.5.0 departs from the FileSystem specification
+ * this class follows the specification (rename into a missing parent fails); see
+ * {@code docs/hadoop-fs.md}. Configuration: see {@link FsConstants}.
  */
-public abstract class S3dlioFileSystem extends FileSystem {
+public abstract class S3dlioFileSystem extends FileSystem implements IOStatisticsSource {
   private ObjectUri.Scheme kind;
   private URI uri;
   private Path workingDir;
@@ -80,6 +87,7 @@ public abstract class S3dlioFileSystem extends FileSystem {
   private int minSeek;
   private int maxMerged;
   private long blockSize;
+  private IOStatistics ioStatistics;
 
   protected S3dlioFileSystem(ObjectUri.Scheme kind) {
     this.kind = kind;
@@ -164,6 +172,8 @@ public abstract class S3dlioFileSystem extends FileSystem {
     pool.allowCoreThreadTimeOut(true);
     executor = pool;
     store = ObjectStores.open(kind, config.storeConfig());
+    ioStatistics = store instanceof MeteredObjectStore m && m.metrics() != null
+        ? new StoreIOStatistics(m) : IOStatisticsBinding.emptyStatistics();
     String owner = UserGroupInformation.getCurrentUser().getShortUserName();
     ctx = new StoreContext(store, new StoreContext.PathMapper() {
       @Override
@@ -255,6 +265,15 @@ public abstract class S3dlioFileSystem extends FileSystem {
 
   // ---- reads ----
 
+  /**
+   * The store operations of this FileSystem (counts, failures, durations, bytes, latency
+   * percentiles; see {@link StoreIOStatistics}); empty when {@code fs.s3dlio.metrics.enabled=false}.
+   */
+  @Override
+  public IOStatistics getIOStatistics() {
+    return ioStatistics;
+  }
+
   @Override
   public FSDataInputStream open(Path path, int bufferSize) throws IOException {
     return open(makeQualified(path), null, -1, defaultPolicy, 0);
@@ -262,8 +281,10 @@ public abstract class S3dlioFileSystem extends FileSystem {
 
   private FSDataInputStream open(Path path, FileStatus hint, long lengthHint, ReadPolicy policy, long splitEnd)
       throws IOException {
+    statistics.incrementReadOps(1);
     ObjectUri u = toObjectUri(path);
     long length;
+    String etag = hint instanceof EtagSource e ? e.getEtag() : null;
     if (hint != null) {
       if (hint.isDirectory()) {
         throw new FileNotFoundException("Cannot open " + path + ": it is a directory");
@@ -277,10 +298,11 @@ public abstract class S3dlioFileSystem extends FileSystem {
         throw new FileNotFoundException("Cannot open " + path + ": it is a directory");
       }
       length = st.getLen();
+      etag = st instanceof EtagSource e ? e.getEtag() : null;
     }
     RangeSource source = kind == ObjectUri.Scheme.FILE
         ? new LocalFileRangeSource(u.key(), policy)
-        : new StoreRangeSource(store, u);
+        : new StoreRangeSource(store, u, path.toString(), kind.isLocal() ? null : etag);
     return new FSDataInputStream(new ObjectInputStream(path.toString(), source, length,
         new ObjectInputStream.Options(policy, readahead, minSeek, maxMerged, splitEnd), executor, statistics));
   }
@@ -340,6 +362,7 @@ public abstract class S3dlioFileSystem extends FileSystem {
   }
 
   private FSDataOutputStream create(Path path, boolean overwrite, boolean parentMustExist) throws IOException {
+    statistics.incrementWriteOps(1);
     if (isAccountRoot(path) || path.isRoot()) {
       throw new org.apache.hadoop.fs.FileAlreadyExistsException("Cannot create file " + path + ": it is the root");
     }
@@ -364,6 +387,7 @@ public abstract class S3dlioFileSystem extends FileSystem {
 
   @Override
   public FileStatus getFileStatus(Path rawPath) throws IOException {
+    statistics.incrementReadOps(1);
     Path path = makeQualified(rawPath);
     if (isAccountRoot(path)) {
       return ctx.dirStatus(path);
@@ -373,6 +397,7 @@ public abstract class S3dlioFileSystem extends FileSystem {
 
   @Override
   public boolean mkdirs(Path rawPath, FsPermission permission) throws IOException {
+    statistics.incrementWriteOps(1);
     Path path = makeQualified(rawPath);
     if (isAccountRoot(path)) {
       return true;
@@ -382,6 +407,7 @@ public abstract class S3dlioFileSystem extends FileSystem {
 
   @Override
   public boolean delete(Path rawPath, boolean recursive) throws IOException {
+    statistics.incrementWriteOps(1);
     Path path = makeQualified(rawPath);
     if (isAccountRoot(path)) {
       throw new PathIOException(path.toString(), "Cannot delete the storage account root");
@@ -392,6 +418,7 @@ public abstract class S3dlioFileSystem extends FileSystem {
   /** Rename: atomic on local disk (rename(2)); copy + delete and NOT atomic on object stores. */
   @Override
   public boolean rename(Path rawSrc, Path rawDst) throws IOException {
+    statistics.incrementWriteOps(1);
     Path src = makeQualified(rawSrc);
     Path dst = makeQualified(rawDst);
     if (isAccountRoot(src) || isAccountRoot(dst)) {
@@ -412,6 +439,7 @@ public abstract class S3dlioFileSystem extends FileSystem {
 
   @Override
   public RemoteIterator<FileStatus> listStatusIterator(Path rawPath) throws IOException {
+    statistics.incrementReadOps(1);
     Path path = makeQualified(rawPath);
     if (isAccountRoot(path)) {
       throw new PathIOException(path.toString(), "Cannot list the containers of a storage account; list "
@@ -422,6 +450,7 @@ public abstract class S3dlioFileSystem extends FileSystem {
 
   @Override
   public RemoteIterator<LocatedFileStatus> listFiles(Path rawPath, boolean recursive) throws IOException {
+    statistics.incrementReadOps(1);
     Path path = makeQualified(rawPath);
     return listing.listFiles(path, toObjectUri(path), getFileStatus(path), recursive);
   }

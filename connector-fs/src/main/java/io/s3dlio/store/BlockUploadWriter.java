@@ -32,6 +32,8 @@ public abstract class BlockUploadWriter<P> extends ObjectWriter {
   /** Every block not yet freed, so that an abort frees queued ones too. */
   private final List<UploadBlock> live = java.util.Collections.synchronizedList(new ArrayList<>());
   private UploadBlock block;
+  /** Told of each uploaded block (metrics); null: nobody listens. */
+  private volatile PartListener partListener;
   private long written;
   private boolean started;
   private boolean done;
@@ -51,6 +53,18 @@ public abstract class BlockUploadWriter<P> extends ObjectWriter {
     this.executor = executor;
     this.permits = new Semaphore(maxActiveBlocks);
     this.buffer = buffer;
+  }
+
+  /** Hears of each block upload as it ends, on the thread that sent it. */
+  @FunctionalInterface
+  public interface PartListener {
+    /** Block {@code number} of {@code bytes} was sent from {@code start} to {@code end} (nanoTime); error null on success. */
+    void partDone(int number, long bytes, long start, long end, Throwable error);
+  }
+
+  /** Sets who hears of each block upload; call before the first write. */
+  public void partListener(PartListener listener) {
+    this.partListener = listener;
   }
 
   /** Starts the multi-block upload (e.g. CreateMultipartUpload). Called before the first block. */
@@ -146,9 +160,18 @@ public abstract class BlockUploadWriter<P> extends ObjectWriter {
       }
       int number = parts.size() + 1;
       parts.add(executor.submit(() -> {
+        long start = System.nanoTime();
+        Throwable error = null;
         try {
           return uploadBlock(number, data);
+        } catch (IOException | RuntimeException | Error e) {
+          error = e;
+          throw e;
         } finally {
+          PartListener l = partListener;
+          if (l != null) {
+            l.partDone(number, data.length(), start, System.nanoTime(), error);
+          }
           free(data);
           permits.release();
         }

@@ -15,7 +15,10 @@ import java.util.List;
  *   <li>a missing object or bucket/container: {@link java.io.FileNotFoundException};</li>
  *   <li>a range starting at or past the end of the object: {@link java.io.EOFException};</li>
  *   <li>refused credentials: {@link java.nio.file.AccessDeniedException};</li>
- *   <li>a conditional create that found an object: {@link java.nio.file.FileAlreadyExistsException};</li>
+ *   <li>a conditional create that found an object: {@link java.nio.file.FileAlreadyExistsException}
+ *       (never for a create whose own earlier attempt wrote the object: see {@link WriteOptions});</li>
+ *   <li>an object that changed under a read pinned to one version, or under a copy:
+ *       {@link ObjectChangedException};</li>
  *   <li>anything else: {@link StoreException}.</li>
  * </ul>
  * Retries (throttling, 5xx, connection resets) happen inside the backend; callers must not add a
@@ -45,6 +48,20 @@ public interface ObjectStore extends AutoCloseable {
    * byte delivered, so the caller sees either the exact bytes or an exception.
    */
   InputStream openRange(ObjectUri uri, long offset, long length) throws IOException;
+
+  /**
+   * {@link #openRange(ObjectUri, long, long)} of one version of the object: with {@code etag}
+   * non-null the GET carries {@code If-Match} and fails with {@link ObjectChangedException} (naming
+   * the URI and both ETags) when the object is no longer that version. With {@code etag} null it
+   * reads the current version. Either way {@link ResumingInputStream#etagOf} of the returned
+   * stream is the ETag read (null where the store has none), to pin later reads to.
+   *
+   * <p>The default, for local stores, ignores {@code etag}: an open local file is read through one
+   * descriptor. Remote stores and anything that wraps a store must override it.
+   */
+  default InputStream openRange(ObjectUri uri, long offset, long length, String etag) throws IOException {
+    return openRange(uri, offset, length);
+  }
 
   /** Writes a whole object. */
   void put(ObjectUri uri, byte[] data, WriteOptions options) throws IOException;

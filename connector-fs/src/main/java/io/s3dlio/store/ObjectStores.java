@@ -1,11 +1,16 @@
 package io.s3dlio.store;
 
+import io.s3dlio.store.metrics.MeteredObjectStore;
 import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.ServiceLoader;
 
-/** Opens the {@link ObjectStore} that serves a URI's scheme. */
+/**
+ * Opens the {@link ObjectStore} that serves a URI's scheme, wrapped in a
+ * {@link MeteredObjectStore} (latency histograms, operation log) unless the settings switch both
+ * off (see {@link io.s3dlio.store.metrics.MetricsKeys}).
+ */
 public final class ObjectStores {
   private ObjectStores() {
   }
@@ -16,7 +21,7 @@ public final class ObjectStores {
     if (provider == null) {
       throw new IOException("Cannot open a store for " + scheme.id() + "://: no backend for this scheme on the classpath");
     }
-    return provider.create(config);
+    return MeteredObjectStore.wrap(provider.create(config), config);
   }
 
   /** A new store for the scheme of {@code uri}; the caller closes it. */

@@ -15,7 +15,7 @@ import java.nio.file.AccessDeniedException;
  * {@code [offset + delivered, end)} again, up to {@code maxResumes} times in a row without progress.
  * Missing objects, refused credentials and ranges past the end are not resumed.
  */
-public final class ResumingInputStream extends InputStream {
+public final class ResumingInputStream extends InputStream implements VersionedStream {
 
   /** Opens a ranged body. {@code length < 0} means "to the end of the object". */
   @FunctionalInterface
@@ -23,13 +23,18 @@ public final class ResumingInputStream extends InputStream {
     Body open(long offset, long length) throws IOException;
   }
 
-  /** An open body and the number of bytes it will deliver. */
-  public record Body(InputStream stream, long contentLength) {
+  /** An open body, the number of bytes it will deliver, and the object's ETag (null if unknown). */
+  public record Body(InputStream stream, long contentLength, String etag) {
+    public Body(InputStream stream, long contentLength) {
+      this(stream, contentLength, null);
+    }
   }
 
   private final Object uri;
   private final Opener opener;
   private final int maxResumes;
+  /** ETag of the first body (the version this stream reads), or null. */
+  private final String etag;
   /** Offset in the object of the next byte to deliver. */
   private long pos;
   /** Bytes left to deliver; set from the first body's Content-Length when opened "to the end". */
@@ -47,7 +52,19 @@ public final class ResumingInputStream extends InputStream {
     this.pos = offset;
     Body b = opener.open(offset, length);
     this.body = b.stream();
+    this.etag = b.etag();
     this.remaining = length < 0 ? b.contentLength() : Math.min(length, b.contentLength());
+  }
+
+  /** The ETag of the version this stream reads (of its first response), or null when unknown. */
+  @Override
+  public String etag() {
+    return etag;
+  }
+
+  /** The ETag of a stream returned by {@link ObjectStore#openRange}, or null when it has none. */
+  public static String etagOf(InputStream in) {
+    return in instanceof VersionedStream v ? v.etag() : null;
   }
 
   /** How many times the body was reopened. */
@@ -95,6 +112,9 @@ public final class ResumingInputStream extends InputStream {
   private void resume(IOException failure) throws IOException {
     closeQuietly(body);
     body = null;
+    if (failure instanceof ObjectChangedException) {
+      throw failure;
+    }
     if (failure instanceof FileNotFoundException || failure instanceof AccessDeniedException
         || ++failuresWithoutProgress > maxResumes) {
       throw new StoreException(StoreErrors.message("read", uri, "failed at offset " + pos + " after "

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -118,6 +119,71 @@ public abstract class AbstractCliTest {
     assertThat(badRange.err()).contains("--range '5'");
 
     assertThat(run("frobnicate").code()).isEqualTo(2);
+  }
+
+  /**
+   * bench put, get and list on the backend: the JSON summary counts exactly the operations asked
+   * for, the store operations behind them and their bytes; the operation log has one line per
+   * store operation; the plot is a PNG ImageIO decodes.
+   */
+  @Test
+  void benchPutGetListWithJsonOpLogAndPlot() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    String prefix = remote + "bench/";
+    Path log = local.resolve("put-ops.tsv.zst");
+    Result put = run("--op-log", log.toString(), "bench", "put", prefix, "-n", "6", "-s", "200k", "-c", "3",
+        "--dedup", "2", "--compress", "2", "--json");
+    assertThat(put.code()).as(put.err()).isZero();
+    assertThat(put.err()).contains("bench put done:").contains("6/6 ops");
+    var p = json.readTree(put.out());
+    assertThat(p.get("ops").asLong()).isEqualTo(6);
+    assertThat(p.get("bytes").asLong()).isEqualTo(6 * 204_800L);
+    assertThat(p.get("errors").asLong()).isZero();
+    assertThat(p.get("ops_per_sec").asDouble()).isPositive();
+    var putOp = storeOp(p, "put");
+    assertThat(putOp.get("count").asLong()).isEqualTo(6);
+    assertThat(putOp.get("bytes").asLong()).isEqualTo(6 * 204_800L);
+    assertThat(putOp.get("latency_us").get("p99.99").asLong()).isLessThanOrEqualTo(putOp.get("latency_us").get("max").asLong());
+    List<io.s3dlio.store.metrics.OpLogFile.Line> lines = io.s3dlio.store.metrics.OpLogFile.read(log);
+    assertThat(lines).hasSize(6).allSatisfy(l -> {
+      assertThat(l.op()).isEqualTo("PUT");
+      assertThat(l.bytes()).isEqualTo(204_800);
+      assertThat(l.file()).startsWith(prefix + "obj-0000000");
+    });
+    assertThat(lines).extracting(io.s3dlio.store.metrics.OpLogFile.Line::file).doesNotHaveDuplicates();
+
+    Path png = local.resolve("get.png");
+    Result get = run("bench", "get", prefix, "--ops", "12", "-c", "2", "--json", "--plot", png.toString());
+    assertThat(get.code()).as(get.err()).isZero();
+    var g = json.readTree(get.out());
+    assertThat(g.get("ops").asLong()).isEqualTo(12);
+    assertThat(g.get("bytes").asLong()).isEqualTo(12 * 204_800L);
+    assertThat(storeOp(g, "get").get("count").asLong()).isEqualTo(12);
+    assertThat(storeOp(g, "get").get("first_byte_us").get("max").asLong()).isPositive();
+    java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+    assertThat(img.getWidth()).isEqualTo(LatencyPlot.WIDTH);
+
+    Result list = run("bench", "list", prefix, "--ops", "3", "--no-progress");
+    assertThat(list.code()).as(list.err()).isZero();
+    assertThat(list.out()).contains("bench list " + prefix + ": 3 ops").contains("LIST").contains("p99.99");
+    assertThat(list.err()).isEmpty();
+
+    Result none = run("bench", "get", remote + "nothing-here/", "--no-progress");
+    assertThat(none.code()).isEqualTo(1);
+    assertThat(none.err()).contains(remote + "nothing-here/").contains("no objects");
+    Result badPlot = run("bench", "list", prefix, "--ops", "1", "--plot", local.resolve("x.gif").toString());
+    assertThat(badPlot.code()).isEqualTo(1);
+    assertThat(badPlot.err()).contains("x.gif").contains(".png or .html");
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode storeOp(com.fasterxml.jackson.databind.JsonNode summary,
+      String op) {
+    for (var n : summary.get("store_ops")) {
+      if (n.get("op").asText().equals(op)) {
+        return n;
+      }
+    }
+    throw new AssertionError("no store op " + op + " in " + summary);
   }
 
   protected static ObjectUri uri(String s) {

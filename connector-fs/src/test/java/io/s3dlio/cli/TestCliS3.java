@@ -63,4 +63,32 @@ class TestCliS3 extends AbstractCliTest {
     assertThat(err.toString()).contains(obj);
     assertThat(err.toString().trim().lines().count()).isEqualTo(1);
   }
+
+  /** The head of every PUT seen by {@code proxy}, lower-cased. */
+  private static java.util.List<String> puts(io.s3dlio.testing.FaultProxy proxy) {
+    return proxy.requestHeads().stream().filter(h -> h.startsWith("PUT "))
+        .map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList();
+  }
+
+  @Test
+  void setOverridesStoreKeysBeforeOrAfterTheCommand() throws IOException {
+    java.nio.file.Path src = local.resolve("set.txt");
+    java.nio.file.Files.writeString(src, "settings from the command line");
+    try (io.s3dlio.testing.FaultProxy proxy = io.s3dlio.testing.FaultProxy.start(S3ProxyServer.get().endpoint())) {
+      // the default: CRC32C trailer in an aws-chunked body
+      Result plain = run("put", "--set", "s3.endpoint=" + proxy.endpoint(), src.toString(), remote + "set-0.txt");
+      assertThat(plain.code()).as(plain.err()).isZero();
+      assertThat(puts(proxy)).singleElement().asString().contains("aws-chunked").contains("x-amz-trailer");
+      proxy.reset();
+      // --set before the command name, twice: no checksum, no chunked encoding
+      Result r = run("--set", "s3.endpoint=" + proxy.endpoint(), "--set", "s3.checksum-calculation=when_required",
+          "put", "--set", "s3.chunked-encoding=false", src.toString(), remote + "set-1.txt");
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(puts(proxy)).singleElement().asString().doesNotContain("aws-chunked").doesNotContain("x-amz-trailer")
+          .doesNotContain("x-amz-checksum");
+    }
+    Result bad = run("ls", "--set", "s3.max-retries=many", remote);
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.err()).contains("s3.max-retries").contains("many");
+  }
 }

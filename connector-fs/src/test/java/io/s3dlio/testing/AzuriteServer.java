@@ -99,12 +99,12 @@ public final class AzuriteServer {
         + endpoint() + ";";
   }
 
-  /** Shared-key settings for this server ({@code azure.account}, {@code azure.account-key}, {@code azure.endpoint}). */
+  /** Shared-key settings for this server ({@code azure.account}, {@code azure.secret-key}, {@code azure.endpoint}). */
   public StoreConfig storeConfig() {
     return StoreConfig.of(Map.of(
         "azure.auth", "shared-key",
         "azure.account", ACCOUNT,
-        "azure.account-key", KEY,
+        "azure.secret-key", KEY,
         "azure.endpoint", endpointTemplate()));
   }
 

@@ -1,5 +1,8 @@
 package io.s3dlio.testing;
 
+import io.s3dlio.testing.FaultPlan.Fault;
+import io.s3dlio.testing.FaultPlan.RequestKind;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,21 +13,31 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A loopback HTTP/1.1 proxy for fault injection, put between a client and a real server.
+ * A loopback HTTP/1.1 proxy for fault injection, put between a client and a real server (S3Proxy,
+ * Azurite, Ceph RGW). Part of connector-fs's test-jar, for every module's tests.
  *
  * <p>It reads each request's head, records it ({@link #requestHeads()}), rewrites it to
  * {@code Connection: close} (so every request comes on its own connection and is seen here), then
- * relays bytes both ways untouched. Faults, each for the next N requests they apply to:
+ * relays bytes both ways. Faults come from a seeded {@link FaultPlan} ({@link #plan(FaultPlan)}:
+ * 503 bursts, 500s, resets mid-body, lost answers, stalls, truncated bodies, trickles, with rates
+ * per fault and filters per request kind); {@link #injected()} counts what was injected, by fault
+ * and request kind. Older one-off faults, for the next N requests they apply to:
  * <ul>
  *   <li>{@link #throttle(int)}: answer {@code 503 SlowDown} (S3's XML error) without asking the server;</li>
  *   <li>{@link #cutGetBodies(int, long)}: relay a GET response's head and exactly the first bytes of
@@ -36,9 +49,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * number of client connections in use.
  */
 public final class FaultProxy implements AutoCloseable {
-  private static final byte[] SLOW_DOWN_BODY = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code>"
-      + "<Message>Please reduce your request rate.</Message><RequestId>faultproxy</RequestId></Error>")
-      .getBytes(StandardCharsets.UTF_8);
+  private static final String S3_SLOW_DOWN = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code>"
+      + "<Message>Please reduce your request rate.</Message><RequestId>faultproxy</RequestId></Error>";
+  private static final String S3_INTERNAL = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>InternalError</Code>"
+      + "<Message>We encountered an internal error. Please try again.</Message><RequestId>faultproxy</RequestId></Error>";
+  private static final String AZ_BUSY = "\uFEFF<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>ServerBusy</Code>"
+      + "<Message>The server is busy.</Message></Error>";
+  private static final String AZ_INTERNAL = "\uFEFF<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>InternalError</Code>"
+      + "<Message>The server encountered an internal error. Please retry the request.</Message></Error>";
 
   private final String targetHost;
   private final int targetPort;
@@ -56,9 +74,27 @@ public final class FaultProxy implements AutoCloseable {
   private volatile long latencyMillis;
   private volatile boolean closed;
 
+  private volatile FaultPlan plan;
+  private final Map<String, AtomicInteger> occurrences = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> faultsPerIdentity = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> burstLeft = new ConcurrentHashMap<>();
+  private final Map<Fault, Map<RequestKind, AtomicInteger>> injected = new EnumMap<>(Fault.class);
+  private final Map<RequestKind, AtomicInteger> seen = new EnumMap<>(RequestKind.class);
+  private final Map<RequestKind, Runnable> beforeNext = new ConcurrentHashMap<>();
+
   private FaultProxy(String targetHost, int targetPort) throws IOException {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
+    for (Fault f : Fault.values()) {
+      Map<RequestKind, AtomicInteger> m = new EnumMap<>(RequestKind.class);
+      for (RequestKind k : RequestKind.values()) {
+        m.put(k, new AtomicInteger());
+      }
+      injected.put(f, m);
+    }
+    for (RequestKind k : RequestKind.values()) {
+      seen.put(k, new AtomicInteger());
+    }
     this.server = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
     this.acceptor = new Thread(this::acceptLoop, "faultproxy-accept-" + server.getLocalPort());
     acceptor.setDaemon(true);
@@ -81,6 +117,24 @@ public final class FaultProxy implements AutoCloseable {
 
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getLocalPort());
+  }
+
+  /** Injects faults from now on as {@code p} says (null: none), with fresh occurrence counts. */
+  public FaultProxy plan(FaultPlan p) {
+    occurrences.clear();
+    faultsPerIdentity.clear();
+    burstLeft.clear();
+    this.plan = p;
+    return this;
+  }
+
+  /**
+   * Runs {@code action} once, before the next request of {@code kind} is relayed to the server
+   * (e.g. to change an object between a client's HEAD and its COPY).
+   */
+  public FaultProxy beforeNext(RequestKind kind, Runnable action) {
+    beforeNext.put(kind, action);
+    return this;
   }
 
   /** Answers the next {@code count} requests with 503 SlowDown. */
@@ -119,12 +173,54 @@ public final class FaultProxy implements AutoCloseable {
     return peak.get();
   }
 
+  /** Faults the plan injected so far, by fault and request kind (kinds with none left out). */
+  public Map<Fault, Map<RequestKind, Integer>> injected() {
+    Map<Fault, Map<RequestKind, Integer>> out = new EnumMap<>(Fault.class);
+    injected.forEach((f, m) -> {
+      Map<RequestKind, Integer> k = new EnumMap<>(RequestKind.class);
+      m.forEach((kind, n) -> {
+        if (n.get() > 0) {
+          k.put(kind, n.get());
+        }
+      });
+      out.put(f, k);
+    });
+    return out;
+  }
+
+  /** Faults of kind {@code f} the plan injected so far. */
+  public int injected(Fault f) {
+    return injected.get(f).values().stream().mapToInt(AtomicInteger::get).sum();
+  }
+
+  /** All faults the plan injected so far. */
+  public int injectedTotal() {
+    int n = 0;
+    for (Fault f : Fault.values()) {
+      n += injected(f);
+    }
+    return n;
+  }
+
+  /** Requests seen so far, by kind. */
+  public Map<RequestKind, Integer> requestsSeen() {
+    Map<RequestKind, Integer> out = new EnumMap<>(RequestKind.class);
+    seen.forEach((k, n) -> {
+      if (n.get() > 0) {
+        out.put(k, n.get());
+      }
+    });
+    return out;
+  }
+
   /** Forgets recorded heads and counters (faults still pending stay). */
   public void reset() {
     heads.clear();
     throttled.set(0);
     cut.set(0);
     peak.set(0);
+    injected.values().forEach(m -> m.values().forEach(n -> n.set(0)));
+    seen.values().forEach(n -> n.set(0));
   }
 
   private void acceptLoop() {
@@ -144,38 +240,81 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
+  // ---------------------------------------------------------------- one exchange
+
+  /** A parsed request head. */
+  private record Request(String head, String method, String path, Map<String, String> query,
+      Map<String, String> headers, RequestKind kind) {
+
+    long contentLength() {
+      String v = headers.get("content-length");
+      return v == null ? 0 : Long.parseLong(v.trim());
+    }
+
+    boolean expectsContinue() {
+      return "100-continue".equalsIgnoreCase(headers.getOrDefault("expect", "").trim());
+    }
+
+    /** Method, path, stable query parameters and range: what retries of this request share. */
+    String identity() {
+      StringBuilder sb = new StringBuilder(method).append(' ').append(path).append('?');
+      query.forEach((k, v) -> {
+        if (k.equals("uploadid")) {
+          sb.append(k).append('&');
+        } else if (k.equals("blockid")) {
+          sb.append(k).append('=').append(blockNumber(v)).append('&');
+        } else {
+          sb.append(k).append('=').append(v).append('&');
+        }
+      });
+      return sb.append(' ').append(headers.getOrDefault("range", headers.getOrDefault("x-ms-range", ""))).toString();
+    }
+  }
+
   private void handle(Socket client) {
     Socket upstream = null;
     boolean counted = false;
     try {
-      InputStream cin = client.getInputStream();
-      byte[] head = readHead(cin);
-      if (head == null) {
+      InputStream cin = new BufferedInputStream(client.getInputStream());
+      byte[] headBytes = readHead(cin);
+      if (headBytes == null) {
         return;
       }
-      String headText = new String(head, StandardCharsets.ISO_8859_1);
+      String headText = new String(headBytes, StandardCharsets.ISO_8859_1);
       heads.add(headText.trim());
-      String method = headText.substring(0, Math.max(0, headText.indexOf(' '))).toUpperCase(Locale.ROOT);
+      Request req = parse(headText);
+      seen.get(req.kind()).incrementAndGet();
       counted = true;
       int now = inFlight.incrementAndGet();
       peak.accumulateAndGet(now, Math::max);
 
-      if (throttleLeft.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
-        throttled.incrementAndGet();
+      FaultPlan p = plan;
+      FaultPlan.Decision decision = p == null ? null : decide(p, req);
+      Fault fault = decision == null ? null : decision.fault();
+
+      boolean forcedThrottle = throttleLeft.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+      if (forcedThrottle || fault == Fault.THROTTLE || fault == Fault.SERVER_ERROR) {
         inFlight.decrementAndGet();
         counted = false;
-        OutputStream out = client.getOutputStream();
-        out.write(("HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: "
-            + SLOW_DOWN_BODY.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        out.write(SLOW_DOWN_BODY);
-        out.flush();
+        drainBody(cin, req);
+        boolean busy = forcedThrottle || fault == Fault.THROTTLE;
+        FaultPlan.Dialect d = forcedThrottle || p == null ? FaultPlan.Dialect.S3 : p.dialect();
+        answer(client.getOutputStream(), busy, d);
+        if (forcedThrottle) {
+          throttled.incrementAndGet();
+        } else {
+          count(fault, req);
+        }
         return;
       }
       if (latencyMillis > 0) {
         Thread.sleep(latencyMillis);
       }
-      boolean cutThis = method.equals("GET") && cutLeft.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
-      long cutAt = cutAfter.get();
+      Runnable action = beforeNext.remove(req.kind());
+      if (action != null) {
+        action.run();
+      }
+      boolean cutThis = req.method().equals("GET") && cutLeft.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
 
       upstream = new Socket();
       upstream.connect(new InetSocketAddress(targetHost, targetPort), 5_000);
@@ -188,39 +327,75 @@ public final class FaultProxy implements AutoCloseable {
       requestPump.setDaemon(true);
       requestPump.start();
 
-      InputStream uin = upstream.getInputStream();
+      InputStream uin = new BufferedInputStream(upstream.getInputStream());
       OutputStream cout = client.getOutputStream();
-      byte[] buf = new byte[64 * 1024];
-      int n = uin.read(buf);
-      inFlight.decrementAndGet();
-      counted = false;
-      // find the end of the final response head (skipping interim 1xx answers) when cutting
-      ByteArrayOutputStream seen = cutThis ? new ByteArrayOutputStream() : null;
-      long bodyStart = -1;
-      long relayed = 0;
-      while (n > 0) {
-        if (cutThis) {
-          if (bodyStart < 0) {
-            seen.write(buf, 0, n);
-            bodyStart = finalHeadEnd(seen.toByteArray());
-          }
-          if (bodyStart >= 0 && relayed + n >= bodyStart + cutAt) {
-            int keep = (int) (bodyStart + cutAt - relayed);
-            cout.write(buf, 0, keep);
-            cout.flush();
-            cut.incrementAndGet();
-            // FIN to the client (a reset could discard bytes it has not read yet), reset upstream
-            client.shutdownOutput();
-            reset(upstream);
+      // interim answers (100 Continue) go straight through; faults strike the final response
+      byte[] head;
+      int status;
+      while (true) {
+        head = readHead(uin);
+        if (head == null) {
+          return;
+        }
+        if (counted) {
+          inFlight.decrementAndGet();
+          counted = false;
+        }
+        status = statusOf(head);
+        if (status >= 200) {
+          break;
+        }
+        cout.write(head);
+        cout.flush();
+      }
+      long bodyLength = bodyLength(req, status, head);
+      if (cutThis) {
+        relay(head, uin, cout, Math.max(0, cutAfter.get()), false);
+        cut.incrementAndGet();
+        client.shutdownOutput(); // FIN: a reset could discard bytes the client has not read yet
+        reset(upstream);
+        return;
+      }
+      if (fault == null) {
+        relay(head, uin, cout, -1, false);
+        return;
+      }
+      long at = bodyLength > 0 ? Math.min(bodyLength - 1, (long) (decision.where() * bodyLength)) : 0;
+      switch (fault) {
+        case DROP_RESPONSE -> {
+          count(fault, req);
+          reset(client);
+        }
+        case RESET -> {
+          count(fault, req);
+          relay(head, uin, cout, bodyLength > 0 ? at : -2, false);
+          reset(client);
+        }
+        case STALL -> {
+          count(fault, req);
+          relay(head, uin, cout, bodyLength > 0 ? at : -2, false);
+          Thread.sleep(p.stall().toMillis());
+        }
+        case TRUNCATE -> {
+          if (bodyLength <= 0) {
+            relay(head, uin, cout, -1, false);
             return;
           }
+          count(fault, req);
+          relay(head, uin, cout, at, false);
+          client.shutdownOutput();
         }
-        cout.write(buf, 0, n);
-        cout.flush();
-        relayed += n;
-        n = uin.read(buf);
+        case TRICKLE -> {
+          if (bodyLength == 0) {
+            relay(head, uin, cout, -1, false);
+            return;
+          }
+          count(fault, req);
+          relay(head, uin, cout, -1, true);
+        }
+        default -> relay(head, uin, cout, -1, false);
       }
-    } catch (IOException | InterruptedException e) {
+    } catch (IOException | InterruptedException | RuntimeException e) {
       // a connection the client or server closed; nothing to report
     } finally {
       if (counted) {
@@ -233,6 +408,198 @@ public final class FaultProxy implements AutoCloseable {
         open.remove(upstream);
       }
     }
+  }
+
+  private FaultPlan.Decision decide(FaultPlan p, Request req) {
+    String id = req.identity();
+    int occurrence = occurrences.computeIfAbsent(id, k -> new AtomicInteger()).getAndIncrement();
+    AtomicInteger faults = faultsPerIdentity.computeIfAbsent(id, k -> new AtomicInteger());
+    AtomicInteger burst = burstLeft.computeIfAbsent(id, k -> new AtomicInteger());
+    if (faults.get() >= p.maxFaultsPerRequest()) {
+      return null;
+    }
+    FaultPlan.Decision d;
+    if (burst.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+      d = new FaultPlan.Decision(Fault.THROTTLE, 0);
+    } else {
+      d = p.decide(id, occurrence, req.kind());
+      if (d.fault() == Fault.THROTTLE) {
+        burst.set(p.throttleBurst() - 1);
+      }
+    }
+    if (d.fault() != null) {
+      faults.incrementAndGet();
+    }
+    return d;
+  }
+
+  private void count(Fault f, Request req) {
+    injected.get(f).get(req.kind()).incrementAndGet();
+  }
+
+  /**
+   * Relays the response head and body. {@code stopAt >= 0}: only that many body bytes, then stop;
+   * -2: not even the head; -1: everything (in small pieces with pauses when {@code trickle}).
+   */
+  private void relay(byte[] head, InputStream uin, OutputStream cout, long stopAt, boolean trickle)
+      throws IOException, InterruptedException {
+    if (stopAt == -2) {
+      return;
+    }
+    cout.write(head);
+    cout.flush();
+    FaultPlan p = plan;
+    byte[] buf = new byte[64 * 1024];
+    long relayed = 0;
+    while (stopAt < 0 || relayed < stopAt) {
+      int want = buf.length;
+      if (stopAt >= 0) {
+        want = (int) Math.min(want, stopAt - relayed);
+      }
+      if (trickle && p != null && relayed < p.trickleLimit()) {
+        want = Math.min(want, p.trickleBytes());
+      }
+      int n = uin.read(buf, 0, want);
+      if (n < 0) {
+        return;
+      }
+      cout.write(buf, 0, n);
+      cout.flush();
+      relayed += n;
+      if (trickle && p != null && relayed <= p.trickleLimit()) {
+        Thread.sleep(p.tricklePause().toMillis());
+      }
+    }
+  }
+
+  /** Reads and drops the request body, so the client can read an early answer. */
+  private static void drainBody(InputStream in, Request req) throws IOException {
+    if (!req.expectsContinue()) {
+      in.skipNBytes(req.contentLength());
+    }
+  }
+
+  private static void answer(OutputStream out, boolean busy, FaultPlan.Dialect dialect) throws IOException {
+    boolean s3 = dialect == FaultPlan.Dialect.S3;
+    String body = s3 ? (busy ? S3_SLOW_DOWN : S3_INTERNAL) : (busy ? AZ_BUSY : AZ_INTERNAL);
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    String status = busy ? (s3 ? "503 Slow Down" : "503 The server is busy.") : "500 Internal Server Error";
+    String extra = s3 ? "" : "x-ms-error-code: " + (busy ? "ServerBusy" : "InternalError") + "\r\n";
+    out.write(("HTTP/1.1 " + status + "\r\nContent-Type: application/xml\r\n" + extra + "Content-Length: " + b.length
+        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    out.write(b);
+    out.flush();
+  }
+
+  // ---------------------------------------------------------------- parsing
+
+  static Request parse(String head) {
+    String[] lines = head.split("\r\n");
+    String[] first = lines[0].split(" ");
+    String method = first[0].toUpperCase(Locale.ROOT);
+    String target = first.length > 1 ? first[1] : "/";
+    int q = target.indexOf('?');
+    String path = q < 0 ? target : target.substring(0, q);
+    Map<String, String> query = new TreeMap<>();
+    if (q >= 0) {
+      for (String kv : target.substring(q + 1).split("&")) {
+        if (kv.isEmpty()) {
+          continue;
+        }
+        int eq = kv.indexOf('=');
+        String k = decode(eq < 0 ? kv : kv.substring(0, eq)).toLowerCase(Locale.ROOT);
+        query.put(k, eq < 0 ? "" : decode(kv.substring(eq + 1)));
+      }
+    }
+    Map<String, String> headers = new TreeMap<>();
+    for (int i = 1; i < lines.length; i++) {
+      int c = lines[i].indexOf(':');
+      if (c > 0) {
+        headers.put(lines[i].substring(0, c).trim().toLowerCase(Locale.ROOT), lines[i].substring(c + 1).trim());
+      }
+    }
+    return new Request(head, method, path, query, headers, kind(method, query, headers));
+  }
+
+  static RequestKind kind(String method, Map<String, String> query, Map<String, String> headers) {
+    String comp = query.getOrDefault("comp", "");
+    boolean copy = headers.containsKey("x-amz-copy-source") || headers.containsKey("x-ms-copy-source");
+    switch (method) {
+      case "HEAD":
+        return RequestKind.HEAD;
+      case "GET":
+        if (query.containsKey("list-type") || comp.equals("list") || query.containsKey("delimiter")
+            || query.containsKey("prefix") && !query.containsKey("uploadid")) {
+          return RequestKind.LIST;
+        }
+        return query.containsKey("uploads") || query.containsKey("uploadid") || !comp.isEmpty()
+            ? RequestKind.OTHER : RequestKind.GET;
+      case "PUT":
+        if (copy) {
+          return RequestKind.COPY;
+        }
+        if (query.containsKey("partnumber") || comp.equals("block")) {
+          return RequestKind.UPLOAD_PART;
+        }
+        if (comp.equals("blocklist")) {
+          return RequestKind.COMPLETE_UPLOAD;
+        }
+        return query.containsKey("restype") || !comp.isEmpty() ? RequestKind.OTHER : RequestKind.PUT;
+      case "POST":
+        if (query.containsKey("uploads")) {
+          return RequestKind.CREATE_UPLOAD;
+        }
+        if (query.containsKey("uploadid")) {
+          return RequestKind.COMPLETE_UPLOAD;
+        }
+        return query.containsKey("delete") || comp.equals("batch") ? RequestKind.DELETE : RequestKind.OTHER;
+      case "DELETE":
+        return query.containsKey("uploadid") || query.containsKey("restype") ? RequestKind.OTHER : RequestKind.DELETE;
+      default:
+        return RequestKind.OTHER;
+    }
+  }
+
+  /** The trailing number of an Azure block id (base64 of "uuid-000012"), which is stable across runs. */
+  private static String blockNumber(String blockId) {
+    try {
+      String s = new String(Base64.getDecoder().decode(blockId), StandardCharsets.US_ASCII);
+      int dash = s.lastIndexOf('-');
+      return dash < 0 ? s : s.substring(dash + 1);
+    } catch (IllegalArgumentException e) {
+      return blockId;
+    }
+  }
+
+  private static String decode(String s) {
+    try {
+      return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return s;
+    }
+  }
+
+  private static int statusOf(byte[] head) {
+    String s = new String(head, 0, Math.min(head.length, 16), StandardCharsets.ISO_8859_1);
+    try {
+      return Integer.parseInt(s.substring(9, 12));
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /** Body bytes the response promises: 0 for HEAD, 1xx, 204, 304; -1 when unknown (chunked). */
+  private static long bodyLength(Request req, int status, byte[] head) {
+    if (req.method().equals("HEAD") || status == 204 || status == 304) {
+      return 0;
+    }
+    for (String line : new String(head, StandardCharsets.ISO_8859_1).split("\r\n")) {
+      int c = line.indexOf(':');
+      if (c > 0 && line.substring(0, c).trim().equalsIgnoreCase("content-length")) {
+        return Long.parseLong(line.substring(c + 1).trim());
+      }
+    }
+    return -1;
   }
 
   private static void pump(InputStream in, Socket to) {
@@ -262,36 +629,10 @@ public final class FaultProxy implements AutoCloseable {
         return head.toByteArray();
       }
       if (head.size() > 256 * 1024) {
-        throw new IOException("request head too long");
+        throw new IOException("head too long");
       }
     }
     return null;
-  }
-
-  /** Offset of the first body byte of the final (non-1xx) response, or -1 if its head is incomplete. */
-  private static long finalHeadEnd(byte[] data) {
-    int start = 0;
-    while (true) {
-      int end = indexOf(data, start);
-      if (end < 0) {
-        return -1;
-      }
-      String status = new String(data, start, Math.min(12, end - start), StandardCharsets.ISO_8859_1);
-      if (status.length() >= 10 && status.charAt(9) == '1') {
-        start = end;
-        continue;
-      }
-      return end;
-    }
-  }
-
-  private static int indexOf(byte[] d, int from) {
-    for (int i = from; i + 3 < d.length; i++) {
-      if (d[i] == '\r' && d[i + 1] == '\n' && d[i + 2] == '\r' && d[i + 3] == '\n') {
-        return i + 4;
-      }
-    }
-    return -1;
   }
 
   private static String closeConnection(String head) {

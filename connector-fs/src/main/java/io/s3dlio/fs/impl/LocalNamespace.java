@@ -158,7 +158,11 @@ public final class LocalNamespace implements Namespace {
     java.nio.file.Path s = nio(srcUri);
     java.nio.file.Path d = nio(dstUri);
     BasicFileAttributes sa = attrs(s);
-    if (sa == null || s.getParent() == null) {
+    if (sa == null) {
+      // Hadoop's FileSystem specification: a missing source raises, it does not return false
+      throw new FileNotFoundException("Cannot rename " + src + " to " + dst + ": source does not exist");
+    }
+    if (s.getParent() == null) {
       return false;
     }
     if (s.equals(d)) {

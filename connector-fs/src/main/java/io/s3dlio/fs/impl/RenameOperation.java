@@ -22,10 +22,11 @@ import org.apache.hadoop.fs.PathIOException;
  *
  * <p><b>Not atomic.</b> A directory is renamed page by page (copies of one page in parallel,
  * then a bulk delete of that page's sources); a failure part way leaves some objects at the
- * source and some at the destination. Both files and directories follow the semantics of S3A:
- * the destination's parent must be a directory; a destination directory receives the source
- * under its own name; an existing destination file, or a non-empty destination directory, is
- * refused with {@link FileAlreadyExistsException}.
+ * source and some at the destination. Files and directories follow the FileSystem specification:
+ * a missing source raises {@link FileNotFoundException}; the destination's parent must exist
+ * ({@link FileNotFoundException}; S3A would create it) and be a directory; a destination directory
+ * receives the source under its own name; an existing destination file, or a non-empty destination
+ * directory, is refused with {@link FileAlreadyExistsException} (as S3A).
  */
 final class RenameOperation {
   private final StoreContext ctx;
@@ -44,7 +45,9 @@ final class RenameOperation {
     try {
       srcStatus = ns.status(src, srcUri);
     } catch (FileNotFoundException e) {
-      return false;
+      // Hadoop's FileSystem specification (and S3A): a missing source raises, it does not return false
+      throw (FileNotFoundException) new FileNotFoundException("Cannot rename " + src + " to " + dst
+          + ": source does not exist").initCause(e);
     }
     if (src.equals(dst)) {
       return srcStatus.isFile();

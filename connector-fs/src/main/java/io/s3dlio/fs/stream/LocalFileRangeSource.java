@@ -28,6 +28,8 @@ public final class LocalFileRangeSource implements RangeSource {
   private IOStatisticsStore stats;
   private RandomAccessFile file;
   private FileChannel channel;
+  /** Set by {@link #close()}: the descriptor is never opened again. */
+  private boolean closed;
 
   public LocalFileRangeSource(String path, ReadPolicy policy) {
     this.path = path;
@@ -35,6 +37,9 @@ public final class LocalFileRangeSource implements RangeSource {
   }
 
   private synchronized FileChannel channel() throws IOException {
+    if (closed) {
+      throw new IOException("read file://" + path + ": " + org.apache.hadoop.fs.FSExceptionMessages.STREAM_IS_CLOSED);
+    }
     if (channel == null) {
       try {
         file = new RandomAccessFile(path, "r");
@@ -102,7 +107,7 @@ public final class LocalFileRangeSource implements RangeSource {
         if (pos >= end) {
           return -1;
         }
-        int n = ch.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - pos)), pos);
+        int n = pread(ch, ByteBuffer.wrap(b, off, (int) Math.min(len, end - pos)), pos);
         if (n > 0) {
           pos += n;
         }
@@ -116,13 +121,34 @@ public final class LocalFileRangeSource implements RangeSource {
     FileChannel ch = channel();
     int total = 0;
     while (total < len) {
-      int n = ch.read(ByteBuffer.wrap(buf, off + total, len - total), position + total);
+      int n = pread(ch, ByteBuffer.wrap(buf, off + total, len - total), position + total);
       if (n < 0) {
         break;
       }
       total += n;
     }
     return total;
+  }
+
+  /** A positional read; one that close() interrupted says the stream is closed. */
+  private int pread(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+    try {
+      return ch.read(buf, position);
+    } catch (java.nio.channels.ClosedChannelException e) {
+      throw new IOException("read file://" + path + " at " + position + ": "
+          + org.apache.hadoop.fs.FSExceptionMessages.STREAM_IS_CLOSED, e);
+    }
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    closed = true;
+    release();
+  }
+
+  /** Whether the descriptor is open (for tests: none after close). */
+  public synchronized boolean isOpen() {
+    return channel != null;
   }
 
   @Override

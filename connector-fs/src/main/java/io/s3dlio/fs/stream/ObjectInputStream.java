@@ -35,8 +35,10 @@ import org.apache.hadoop.fs.statistics.impl.IOStatisticsStore;
  * the open GET, any other seek closes it lazily and the next read opens a new one. Positioned
  * reads ({@code read(long, ...)}, {@code readFully(long, ...)}, the ByteBuffer variants) and
  * vectored reads are stateless ranged reads: thread-safe, and they never move {@link #getPos()}.
- * If the object is replaced while the stream is open, later GETs may return bytes of the new
- * object; the length stays the one known at open.
+ * Every GET of one stream reads one version of the object (see {@link StoreRangeSource}): if the
+ * object is replaced while the stream is open, the next GET fails with
+ * {@link io.s3dlio.fs.RemoteFileChangedException}. After {@link #close()} every call fails with
+ * "Stream is closed!", vectored reads still queued included, and nothing is reopened.
  *
  * <p>Errors name the path and the offset.
  */
@@ -160,6 +162,15 @@ public final class ObjectInputStream extends FSInputStream implements ByteBuffer
     int n;
     try {
       n = in.read(b, off, (int) Math.min(len, inEnd - inPos));
+    } catch (org.apache.hadoop.fs.PathIOException e) {
+      stats.incrementCounter(STREAM_READ_EXCEPTIONS);
+      closeGet();
+      throw e;
+    } catch (io.s3dlio.store.ObjectChangedException e) {
+      // a body resumed after a broken connection found another version
+      stats.incrementCounter(STREAM_READ_EXCEPTIONS);
+      closeGet();
+      throw new io.s3dlio.fs.RemoteFileChangedException(path, "read at " + pos, e.getMessage(), e);
     } catch (IOException e) {
       stats.incrementCounter(STREAM_READ_EXCEPTIONS);
       closeGet();
@@ -177,12 +188,20 @@ public final class ObjectInputStream extends FSInputStream implements ByteBuffer
   }
 
   private void count(int n) {
-    stats.incrementCounter(STREAM_READ_OPERATIONS);
-    stats.incrementCounter(STREAM_READ_BYTES, n);
-    stats.incrementCounter(STREAM_READ_TOTAL_BYTES, n);
+    countStream(n);
     if (fsStats != null) {
       fsStats.incrementBytesRead(n);
     }
+  }
+
+  /**
+   * The stream's own counters only. FileSystem.Statistics are thread-level (Spark reads the task
+   * thread's), so bytes fetched on pool threads are counted there by the caller instead.
+   */
+  private void countStream(int n) {
+    stats.incrementCounter(STREAM_READ_OPERATIONS);
+    stats.incrementCounter(STREAM_READ_BYTES, n);
+    stats.incrementCounter(STREAM_READ_TOTAL_BYTES, n);
   }
 
   /** Makes {@link #in} deliver the byte at {@link #pos}. */
@@ -361,6 +380,10 @@ public final class ObjectInputStream extends FSInputStream implements ByteBuffer
     stats.incrementCounter(STREAM_READ_VECTORED_OPERATIONS);
     stats.incrementCounter(STREAM_READ_VECTORED_INCOMING_RANGES, ranges.size());
     stats.incrementCounter(STREAM_READ_VECTORED_COMBINED_RANGES, merged.size());
+    if (fsStats != null) {
+      // on the calling (task) thread: the bytes this call delivers, fetched on pool threads
+      fsStats.incrementBytesRead(ranges.stream().mapToLong(FileRange::getLength).sum());
+    }
     for (CombinedFileRange c : merged) {
       executor.execute(() -> fetch(c, allocate, release));
     }
@@ -368,6 +391,7 @@ public final class ObjectInputStream extends FSInputStream implements ByteBuffer
 
   private void fetch(CombinedFileRange c, IntFunction<ByteBuffer> allocate, Consumer<ByteBuffer> release) {
     try {
+      checkOpen();
       byte[] data = new byte[c.getLength()];
       int done = 0;
       while (done < data.length) {
@@ -378,7 +402,7 @@ public final class ObjectInputStream extends FSInputStream implements ByteBuffer
         }
         done += n;
       }
-      count(data.length);
+      countStream(data.length);
       for (FileRange r : c.getUnderlying()) {
         ByteBuffer b = allocate.apply(r.getLength());
         try {

@@ -47,6 +47,10 @@ final class AzureErrors {
     if (e instanceof IOException io && !(e instanceof UncheckedIOException)) {
       return io;
     }
+    AzureRetryPolicy.RetriesExhaustedException gaveUp = find(e, AzureRetryPolicy.RetriesExhaustedException.class);
+    if (gaveUp != null) {
+      return new StoreException(StoreErrors.message(op, subject, gaveUp.getMessage()), gaveUp.status, e);
+    }
     BlobStorageException bse = find(e, BlobStorageException.class);
     if (bse != null) {
       return fromStatus(op, subject, uri, bse.getStatusCode(), bse.getErrorCode() == null ? null

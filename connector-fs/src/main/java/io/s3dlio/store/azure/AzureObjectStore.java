@@ -44,6 +44,8 @@ import com.azure.storage.common.policy.RetryPolicyType;
 import io.s3dlio.store.BlockUploadWriter;
 import io.s3dlio.store.DeleteFailure;
 import io.s3dlio.store.ListOptions;
+import io.s3dlio.store.ListingPages;
+import io.s3dlio.store.ObjectChangedException;
 import io.s3dlio.store.ObjectEntry;
 import io.s3dlio.store.ObjectStat;
 import io.s3dlio.store.ObjectStore;
@@ -145,7 +147,8 @@ final class AzureObjectStore implements ObjectStore {
 
   AzureObjectStore(AzureStoreConfig config) {
     this.config = Objects.requireNonNull(config, "config is null");
-    this.httpClient = new JdkHttpClientBuilder().connectionTimeout(config.connectTimeout()).build();
+    this.httpClient = new JdkHttpClientBuilder().connectionTimeout(config.connectTimeout())
+        .responseTimeout(config.readTimeout()).readTimeout(config.readTimeout()).build();
     AtomicInteger n = new AtomicInteger();
     this.executor = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "s3dlio-azure-" + n.incrementAndGet());
@@ -179,8 +182,10 @@ final class AzureObjectStore implements ObjectStore {
   private Account connect(String name) {
     BlobServiceClientBuilder b = new BlobServiceClientBuilder()
         .httpClient(httpClient)
-        .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, config.maxRetries() + 1,
-            (Duration) null, config.retryDelay(), config.maxRetryDelay(), null));
+        // one try in the storage SDK's retry policy (no jitter); ours retries, with jitter and a deadline
+        .retryOptions(new RequestRetryOptions(RetryPolicyType.FIXED, 1, (Duration) null, null, null, null))
+        .addPolicy(new AzureRetryPolicy(config.maxRetries(), config.retryDelay(), config.maxRetryDelay(),
+            config.callDeadline(), AzureStoreConfig.CALL_DEADLINE));
     if (config.serviceVersion() != null) {
       b.serviceVersion(config.serviceVersion());
     }
@@ -285,16 +290,24 @@ final class AzureObjectStore implements ObjectStore {
 
   @Override
   public InputStream openRange(ObjectUri uri, long offset, long length) throws IOException {
+    return openRange(uri, offset, length, null);
+  }
+
+  @Override
+  public InputStream openRange(ObjectUri uri, long offset, long length, String pinnedEtag) throws IOException {
     if (offset < 0) {
       throw new IllegalArgumentException("Cannot read " + uri + " at negative offset " + offset);
     }
     Account a = account("read", uri);
     BlobClient blob = blob(a, uri);
     if (length == 0) {
-      stat(uri);
+      ObjectStat st = stat(uri);
+      if (pinnedEtag != null && !pinnedEtag.equals(st.etag())) {
+        throw changed(uri, offset, pinnedEtag, st.etag());
+      }
       return new ByteArrayInputStream(new byte[0]);
     }
-    AtomicReference<String> etag = new AtomicReference<>();
+    AtomicReference<String> etag = new AtomicReference<>(pinnedEtag == null ? null : quoted(pinnedEtag));
     return new ResumingInputStream(uri, offset, length,
         (off, len) -> openBody(a, blob, uri, off, len, etag), config.readResumes());
   }
@@ -335,8 +348,7 @@ final class AzureObjectStore implements ObjectStore {
         resp.close();
       }
       if (status == 412 && expected != null) {
-        throw new StoreException(StoreErrors.message("read", uri, "the object changed while it was read (ETag "
-            + unquote(expected) + " no longer matches)"), status, null);
+        throw changed(uri, offset, unquote(expected), currentEtag(uri));
       }
       throw AzureErrors.fromStatus("read", uri.toString(), uri, status, code, message, null, false);
     }
@@ -347,7 +359,11 @@ final class AzureObjectStore implements ObjectStore {
       throw new EOFException(StoreErrors.message("read", uri, "range starts at or past the end of the object (offset "
           + offset + ", size " + size + ")"));
     }
-    etag.compareAndSet(null, resp.getHeaderValue(HttpHeaderName.ETAG));
+    String got = resp.getHeaderValue(HttpHeaderName.ETAG);
+    if (!etag.compareAndSet(null, got) && got != null && !unquote(got).equals(unquote(etag.get()))) {
+      resp.close();
+      throw changed(uri, offset, unquote(etag.get()), unquote(got));
+    }
     String cl = resp.getHeaderValue(HttpHeaderName.CONTENT_LENGTH);
     if (cl == null) {
       resp.close();
@@ -363,7 +379,28 @@ final class AzureObjectStore implements ObjectStore {
           resp.close();
         }
       }
-    }, Long.parseLong(cl.trim()));
+    }, Long.parseLong(cl.trim()), unquote(etag.get()));
+  }
+
+  /** The object's ETag now, or a word saying why there is none (for messages only). */
+  private String currentEtag(ObjectUri uri) {
+    try {
+      return stat(uri).etag();
+    } catch (java.io.FileNotFoundException e) {
+      return "(deleted)";
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static ObjectChangedException changed(ObjectUri uri, long offset, String expected, String actual) {
+    return new ObjectChangedException(StoreErrors.message("read", uri, "the object changed while it was read (at offset "
+        + offset + ": ETag was " + expected + ", is now " + (actual == null ? "unknown" : actual) + ")"),
+        expected, actual, null);
+  }
+
+  private static String quoted(String etag) {
+    return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
   }
 
   @Override
@@ -388,19 +425,55 @@ final class AzureObjectStore implements ObjectStore {
       return;
     }
     Account a = account("put", uri);
-    putWhole(blob(a, uri).getBlockBlobClient(), uri, data, data.length, options);
+    putWhole(blob(a, uri).getBlockBlobClient(), uri, data, data.length, options, UUID.randomUUID().toString());
   }
 
-  private static void putWhole(BlockBlobClient blob, ObjectUri uri, byte[] data, int length, WriteOptions options)
-      throws IOException {
+  private static void putWhole(BlockBlobClient blob, ObjectUri uri, byte[] data, int length, WriteOptions options,
+      String writeId) throws IOException {
     try {
       BlockBlobSimpleUploadOptions o = new BlockBlobSimpleUploadOptions(BinaryData.fromByteBuffer(
           ByteBuffer.wrap(data, 0, length)))
           .setHeaders(headers(options))
+          .setMetadata(writeIdMetadata(options, writeId))
           .setRequestConditions(conditions(options));
       blob.uploadWithResponse(o, null, Context.NONE);
     } catch (RuntimeException e) {
+      if (isOwnCreate(blob, uri, options, writeId, e)) {
+        return;
+      }
       throw options.ifNoneMatch() ? AzureErrors.translateCreate("put", uri, e) : AzureErrors.translate("put", uri, e);
+    }
+  }
+
+  /** Metadata name of the unique id of a create-only write (Azure metadata names are C# identifiers). */
+  static final String WRITE_ID = "s3dlio_write_id";
+
+  private static Map<String, String> writeIdMetadata(WriteOptions options, String writeId) {
+    return options.ifNoneMatch() ? Map.of(WRITE_ID, writeId) : null;
+  }
+
+  /**
+   * Whether a create-only write that failed with "exists" (409/412) found the blob its own earlier
+   * attempt wrote: the answer of that attempt was lost and the retry saw the result.
+   */
+  private static boolean isOwnCreate(BlockBlobClient blob, ObjectUri uri, WriteOptions options, String writeId,
+      RuntimeException failure) {
+    if (!options.ifNoneMatch()) {
+      return false;
+    }
+    BlobStorageException bse = failure instanceof BlobStorageException b ? b : null;
+    if (bse == null || bse.getStatusCode() != 409 && bse.getStatusCode() != 412) {
+      return false;
+    }
+    try {
+      Map<String, String> md = blob.getProperties().getMetadata();
+      boolean own = md != null && writeId.equals(md.get(WRITE_ID));
+      if (own) {
+        LOG.debug("write {}: a retried request found the blob its own earlier attempt wrote", uri);
+      }
+      return own;
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 
@@ -423,6 +496,7 @@ final class AzureObjectStore implements ObjectStore {
     private final BlockBlobClient blob;
     private final WriteOptions options;
     private final String uploadId = UUID.randomUUID().toString();
+    private final String writeId = UUID.randomUUID().toString();
 
     BlockWriter(ObjectUri uri, BlockBlobClient blob, WriteOptions options) {
       super(uri, config.blockSize(), config.uploadActiveBlocks(), executor, config.uploadBuffer());
@@ -465,8 +539,12 @@ final class AzureObjectStore implements ObjectStore {
       try {
         blob.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(blocks)
             .setHeaders(headers(options))
+            .setMetadata(writeIdMetadata(options, writeId))
             .setRequestConditions(conditions(options)), null, Context.NONE);
       } catch (RuntimeException e) {
+        if (isOwnCreate(blob, uri, options, writeId, e)) {
+          return;
+        }
         throw options.ifNoneMatch() ? AzureErrors.translateCreate("write", uri, e)
             : AzureErrors.translate("write", uri, e);
       }
@@ -479,7 +557,7 @@ final class AzureObjectStore implements ObjectStore {
 
     @Override
     protected void putWhole(io.s3dlio.store.UploadBlock block) throws IOException {
-      AzureObjectStore.putWhole(blob, uri, block.array(), block.length(), options);
+      AzureObjectStore.putWhole(blob, uri, block.array(), block.length(), options, writeId);
     }
   }
 
@@ -494,13 +572,14 @@ final class AzureObjectStore implements ObjectStore {
   }
 
   /** Pages fetched one at a time, by continuation token, when the previous page is used up. */
-  private static final class Listing implements Iterator<ObjectEntry> {
+  private static final class Listing implements Iterator<ObjectEntry>, ListingPages {
     private final BlobContainerClient container;
     private final ObjectUri prefix;
     private final ListOptions options;
     private Iterator<ObjectEntry> page = Collections.emptyIterator();
     private String token;
     private boolean last;
+    private final Count pageCount = new Count();
 
     Listing(BlobContainerClient container, ObjectUri prefix, ListOptions options) {
       this.container = container;
@@ -534,8 +613,14 @@ final class AzureObjectStore implements ObjectStore {
       // Hierarchical pages carry prefixes and blobs in two groups: restore key order.
       rows.sort(Comparator.comparing(e -> e.uri().key()));
       page = rows.iterator();
+      pageCount.fetched(rows.size());
       token = p.getContinuationToken();
       last = token == null || token.isEmpty();
+    }
+
+    @Override
+    public Count pageCount() {
+      return pageCount;
     }
 
     @Override
@@ -691,6 +776,7 @@ final class AzureObjectStore implements ObjectStore {
     BlobClient src = blob(sa, source);
     BlobClient dst = blob(ta, target);
     String url = src.getBlobUrl();
+    String sourceEtag = null;
     try {
       if (sa.auth == AzureStoreConfig.Auth.SAS) {
         url += "?" + sa.sasToken;
@@ -705,7 +791,11 @@ final class AzureObjectStore implements ObjectStore {
           "cannot authorize a copy across accounts without a shared key or SAS for the source"), null);
     }
     try {
+      BlobProperties sourceProps = src.getProperties();
+      sourceEtag = sourceProps.getETag();
       SyncPoller<BlobCopyInfo, Void> poller = dst.beginCopy(new BlobBeginCopyOptions(url)
+          .setSourceRequestConditions(new com.azure.storage.blob.models.BlobBeginCopySourceRequestConditions()
+              .setIfMatch(sourceEtag))
           .setPollInterval(Duration.ofMillis(200)));
       PollResponse<BlobCopyInfo> r = poller.waitForCompletion();
       if (r.getStatus() != LongRunningOperationStatus.SUCCESSFULLY_COMPLETED) {
@@ -714,6 +804,12 @@ final class AzureObjectStore implements ObjectStore {
             + (info == null || info.getError() == null ? "" : ": " + AzureErrors.scrub(info.getError()))), null);
       }
     } catch (RuntimeException e) {
+      BlobStorageException bse = e instanceof BlobStorageException b ? b : null;
+      if (sourceEtag != null && bse != null && bse.getStatusCode() == 412) {
+        String now = currentEtag(source);
+        throw new ObjectChangedException(StoreErrors.message("copy", subject, "the source changed during the copy (ETag was "
+            + unquote(sourceEtag) + ", is now " + (now == null ? "unknown" : now) + ")"), unquote(sourceEtag), now, e);
+      }
       throw AzureErrors.translate("copy", subject, target, e, false);
     }
   }

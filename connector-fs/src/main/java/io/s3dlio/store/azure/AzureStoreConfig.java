@@ -27,14 +27,25 @@ import java.util.Optional;
  */
 final class AzureStoreConfig {
 
-  /** Full connection string ({@code AccountName=...;AccountKey=...;BlobEndpoint=...}); env AZURE_STORAGE_CONNECTION_STRING. */
-  static final String CONNECTION_STRING = "azure.connection-string";
+  /**
+   * Full connection string ({@code AccountName=...;AccountKey=...;BlobEndpoint=...}); env
+   * AZURE_STORAGE_CONNECTION_STRING. The name holds "secret" so that Spark's default
+   * {@code spark.redaction.regex} hides it; {@link #CONNECTION_STRING_OLD} is still read.
+   */
+  static final String CONNECTION_STRING = "azure.secret-connection-string";
+  /** The earlier name of {@link #CONNECTION_STRING} (not redacted by Spark's default pattern). */
+  static final String CONNECTION_STRING_OLD = "azure.connection-string";
 
   /** Storage account the key or SAS belongs to; env AZURE_STORAGE_ACCOUNT. Unset: the URI's account. */
   static final String ACCOUNT = "azure.account";
 
-  /** Shared key (base64) of the account; env AZURE_STORAGE_KEY. */
-  static final String ACCOUNT_KEY = "azure.account-key";
+  /**
+   * Shared key (base64) of the account; env AZURE_STORAGE_KEY. The name holds "secret" so that
+   * Spark's default {@code spark.redaction.regex} hides it; {@link #ACCOUNT_KEY_OLD} is still read.
+   */
+  static final String ACCOUNT_KEY = "azure.secret-key";
+  /** The earlier name of {@link #ACCOUNT_KEY} (not redacted by Spark's default pattern). */
+  static final String ACCOUNT_KEY_OLD = "azure.account-key";
 
   /** Shared access signature, with or without the leading '?'; env AZURE_STORAGE_SAS_TOKEN. */
   static final String SAS_TOKEN = "azure.sas-token";
@@ -58,21 +69,42 @@ final class AzureStoreConfig {
   static final String UPLOAD_ACTIVE_BLOCKS = "azure.upload-active-blocks";
   static final int UPLOAD_ACTIVE_BLOCKS_DEFAULT = 4;
 
-  /** Retries of a failed request (throttling, 5xx, timeouts, refused connections), after the first try. */
+  /**
+   * Retries of a failed request (throttling 429/503, 408, 500, 502, 504, timeouts, refused or reset
+   * connections), after the first try; exponential backoff with full jitter ({@link AzureRetryPolicy}).
+   */
   static final String MAX_RETRIES = "azure.max-retries";
   static final int MAX_RETRIES_DEFAULT = 4;
 
-  /** First retry delay in milliseconds; later delays grow exponentially. */
-  static final String RETRY_DELAY_MS = "azure.retry-delay-ms";
-  static final long RETRY_DELAY_MS_DEFAULT = 500;
+  /** First backoff delay: the delay before retry n is random in [0, min(max, base * 2^(n-1))]. */
+  static final String RETRY_BASE_DELAY = "azure.retry-base-delay";
+  static final String RETRY_BASE_DELAY_DEFAULT = "500ms";
 
-  /** Longest delay between two retries, in milliseconds. */
-  static final String MAX_RETRY_DELAY_MS = "azure.max-retry-delay-ms";
-  static final long MAX_RETRY_DELAY_MS_DEFAULT = 30_000;
+  /** Longest delay between two attempts. */
+  static final String RETRY_MAX_DELAY = "azure.retry-max-delay";
+  static final String RETRY_MAX_DELAY_DEFAULT = "30s";
 
-  /** TCP connect timeout in milliseconds. */
-  static final String CONNECT_TIMEOUT_MS = "azure.connect-timeout-ms";
-  static final long CONNECT_TIMEOUT_MS_DEFAULT = 10_000;
+  /**
+   * Time budget of one request with its retries: no retry starts once it is spent (an attempt in
+   * flight is bounded by {@link #READ_TIMEOUT}); then the call fails naming the operation, URI,
+   * attempts and elapsed time. {@code 0} turns it off.
+   */
+  static final String CALL_DEADLINE = "azure.call-deadline";
+  static final String CALL_DEADLINE_DEFAULT = "15m";
+
+  /** TCP connect timeout. */
+  static final String CONNECT_TIMEOUT = "azure.connect-timeout";
+  static final String CONNECT_TIMEOUT_DEFAULT = "10s";
+
+  /** Longest wait for a response's head, and for the next bytes of its body. */
+  static final String READ_TIMEOUT = "azure.read-timeout";
+  static final String READ_TIMEOUT_DEFAULT = "60s";
+
+  /** The millisecond keys of earlier versions, still read when the new key is absent. */
+  private static final java.util.Map<String, String> DEPRECATED_MS_KEYS = java.util.Map.of(
+      RETRY_BASE_DELAY, "azure.retry-delay-ms",
+      RETRY_MAX_DELAY, "azure.max-retry-delay-ms",
+      CONNECT_TIMEOUT, "azure.connect-timeout-ms");
 
   /**
    * Pins the REST API version (e.g. {@code 2021-12-02}) for emulators that refuse the SDK's newest
@@ -119,16 +151,18 @@ final class AzureStoreConfig {
   private final int maxRetries;
   private final Duration retryDelay;
   private final Duration maxRetryDelay;
+  private final Duration callDeadline;
   private final Duration connectTimeout;
+  private final Duration readTimeout;
   private final BlobServiceVersion serviceVersion;
   private final int readResumes;
   private final boolean batchDelete;
   private final int deleteParallelism;
 
   AzureStoreConfig(StoreConfig config) {
-    this.connectionString = nonBlank(config, CONNECTION_STRING);
+    this.connectionString = nonBlank(config, CONNECTION_STRING).or(() -> nonBlank(config, CONNECTION_STRING_OLD));
     this.account = nonBlank(config, ACCOUNT);
-    this.accountKey = nonBlank(config, ACCOUNT_KEY);
+    this.accountKey = nonBlank(config, ACCOUNT_KEY).or(() -> nonBlank(config, ACCOUNT_KEY_OLD));
     this.sasToken = nonBlank(config, SAS_TOKEN).map(s -> s.startsWith("?") ? s.substring(1) : s);
     this.endpoint = stripSlash(config.get(ENDPOINT, ENDPOINT_DEFAULT).trim());
     this.auth = Auth.parse(config.get(AUTH, AUTH_DEFAULT));
@@ -141,10 +175,14 @@ final class AzureStoreConfig {
     this.uploadBuffer = io.s3dlio.store.UploadBuffer.from(config, "azure.");
     this.maxRetries = config.getInt(MAX_RETRIES, MAX_RETRIES_DEFAULT);
     check(maxRetries >= 0, MAX_RETRIES, maxRetries, "0 or more");
-    this.retryDelay = Duration.ofMillis(positive(config, RETRY_DELAY_MS, RETRY_DELAY_MS_DEFAULT));
-    this.maxRetryDelay = Duration.ofMillis(Math.max(retryDelay.toMillis(),
-        positive(config, MAX_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS_DEFAULT)));
-    this.connectTimeout = Duration.ofMillis(positive(config, CONNECT_TIMEOUT_MS, CONNECT_TIMEOUT_MS_DEFAULT));
+    this.retryDelay = duration(config, RETRY_BASE_DELAY, RETRY_BASE_DELAY_DEFAULT);
+    this.maxRetryDelay = duration(config, RETRY_MAX_DELAY, RETRY_MAX_DELAY_DEFAULT);
+    check(maxRetryDelay.compareTo(retryDelay) >= 0, RETRY_MAX_DELAY, maxRetryDelay, "at least " + RETRY_BASE_DELAY);
+    this.callDeadline = duration(config, CALL_DEADLINE, CALL_DEADLINE_DEFAULT);
+    this.connectTimeout = duration(config, CONNECT_TIMEOUT, CONNECT_TIMEOUT_DEFAULT);
+    check(!connectTimeout.isZero(), CONNECT_TIMEOUT, connectTimeout, "more than 0");
+    this.readTimeout = duration(config, READ_TIMEOUT, READ_TIMEOUT_DEFAULT);
+    check(!readTimeout.isZero(), READ_TIMEOUT, readTimeout, "more than 0");
     this.serviceVersion = nonBlank(config, SERVICE_VERSION).map(AzureStoreConfig::parseVersion).orElse(null);
     this.readResumes = config.getInt(READ_RESUMES, READ_RESUMES_DEFAULT);
     check(readResumes >= 0, READ_RESUMES, readResumes, "0 or more");
@@ -218,8 +256,17 @@ final class AzureStoreConfig {
     return maxRetryDelay;
   }
 
+  /** The time budget of one request and its retries, {@link Duration#ZERO} for none. */
+  Duration callDeadline() {
+    return callDeadline;
+  }
+
   Duration connectTimeout() {
     return connectTimeout;
+  }
+
+  Duration readTimeout() {
+    return readTimeout;
   }
 
   /** The pinned REST API version, or null for the SDK's latest. */
@@ -253,15 +300,17 @@ final class AzureStoreConfig {
     return config.get(key).map(String::trim).filter(s -> !s.isEmpty());
   }
 
-  private static long positive(StoreConfig config, String key, long defaultValue) {
-    String v = config.get(key, Long.toString(defaultValue)).trim();
-    try {
-      long n = Long.parseLong(v);
-      check(n >= 0, key, n, "0 or more");
-      return n;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("Cannot read setting " + key + ": '" + v + "' is not an integer", e);
+  /** A duration key ({@code 500ms}, {@code 10s}...), or its deprecated millisecond key. */
+  private static Duration duration(StoreConfig config, String key, String defaultValue) {
+    String old = DEPRECATED_MS_KEYS.get(key);
+    Duration d;
+    if (config.get(key).isEmpty() && old != null && config.get(old).isPresent()) {
+      d = StoreConfig.parseDuration(old, config.get(old).get()); // a plain number is milliseconds
+    } else {
+      d = config.getDuration(key, StoreConfig.parseDuration(key, defaultValue));
     }
+    check(!d.isNegative(), config.get(key).isPresent() || old == null ? key : old, d, "0 or more");
+    return d;
   }
 
   private static void check(boolean ok, String key, Object value, String expected) {

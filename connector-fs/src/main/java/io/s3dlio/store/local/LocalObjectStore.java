@@ -2,6 +2,7 @@ package io.s3dlio.store.local;
 
 import io.s3dlio.store.DeleteFailure;
 import io.s3dlio.store.ListOptions;
+import io.s3dlio.store.ListingPages;
 import io.s3dlio.store.ObjectEntry;
 import io.s3dlio.store.ObjectStat;
 import io.s3dlio.store.ObjectStore;
@@ -340,12 +341,14 @@ final class LocalObjectStore implements ObjectStore {
   }
 
   /** Lazy depth-first walk in key order; one directory level in memory per depth. */
-  private final class LocalListing implements java.util.Iterator<ObjectEntry> {
+  private final class LocalListing implements java.util.Iterator<ObjectEntry>, ListingPages {
     private final ObjectUri prefix;
     private final boolean recursive;
     private final String namePrefix;
     private final java.util.ArrayDeque<java.util.Iterator<Child>> stack = new java.util.ArrayDeque<>();
     private ObjectEntry next;
+    /** Directory reads so far (a listing's "pages" on local disk). */
+    private final Count pageCount = new Count();
 
     LocalListing(ObjectUri prefix, boolean recursive) {
       this.prefix = prefix;
@@ -360,6 +363,7 @@ final class LocalObjectStore implements ObjectStore {
     private List<Child> children(Path dir, String startsWith) {
       List<Child> out = new ArrayList<>();
       if (!Files.isDirectory(dir)) {
+        pageCount.fetched(0);
         return out;
       }
       try (var ds = Files.newDirectoryStream(dir)) {
@@ -379,7 +383,13 @@ final class LocalObjectStore implements ObjectStore {
         throw new UncheckedIOException(translate("list", prefix, e));
       }
       out.sort((x, y) -> x.sortKey.compareTo(y.sortKey));
+      pageCount.fetched(out.size());
       return out;
+    }
+
+    @Override
+    public Count pageCount() {
+      return pageCount;
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.nio.file.FileAlreadyExistsException;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 
@@ -23,7 +24,8 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
  *   <li>401, 403 → {@link AccessDeniedException}</li>
  *   <li>404 → {@link FileNotFoundException} (NoSuchBucket names the bucket)</li>
  *   <li>416 → {@link EOFException}</li>
- *   <li>412 → {@link FileAlreadyExistsException} (only conditional creates send preconditions)</li>
+ *   <li>412 → {@link FileAlreadyExistsException} (conditional creates; the callers that send other
+ *       preconditions, If-Match on reads and copies, check for 412 first)</li>
  *   <li>interrupted → {@link InterruptedIOException}</li>
  *   <li>anything else → {@link StoreException} with the HTTP status (-1 when none)</li>
  * </ul>
@@ -46,6 +48,50 @@ final class S3Errors {
    */
   static IOException translateHead(String op, Object target, String bucket, SdkException e) {
     return translate(op, target, bucket, e, true);
+  }
+
+  /**
+   * Like {@link #translate(String, Object, String, SdkException)} for a call that started at
+   * {@code startNanos}: a call that ran out of its deadline ({@code deadlineKey}) or of its retries
+   * says how many attempts it made and for how long.
+   */
+  static IOException translate(String op, Object target, String bucket, SdkException e, long startNanos,
+      String deadlineKey) {
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    int attempts = attempts(e);
+    if (e instanceof ApiCallTimeoutException) {
+      return new StoreException(StoreErrors.message(op, target, String.format(java.util.Locale.ROOT,
+          "gave up after %d attempt%s in %.1f s: the call deadline (%s) ran out%s", attempts, attempts == 1 ? "" : "s",
+          seconds, deadlineKey, lastFailure(e))), -1, e);
+    }
+    IOException io = translate(op, target, bucket, e, false);
+    if (attempts > 1 && io instanceof StoreException) {
+      StoreException se = (StoreException) io;
+      return new StoreException(se.getMessage() + String.format(java.util.Locale.ROOT, " (after %d attempts in %.1f s)",
+          attempts, seconds), se.statusCode(), e);
+    }
+    return io;
+  }
+
+  /** Attempts the SDK made for the call that failed with {@code e} (at least 1). */
+  static int attempts(SdkException e) {
+    Integer n = e.numAttempts();
+    if (n != null && n > 0) {
+      return n;
+    }
+    int retried = 0;
+    for (Throwable t : e.getSuppressed()) {
+      if (String.valueOf(t.getMessage()).startsWith("Request attempt")) {
+        retried++;
+      }
+    }
+    return retried + 1;
+  }
+
+  /** "; last failure: ..." from the SDK's suppressed per-attempt failures, or "". */
+  private static String lastFailure(SdkException e) {
+    Throwable[] s = e.getSuppressed();
+    return s.length == 0 ? "" : "; last failure: " + StoreErrors.rootCause(s[s.length - 1]);
   }
 
   private static IOException translate(String op, Object target, String bucket, SdkException e, boolean head) {

@@ -2,6 +2,8 @@ package io.s3dlio.store.s3;
 
 import io.s3dlio.store.DeleteFailure;
 import io.s3dlio.store.ListOptions;
+import io.s3dlio.store.ListingPages;
+import io.s3dlio.store.ObjectChangedException;
 import io.s3dlio.store.ObjectEntry;
 import io.s3dlio.store.ObjectStat;
 import io.s3dlio.store.ObjectStore;
@@ -27,9 +29,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -101,9 +103,14 @@ final class S3ObjectStore implements ObjectStore {
   private final S3StoreConfig config;
   private final SdkHttpClient http;
   private final S3Client s3;
-  /** Runs upload parts, part copies and single deletes; daemon threads, grows as needed. */
+  /**
+   * Runs upload parts, part copies and single deletes: daemon threads, at most as many as the
+   * connection pool has connections (more could only wait for a connection).
+   */
   private final ExecutorService executor;
   private final boolean crc32c;
+  /** User metadata key (x-amz-meta-...) of the unique id of a create-only or multipart write. */
+  static final String WRITE_ID = "s3dlio-write-id";
 
   S3ObjectStore(S3StoreConfig config) {
     this.config = config;
@@ -122,7 +129,14 @@ final class S3ObjectStore implements ObjectStore {
             ? RequestChecksumCalculation.WHEN_SUPPORTED : RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(config.checksumValidation() == S3StoreConfig.ChecksumMode.WHEN_SUPPORTED
             ? ResponseChecksumValidation.WHEN_SUPPORTED : ResponseChecksumValidation.WHEN_REQUIRED)
-        .overrideConfiguration(o -> o.retryStrategy(retryStrategy(config)));
+        .serviceConfiguration(c -> c.chunkedEncodingEnabled(config.chunkedEncoding()))
+        .overrideConfiguration(o -> {
+          o.retryStrategy(retryStrategy(config));
+          o.addExecutionInterceptor(new AttemptCounter());
+          if (!config.callDeadline().isZero()) {
+            o.apiCallTimeout(config.callDeadline());
+          }
+        });
     if (config.endpoint() != null) {
       b.endpointOverride(config.endpoint());
     }
@@ -139,16 +153,21 @@ final class S3ObjectStore implements ObjectStore {
       t.setDaemon(true);
       return t;
     };
-    this.executor = Executors.newCachedThreadPool(tf);
+    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(
+        config.maxConnections(), config.maxConnections(), 30, java.util.concurrent.TimeUnit.SECONDS,
+        new java.util.concurrent.LinkedBlockingQueue<>(), tf);
+    pool.allowCoreThreadTimeOut(true);
+    this.executor = pool;
     LOG.debug("Opened {}", config);
   }
 
   static RetryStrategy retryStrategy(S3StoreConfig config) {
     return AwsRetryStrategy.standardRetryStrategy().toBuilder()
         .maxAttempts(config.maxRetries() + 1)
-        .backoffStrategy(BackoffStrategy.exponentialDelay(S3StoreConfig.RETRY_BASE_DELAY, S3StoreConfig.RETRY_MAX_DELAY))
-        .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(S3StoreConfig.THROTTLE_BASE_DELAY,
-            S3StoreConfig.RETRY_MAX_DELAY))
+        // exponentialDelay: full jitter, random in [0, min(max, base * 2^(attempt - 1))]
+        .backoffStrategy(BackoffStrategy.exponentialDelay(config.retryBaseDelay(), config.retryMaxDelay()))
+        .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(config.retryThrottleDelay(),
+            config.retryMaxDelay()))
         .circuitBreakerEnabled(false)
         .build();
   }
@@ -178,6 +197,11 @@ final class S3ObjectStore implements ObjectStore {
     if (uri.scheme() != config.scheme()) {
       throw new IllegalArgumentException("Cannot use " + uri + " with the " + config.scheme().id() + ":// store");
     }
+  }
+
+  /** Translates a failed SDK call that started at {@code t0}, with its attempts and duration. */
+  private IOException fail(String op, Object target, String bucket, SdkException e, long t0) {
+    return S3Errors.translate(op, target, bucket, e, t0, config.keyPrefix() + "call-deadline");
   }
 
   // ---------------------------------------------------------------- reads
@@ -234,15 +258,23 @@ final class S3ObjectStore implements ObjectStore {
    */
   @Override
   public InputStream openRange(ObjectUri uri, long offset, long length) throws IOException {
+    return openRange(uri, offset, length, null);
+  }
+
+  @Override
+  public InputStream openRange(ObjectUri uri, long offset, long length, String pinnedEtag) throws IOException {
     checkScheme(uri);
     if (offset < 0) {
       throw new IllegalArgumentException("Cannot read " + uri + ": negative offset " + offset);
     }
     if (length == 0) {
-      stat(uri);
+      ObjectStat st = stat(uri);
+      if (pinnedEtag != null && !pinnedEtag.equals(st.etag())) {
+        throw changed(uri, offset, pinnedEtag, st.etag(), null);
+      }
       return InputStream.nullInputStream();
     }
-    String[] etag = new String[1];
+    String[] etag = {pinnedEtag};
     ResumingInputStream.Opener opener = (off, len) -> openBody(uri, off, len, etag);
     return new ResumingInputStream(uri, offset, length, opener, config.resumeAttempts());
   }
@@ -259,21 +291,44 @@ final class S3ObjectStore implements ObjectStore {
       req.ifMatch(quoted(etag[0]));
     }
     ResponseInputStream<GetObjectResponse> body;
+    long t0 = System.nanoTime();
     try {
       body = s3.getObject(req.build());
     } catch (SdkException e) {
       if (etag[0] != null && S3Errors.status(e) == 412) {
-        throw new StoreException(StoreErrors.message("read", uri, "the object changed while it was read (at offset "
-            + offset + ", etag is no longer " + etag[0] + ")"), 412, e);
+        throw changed(uri, offset, etag[0], currentEtag(uri), e);
       }
-      throw S3Errors.translate("read", describeRange(uri, offset, length), uri.bucket(), e);
+      throw fail("read", describeRange(uri, offset, length), uri.bucket(), e, t0);
     }
     GetObjectResponse r = body.response();
+    String got = unquote(r.eTag());
     if (etag[0] == null) {
-      etag[0] = unquote(r.eTag());
+      etag[0] = got;
+    } else if (got != null && !got.equals(etag[0])) {
+      // a store that ignored If-Match
+      body.abort();
+      throw changed(uri, offset, etag[0], got, null);
     }
     long contentLength = r.contentLength() == null ? Long.MAX_VALUE : r.contentLength();
-    return new ResumingInputStream.Body(new Body(body, contentLength), contentLength);
+    return new ResumingInputStream.Body(new Body(body, contentLength), contentLength, etag[0]);
+  }
+
+  /** The object's ETag now, or a word saying why there is none (for messages only). */
+  private String currentEtag(ObjectUri uri) {
+    try {
+      return stat(uri).etag();
+    } catch (java.io.FileNotFoundException e) {
+      return "(deleted)";
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static ObjectChangedException changed(ObjectUri uri, long offset, String expected, String actual,
+      Throwable cause) {
+    return new ObjectChangedException(StoreErrors.message("read", uri, "the object changed while it was read (at offset "
+        + offset + ": ETag was " + expected + ", is now " + (actual == null ? "unknown" : actual) + ")"),
+        expected, actual, cause);
   }
 
   private static String describeRange(ObjectUri uri, long offset, long length) {
@@ -362,18 +417,43 @@ final class S3ObjectStore implements ObjectStore {
     if (crc32c) {
       req.checksumAlgorithm(ChecksumAlgorithm.CRC32_C);
     }
+    String writeId = null;
     if (options.ifNoneMatch()) {
+      writeId = UUID.randomUUID().toString();
+      req.metadata(Map.of(WRITE_ID, writeId));
       if (config.conditionalCreate() == S3StoreConfig.ConditionalCreate.IF_NONE_MATCH) {
         req.ifNoneMatch("*");
       } else {
         req.overrideConfiguration(AwsRequestOverrideConfiguration.builder().putHeader(GCS_GENERATION_MATCH, "0").build());
       }
     }
+    long t0 = System.nanoTime();
     try {
       s3.putObject(req.build(), RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length),
           length, options.contentType() != null ? options.contentType() : "application/octet-stream"));
     } catch (SdkException e) {
-      throw S3Errors.translate("put", uri, uri.bucket(), e);
+      if (writeId != null && S3Errors.status(e) == 412 && isOwnWrite(uri, writeId, e)) {
+        return;
+      }
+      throw fail("put", uri, uri.bucket(), e, t0);
+    }
+  }
+
+  /**
+   * Whether the object at {@code uri} is the one written with {@code writeId}: a create whose
+   * answer was lost and whose retry then found the object (412) or no upload (NoSuchUpload).
+   */
+  private boolean isOwnWrite(ObjectUri uri, String writeId, SdkException failure) {
+    try {
+      HeadObjectResponse r = s3.headObject(HeadObjectRequest.builder().bucket(uri.bucket()).key(uri.key()).build());
+      boolean own = writeId.equals(r.metadata().get(WRITE_ID));
+      if (own) {
+        LOG.debug("write {}: a retried request found the object its own earlier attempt wrote ({} attempts)", uri,
+            S3Errors.attempts(failure));
+      }
+      return own;
+    } catch (SdkException e) {
+      return false;
     }
   }
 
@@ -386,6 +466,7 @@ final class S3ObjectStore implements ObjectStore {
   /** A streaming write: one PutObject when it fits in one part, else a multipart upload. */
   private final class MultipartWriter extends io.s3dlio.store.BlockUploadWriter<CompletedPart> {
     private final WriteOptions options;
+    private final String writeId = UUID.randomUUID().toString();
     private volatile String uploadId;
 
     MultipartWriter(ObjectUri uri, WriteOptions options) {
@@ -403,17 +484,18 @@ final class S3ObjectStore implements ObjectStore {
         refuseExisting();
       }
       CreateMultipartUploadRequest.Builder req = CreateMultipartUploadRequest.builder()
-          .bucket(uri.bucket()).key(uri.key());
+          .bucket(uri.bucket()).key(uri.key()).metadata(Map.of(WRITE_ID, writeId));
       if (options.contentType() != null) {
         req.contentType(options.contentType());
       }
       if (crc32c) {
         req.checksumAlgorithm(ChecksumAlgorithm.CRC32_C);
       }
+      long t0 = System.nanoTime();
       try {
         uploadId = s3.createMultipartUpload(req.build()).uploadId();
       } catch (SdkException e) {
-        throw S3Errors.translate("write", uri, uri.bucket(), e);
+        throw fail("write", uri, uri.bucket(), e, t0);
       }
     }
 
@@ -429,6 +511,7 @@ final class S3ObjectStore implements ObjectStore {
       if (crc32c) {
         req.checksumAlgorithm(ChecksumAlgorithm.CRC32_C);
       }
+      long t0 = System.nanoTime();
       try {
         UploadPartResponse r = s3.uploadPart(req.build(), RequestBody.fromContentProvider(() -> {
           try {
@@ -439,7 +522,7 @@ final class S3ObjectStore implements ObjectStore {
         }, length, "application/octet-stream"));
         return CompletedPart.builder().partNumber(number).eTag(r.eTag()).checksumCRC32C(r.checksumCRC32C()).build();
       } catch (SdkException e) {
-        throw S3Errors.translate("write", uri + " (part " + number + ")", uri.bucket(), e);
+        throw fail("write", uri + " (part " + number + ")", uri.bucket(), e, t0);
       }
     }
 
@@ -454,10 +537,17 @@ final class S3ObjectStore implements ObjectStore {
       if (options.ifNoneMatch() && config.conditionalCreate() == S3StoreConfig.ConditionalCreate.IF_NONE_MATCH) {
         req.ifNoneMatch("*");
       }
+      long t0 = System.nanoTime();
       try {
         s3.completeMultipartUpload(req.build());
       } catch (SdkException e) {
-        throw S3Errors.translate("write", uri, uri.bucket(), e);
+        // a retry of a completion whose answer was lost fails however the store words it (the
+        // upload is gone: NoSuchUpload, InvalidPart; create-only: 412) because the first attempt
+        // completed it: the object then carries this writer's id
+        if (isOwnWrite(uri, writeId, e)) {
+          return;
+        }
+        throw fail("write", uri, uri.bucket(), e, t0);
       }
     }
 
@@ -475,12 +565,13 @@ final class S3ObjectStore implements ObjectStore {
       if (uploadId == null) {
         return;
       }
+      long t0 = System.nanoTime();
       try {
         s3.abortMultipartUpload(AbortMultipartUploadRequest.builder().bucket(uri.bucket()).key(uri.key())
             .uploadId(uploadId).build());
       } catch (SdkException e) {
         if (S3Errors.status(e) != 404) {
-          throw S3Errors.translate("abort upload of", uri, uri.bucket(), e);
+          throw fail("abort upload of", uri, uri.bucket(), e, t0);
         }
       }
     }
@@ -502,12 +593,13 @@ final class S3ObjectStore implements ObjectStore {
   }
 
   /** Pages through ListObjectsV2, asking for the next page only when the current one is used up. */
-  private final class Lister implements Iterator<ObjectEntry> {
+  private final class Lister implements Iterator<ObjectEntry>, ListingPages {
     private final ObjectUri prefix;
     private final ListOptions options;
     private final Deque<ObjectEntry> page = new ArrayDeque<>();
     private String token;
     private boolean more = true;
+    private final Count pageCount = new Count();
 
     Lister(ObjectUri prefix, ListOptions options) {
       this.prefix = prefix;
@@ -527,10 +619,11 @@ final class S3ObjectStore implements ObjectStore {
         req.continuationToken(token);
       }
       ListObjectsV2Response r;
+      long t0 = System.nanoTime();
       try {
         r = s3.listObjectsV2(req.build());
       } catch (SdkException e) {
-        throw S3Errors.translate("list", prefix, prefix.bucket(), e);
+        throw fail("list", prefix, prefix.bucket(), e, t0);
       }
       // objects and common prefixes come as two sorted lists: merge them in key order
       List<S3Object> objects = r.contents();
@@ -550,10 +643,16 @@ final class S3ObjectStore implements ObjectStore {
       }
       token = r.nextContinuationToken();
       more = Boolean.TRUE.equals(r.isTruncated());
+      pageCount.fetched(objects.size() + prefixes.size());
       if (more && token == null) {
         throw new StoreException(StoreErrors.message("list", prefix,
             "the store said the listing is truncated but gave no continuation token"), null);
       }
+    }
+
+    @Override
+    public Count pageCount() {
+      return pageCount;
     }
 
     @Override
@@ -598,13 +697,14 @@ final class S3ObjectStore implements ObjectStore {
   @Override
   public void delete(ObjectUri uri) throws IOException {
     checkScheme(uri);
+    long t0 = System.nanoTime();
     try {
       s3.deleteObject(DeleteObjectRequest.builder().bucket(uri.bucket()).key(uri.key()).build());
     } catch (SdkException e) {
       if (S3Errors.status(e) == 404 && !"NoSuchBucket".equals(S3Errors.errorCode(e))) {
         return; // stores that answer 404 for a missing key
       }
-      throw S3Errors.translate("delete", uri, uri.bucket(), e);
+      throw fail("delete", uri, uri.bucket(), e, t0);
     }
   }
 
@@ -634,11 +734,12 @@ final class S3ObjectStore implements ObjectStore {
           ids.add(ObjectIdentifier.builder().key(u.key()).build());
         }
         DeleteObjectsResponse r;
+        long t0 = System.nanoTime();
         try {
           r = s3.deleteObjects(DeleteObjectsRequest.builder().bucket(e.getKey())
               .delete(Delete.builder().objects(ids).quiet(true).build()).build());
         } catch (SdkException ex) {
-          throw S3Errors.translate("delete", page.get(0) + " and " + (page.size() - 1) + " more keys", e.getKey(), ex);
+          throw fail("delete", page.get(0) + " and " + (page.size() - 1) + " more keys", e.getKey(), ex, t0);
         }
         for (S3Error err : r.errors()) {
           if ("NoSuchKey".equals(err.code())) {
@@ -716,59 +817,80 @@ final class S3ObjectStore implements ObjectStore {
       multipartCopy(source, target, src, what);
       return;
     }
+    long t0 = System.nanoTime();
     try {
       s3.copyObject(CopyObjectRequest.builder()
           .sourceBucket(source.bucket()).sourceKey(source.key())
+          .copySourceIfMatch(src.etag() == null ? null : quoted(src.etag()))
           .destinationBucket(target.bucket()).destinationKey(target.key()).build());
     } catch (SdkException e) {
-      throw S3Errors.translate("copy", what, target.bucket(), e);
+      throw copyFailure(what, source, src, target, e, t0);
     }
   }
 
+  /** A failed copy request: 412 means the source changed since it was looked at (If-Match on it). */
+  private IOException copyFailure(String what, ObjectUri source, ObjectStat src, ObjectUri target, SdkException e,
+      long t0) {
+    if (S3Errors.status(e) == 412 && src.etag() != null) {
+      String now = currentEtag(source);
+      return new ObjectChangedException(StoreErrors.message("copy", what, "the source changed during the copy (ETag was "
+          + src.etag() + ", is now " + (now == null ? "unknown" : now) + ")"), src.etag(), now, e);
+    }
+    return fail("copy", what, target.bucket(), e, t0);
+  }
+
+  /**
+   * UploadPartCopy of every part, at most {@link S3StoreConfig#copyParallelism()} at once (workers
+   * that take the next part number), each part pinned to the source's ETag.
+   */
   private void multipartCopy(ObjectUri source, ObjectUri target, ObjectStat src, String what) throws IOException {
     long size = src.size();
     long partSize = Math.max(config.copyPartSize(), (size + S3StoreConfig.MAX_PARTS - 1) / S3StoreConfig.MAX_PARTS);
+    int parts = (int) ((size + partSize - 1) / partSize);
     String uploadId;
+    long started = System.nanoTime();
     try {
       uploadId = s3.createMultipartUpload(CreateMultipartUploadRequest.builder()
           .bucket(target.bucket()).key(target.key()).build()).uploadId();
     } catch (SdkException e) {
-      throw S3Errors.translate("copy", what, target.bucket(), e);
+      throw fail("copy", what, target.bucket(), e, started);
     }
     boolean done = false;
     try {
-      List<Future<CompletedPart>> parts = new ArrayList<>();
-      int number = 0;
-      for (long off = 0; off < size; off += partSize) {
-        int n = ++number;
-        long first = off;
-        long last = Math.min(size, off + partSize) - 1;
-        parts.add(executor.submit(() -> {
-          try {
-            String etag = s3.uploadPartCopy(UploadPartCopyRequest.builder()
-                .sourceBucket(source.bucket()).sourceKey(source.key())
-                .destinationBucket(target.bucket()).destinationKey(target.key())
-                .uploadId(uploadId).partNumber(n).copySourceRange("bytes=" + first + "-" + last)
-                .copySourceIfMatch(src.etag() == null ? null : quoted(src.etag()))
-                .build()).copyPartResult().eTag();
-            return CompletedPart.builder().partNumber(n).eTag(etag).build();
-          } catch (SdkException e) {
-            throw S3Errors.translate("copy", what + " (part " + n + ")", target.bucket(), e);
+      CompletedPart[] completed = new CompletedPart[parts];
+      AtomicInteger next = new AtomicInteger();
+      List<Future<?>> workers = new ArrayList<>();
+      for (int w = Math.min(config.copyParallelism(), parts); w > 0; w--) {
+        workers.add(executor.submit(() -> {
+          int i;
+          while ((i = next.getAndIncrement()) < parts) {
+            int n = i + 1;
+            long first = i * partSize;
+            long last = Math.min(size, first + partSize) - 1;
+            long t0 = System.nanoTime();
+            try {
+              String etag = s3.uploadPartCopy(UploadPartCopyRequest.builder()
+                  .sourceBucket(source.bucket()).sourceKey(source.key())
+                  .destinationBucket(target.bucket()).destinationKey(target.key())
+                  .uploadId(uploadId).partNumber(n).copySourceRange("bytes=" + first + "-" + last)
+                  .copySourceIfMatch(src.etag() == null ? null : quoted(src.etag()))
+                  .build()).copyPartResult().eTag();
+              completed[i] = CompletedPart.builder().partNumber(n).eTag(etag).build();
+            } catch (SdkException e) {
+              throw copyFailure(what + " (part " + n + ")", source, src, target, e, t0);
+            }
           }
+          return null;
         }));
       }
-      List<CompletedPart> completed = new ArrayList<>(parts.size());
-      List<Future<?>> waiting = new ArrayList<>(parts);
-      awaitAll(waiting, "copy", what);
-      for (Future<CompletedPart> f : parts) {
-        completed.add(done(f));
-      }
+      awaitAll(workers, "copy", what);
+      long t0 = System.nanoTime();
       try {
         s3.completeMultipartUpload(CompleteMultipartUploadRequest.builder().bucket(target.bucket())
             .key(target.key()).uploadId(uploadId)
             .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build()).build());
       } catch (SdkException e) {
-        throw S3Errors.translate("copy", what, target.bucket(), e);
+        throw fail("copy", what, target.bucket(), e, t0);
       }
       done = true;
     } finally {
@@ -780,15 +902,6 @@ final class S3ObjectStore implements ObjectStore {
           LOG.warn("Cannot abort the multipart copy {}: {}", what, StoreErrors.rootCause(e));
         }
       }
-    }
-  }
-
-  /** The result of a future known to have completed normally. */
-  private static <T> T done(Future<T> f) throws IOException {
-    try {
-      return f.get();
-    } catch (InterruptedException | ExecutionException e) {
-      throw new IllegalStateException("a finished part was not finished", e);
     }
   }
 

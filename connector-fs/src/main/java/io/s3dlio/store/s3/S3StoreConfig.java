@@ -61,13 +61,57 @@ public final class S3StoreConfig {
    * Retries of one request after its first attempt (the SDK's standard retry strategy, so
    * {@code max-retries + 1} attempts in all). Retried: throttling (503 SlowDown, 429 and the
    * throttling error codes), 500/502/503/504, connection failures and resets. Backoff is exponential
-   * with full jitter: base {@link #RETRY_BASE_DELAY}, throttling base {@link #THROTTLE_BASE_DELAY},
-   * each capped at {@link #RETRY_MAX_DELAY}. The SDK's retry circuit breaker is off, so every
-   * request gets all its attempts however many others failed. A body that fails mid-way on read is
-   * resumed separately ({@link #RESUME_ATTEMPTS}). Default {@value #MAX_RETRIES_DEFAULT}.
+   * with full jitter: the delay before retry {@code n} is random in {@code [0, base * 2^(n-1)]},
+   * capped at {@link #RETRY_MAX_DELAY}, where base is {@link #RETRY_BASE_DELAY}, or
+   * {@link #RETRY_THROTTLE_DELAY} after a throttling answer. The SDK's retry circuit breaker is off,
+   * so every request gets all its attempts however many others failed. All attempts of one call
+   * together stop at {@link #CALL_DEADLINE}. A body that fails mid-way on read is resumed
+   * separately ({@link #RESUME_ATTEMPTS}). Default {@value #MAX_RETRIES_DEFAULT}.
    */
   public static final String MAX_RETRIES = "s3.max-retries";
   public static final int MAX_RETRIES_DEFAULT = 7;
+
+  /** First backoff delay (see {@link #MAX_RETRIES}). Default {@value #RETRY_BASE_DELAY_DEFAULT}. */
+  public static final String RETRY_BASE_DELAY = "s3.retry-base-delay";
+  public static final String RETRY_BASE_DELAY_DEFAULT = "100ms";
+
+  /** First backoff delay after a throttling answer. Default {@value #RETRY_THROTTLE_DELAY_DEFAULT}. */
+  public static final String RETRY_THROTTLE_DELAY = "s3.retry-throttle-delay";
+  public static final String RETRY_THROTTLE_DELAY_DEFAULT = "500ms";
+
+  /** Longest delay between two attempts. Default {@value #RETRY_MAX_DELAY_DEFAULT}. */
+  public static final String RETRY_MAX_DELAY = "s3.retry-max-delay";
+  public static final String RETRY_MAX_DELAY_DEFAULT = "20s";
+
+  /**
+   * Time budget of one call, all its attempts and backoff delays included (the SDK's
+   * {@code apiCallTimeout}); a call that runs out fails with a {@link io.s3dlio.store.StoreException}
+   * naming the operation, URI, attempts and elapsed time. For a GET it covers the wait for the
+   * response, not the reading of the body (bounded by {@link #READ_TIMEOUT} per read and
+   * {@link #RESUME_ATTEMPTS}). {@code 0} turns it off. Default {@value #CALL_DEADLINE_DEFAULT}.
+   */
+  public static final String CALL_DEADLINE = "s3.call-deadline";
+  public static final String CALL_DEADLINE_DEFAULT = "15m";
+
+  /**
+   * Whether upload bodies may be sent with aws-chunked encoding (the SDK's
+   * {@code chunkedEncodingEnabled}). {@code false} sends plain bodies, their checksum (if any)
+   * computed up front: Ceph RGW 16 over plain http rejects the zero-length aws-chunked body of an
+   * empty object, and OpenStack Swift's s3api refuses aws-chunked altogether. See
+   * {@code docs/s3-compatibility.md}. Default true.
+   */
+  public static final String CHUNKED_ENCODING = "s3.chunked-encoding";
+
+  /**
+   * Whether bulk deletes use DeleteObjects (1,000 keys per request); {@code false} deletes keys one by
+   * one, {@code delete-parallelism} at once (OpenStack Swift's s3api refuses DeleteObjects without
+   * Content-MD5, which SDK 2.30+ no longer sends). Default true (false for gs://).
+   */
+  public static final String BULK_DELETE = "s3.bulk-delete";
+
+  /** Part copies of one multipart copy in flight at once. Default {@value #COPY_PARALLELISM_DEFAULT}. */
+  public static final String COPY_PARALLELISM = "s3.copy-parallelism";
+  public static final int COPY_PARALLELISM_DEFAULT = 8;
 
   /** TCP connect timeout. Default {@value #CONNECT_TIMEOUT_DEFAULT}. */
   public static final String CONNECT_TIMEOUT = "s3.connect-timeout";
@@ -78,7 +122,11 @@ public final class S3StoreConfig {
   public static final String READ_TIMEOUT_DEFAULT = "60s";
 
   /**
-   * When to send checksums with uploads: {@code when_supported} (default) sends a CRC32C checksum
+   * When to send checksums with uploads. Unset: the AWS SDK's own setting is honoured, the system
+   * property {@code aws.requestChecksumCalculation}, the environment variable
+   * {@code AWS_REQUEST_CHECKSUM_CALCULATION}, then {@code request_checksum_calculation} of the AWS
+   * config profile ({@link #PROFILE}, else {@code AWS_PROFILE}, else {@code default}); s3:// only.
+   * {@code when_supported} (the default) sends a CRC32C checksum
    * with every PutObject and UploadPart (the SDK streams the body with aws-chunked encoding and a
    * trailing checksum); {@code when_required} sends one only where the operation demands it
    * (DeleteObjects). Use {@code when_required} with stores that do not understand the SDK's
@@ -89,7 +137,9 @@ public final class S3StoreConfig {
   public static final String CHECKSUM_CALCULATION = "s3.checksum-calculation";
 
   /**
-   * When to check response checksums: {@code when_supported} (default) checks the checksum the
+   * When to check response checksums. Unset: as {@link #CHECKSUM_CALCULATION}, from
+   * {@code aws.responseChecksumValidation}, {@code AWS_RESPONSE_CHECKSUM_VALIDATION}, then the
+   * profile's {@code response_checksum_validation}. {@code when_supported} (default) checks the checksum the
    * store returns with a whole-object GET; {@code when_required} checks only where the operation
    * demands it. Use {@code when_required} with the same older stores as above.
    */
@@ -132,18 +182,12 @@ public final class S3StoreConfig {
   public static final String COPY_PART_SIZE = "s3.copy-part-size";
   public static final String COPY_PART_SIZE_DEFAULT = "512m";
 
-  /** First retry delay of the exponential backoff (not a key: fixed). */
-  public static final Duration RETRY_BASE_DELAY = Duration.ofMillis(100);
-  /** First retry delay after a throttling answer (not a key: fixed). */
-  public static final Duration THROTTLE_BASE_DELAY = Duration.ofMillis(500);
-  /** Longest delay between two attempts (not a key: fixed). */
-  public static final Duration RETRY_MAX_DELAY = Duration.ofSeconds(20);
-
   /** Checksum modes of {@link #CHECKSUM_CALCULATION} and {@link #CHECKSUM_VALIDATION}. */
   public enum ChecksumMode {
     WHEN_SUPPORTED, WHEN_REQUIRED;
 
-    static ChecksumMode parse(String key, String value) {
+    /** Parses {@code when_supported} / {@code when_required} (any case, '-' or '_'). */
+    public static ChecksumMode parse(String key, String value) {
       String v = value.trim().toLowerCase(Locale.ROOT).replace('-', '_');
       if (v.equals("when_supported")) {
         return WHEN_SUPPORTED;
@@ -179,6 +223,12 @@ public final class S3StoreConfig {
   private final String profile;
   private final int maxConnections;
   private final int maxRetries;
+  private final Duration retryBaseDelay;
+  private final Duration retryThrottleDelay;
+  private final Duration retryMaxDelay;
+  private final Duration callDeadline;
+  private final boolean chunkedEncoding;
+  private final int copyParallelism;
   private final Duration connectTimeout;
   private final Duration readTimeout;
   private final ChecksumMode checksumCalculation;
@@ -205,6 +255,12 @@ public final class S3StoreConfig {
     this.profile = b.profile;
     this.maxConnections = b.maxConnections;
     this.maxRetries = b.maxRetries;
+    this.retryBaseDelay = b.retryBaseDelay;
+    this.retryThrottleDelay = b.retryThrottleDelay;
+    this.retryMaxDelay = b.retryMaxDelay;
+    this.callDeadline = b.callDeadline;
+    this.chunkedEncoding = b.chunkedEncoding;
+    this.copyParallelism = b.copyParallelism;
     this.connectTimeout = b.connectTimeout;
     this.readTimeout = b.readTimeout;
     this.checksumCalculation = b.checksumCalculation;
@@ -226,6 +282,12 @@ public final class S3StoreConfig {
     check(region != null && !region.isBlank(), p + "region", "must not be empty");
     check(maxConnections >= 1, p + "max-connections", maxConnections + " (need >= 1)");
     check(maxRetries >= 0, p + "max-retries", maxRetries + " (need >= 0)");
+    check(retryBaseDelay.toMillis() >= 1, p + "retry-base-delay", retryBaseDelay + " (need >= 1ms)");
+    check(retryThrottleDelay.toMillis() >= 1, p + "retry-throttle-delay", retryThrottleDelay + " (need >= 1ms)");
+    check(retryMaxDelay.compareTo(retryBaseDelay) >= 0 && retryMaxDelay.compareTo(retryThrottleDelay) >= 0,
+        p + "retry-max-delay", retryMaxDelay + " (need >= retry-base-delay and retry-throttle-delay)");
+    check(!callDeadline.isNegative(), p + "call-deadline", callDeadline + " (need >= 0; 0 turns it off)");
+    check(copyParallelism >= 1, p + "copy-parallelism", copyParallelism + " (need >= 1)");
     check(!connectTimeout.isNegative() && !connectTimeout.isZero(), p + "connect-timeout", connectTimeout + " (need > 0)");
     check(!readTimeout.isNegative() && !readTimeout.isZero(), p + "read-timeout", readTimeout + " (need > 0)");
     check(partSize >= MIN_PART_SIZE && partSize <= MAX_PART_SIZE, p + "part-size",
@@ -303,6 +365,31 @@ public final class S3StoreConfig {
     return maxRetries;
   }
 
+  public Duration retryBaseDelay() {
+    return retryBaseDelay;
+  }
+
+  public Duration retryThrottleDelay() {
+    return retryThrottleDelay;
+  }
+
+  public Duration retryMaxDelay() {
+    return retryMaxDelay;
+  }
+
+  /** The time budget of one call, or {@link Duration#ZERO} for none. */
+  public Duration callDeadline() {
+    return callDeadline;
+  }
+
+  public boolean chunkedEncoding() {
+    return chunkedEncoding;
+  }
+
+  public int copyParallelism() {
+    return copyParallelism;
+  }
+
   public Duration connectTimeout() {
     return connectTimeout;
   }
@@ -370,7 +457,9 @@ public final class S3StoreConfig {
   public String toString() {
     return "S3StoreConfig{scheme=" + scheme.id() + ", endpoint=" + (endpoint == null ? "aws" : endpoint)
         + ", region=" + region + ", pathStyle=" + pathStyle + ", credentials=" + credentialsSource()
-        + ", maxConnections=" + maxConnections + ", maxRetries=" + maxRetries + ", connectTimeout="
+        + ", maxConnections=" + maxConnections + ", maxRetries=" + maxRetries + ", retryDelays=" + retryBaseDelay
+        + "/" + retryThrottleDelay + "/" + retryMaxDelay + ", callDeadline=" + callDeadline
+        + ", chunkedEncoding=" + chunkedEncoding + ", connectTimeout="
         + connectTimeout + ", readTimeout=" + readTimeout + ", checksumCalculation=" + checksumCalculation
         + ", checksumValidation=" + checksumValidation + ", partSize=" + partSize + ", uploadActiveBlocks="
         + uploadActiveBlocks + ", resumeAttempts=" + resumeAttempts + ", bulkDelete=" + bulkDelete
@@ -379,25 +468,7 @@ public final class S3StoreConfig {
 
   /** Parses a duration: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, or plain milliseconds. */
   public static Duration parseDuration(String key, String value) {
-    String t = value.trim().toLowerCase(Locale.ROOT);
-    try {
-      if (t.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
-      }
-      if (t.endsWith("s")) {
-        return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1).trim()));
-      }
-      if (t.endsWith("m")) {
-        return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1).trim()));
-      }
-      if (t.endsWith("h")) {
-        return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1).trim()));
-      }
-      return Duration.ofMillis(Long.parseLong(t));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("Cannot read setting " + key + ": '" + value
-          + "' is not a duration (e.g. 500ms, 10s, 2m)", e);
-    }
+    return StoreConfig.parseDuration(key, value);
   }
 
   /** Builds an {@link S3StoreConfig}; starts from the S3 defaults. */
@@ -413,6 +484,12 @@ public final class S3StoreConfig {
     private String profile;
     private int maxConnections = MAX_CONNECTIONS_DEFAULT;
     private int maxRetries = MAX_RETRIES_DEFAULT;
+    private Duration retryBaseDelay = parseDuration(RETRY_BASE_DELAY, RETRY_BASE_DELAY_DEFAULT);
+    private Duration retryThrottleDelay = parseDuration(RETRY_THROTTLE_DELAY, RETRY_THROTTLE_DELAY_DEFAULT);
+    private Duration retryMaxDelay = parseDuration(RETRY_MAX_DELAY, RETRY_MAX_DELAY_DEFAULT);
+    private Duration callDeadline = parseDuration(CALL_DEADLINE, CALL_DEADLINE_DEFAULT);
+    private boolean chunkedEncoding = true;
+    private int copyParallelism = COPY_PARALLELISM_DEFAULT;
     private Duration connectTimeout = parseDuration(CONNECT_TIMEOUT, CONNECT_TIMEOUT_DEFAULT);
     private Duration readTimeout = parseDuration(READ_TIMEOUT, READ_TIMEOUT_DEFAULT);
     private ChecksumMode checksumCalculation = ChecksumMode.WHEN_SUPPORTED;
@@ -448,8 +525,20 @@ public final class S3StoreConfig {
       config.get(prefix + "profile").filter(s -> !s.isBlank()).ifPresent(v -> profile = v.trim());
       maxConnections = config.getInt(prefix + "max-connections", maxConnections);
       maxRetries = config.getInt(prefix + "max-retries", maxRetries);
+      retryBaseDelay = config.getDuration(prefix + "retry-base-delay", retryBaseDelay);
+      retryThrottleDelay = config.getDuration(prefix + "retry-throttle-delay", retryThrottleDelay);
+      retryMaxDelay = config.getDuration(prefix + "retry-max-delay", retryMaxDelay);
+      callDeadline = config.getDuration(prefix + "call-deadline", callDeadline);
+      chunkedEncoding = config.getBoolean(prefix + "chunked-encoding", chunkedEncoding);
+      copyParallelism = config.getInt(prefix + "copy-parallelism", copyParallelism);
       config.get(prefix + "connect-timeout").ifPresent(v -> connectTimeout = parseDuration(prefix + "connect-timeout", v));
       config.get(prefix + "read-timeout").ifPresent(v -> readTimeout = parseDuration(prefix + "read-timeout", v));
+      if (scheme == ObjectUri.Scheme.S3) {
+        // the AWS SDK's own settings, where the store keys do not say otherwise
+        SdkChecksumSettings sdk = new SdkChecksumSettings(profile);
+        sdk.requestChecksumCalculation().ifPresent(v -> checksumCalculation = v);
+        sdk.responseChecksumValidation().ifPresent(v -> checksumValidation = v);
+      }
       config.get(prefix + "checksum-calculation").ifPresent(v -> checksumCalculation = ChecksumMode.parse(prefix + "checksum-calculation", v));
       config.get(prefix + "checksum-validation").ifPresent(v -> checksumValidation = ChecksumMode.parse(prefix + "checksum-validation", v));
       partSize = config.getBytes(prefix + "part-size", partSize);
@@ -459,6 +548,7 @@ public final class S3StoreConfig {
       copyMultipartThreshold = config.getBytes(prefix + "copy-multipart-threshold", copyMultipartThreshold);
       copyPartSize = config.getBytes(prefix + "copy-part-size", copyPartSize);
       deleteParallelism = config.getInt(prefix + "delete-parallelism", deleteParallelism);
+      bulkDelete = config.getBoolean(prefix + "bulk-delete", bulkDelete);
       return this;
     }
 

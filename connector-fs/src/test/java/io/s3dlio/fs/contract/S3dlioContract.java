@@ -18,7 +18,10 @@ import org.apache.hadoop.fs.contract.AbstractFSContract;
  * (S3Proxy, Azurite), file and direct against {@code target/} on local disk.
  */
 public class S3dlioContract extends AbstractFSContract {
+  /** The contract's name: a scheme, or "rgw" for s3:// against Ceph RGW. */
   private final String scheme;
+  /** The FileSystem's scheme. */
+  private final String fsScheme;
   private final URI fsUri;
   private final Path testPath;
   private FileSystem fs;
@@ -26,6 +29,7 @@ public class S3dlioContract extends AbstractFSContract {
   public S3dlioContract(Configuration conf, String scheme) {
     super(conf);
     this.scheme = scheme;
+    this.fsScheme = scheme.equals("rgw") ? "s3" : scheme;
     switch (scheme) {
       case "file", "direct" -> {
         String dir = new File("target/contract-" + scheme).getAbsolutePath();
@@ -46,15 +50,15 @@ public class S3dlioContract extends AbstractFSContract {
   public void init() throws IOException {
     super.init();
     addConfResource("contract/s3dlio-" + scheme + ".xml");
-    Class<? extends FileSystem> impl = switch (scheme) {
+    Class<? extends FileSystem> impl = switch (fsScheme) {
       case "s3" -> S3dlioFileSystem.S3.class;
       case "gs" -> S3dlioFileSystem.Gs.class;
       case "az" -> S3dlioFileSystem.Az.class;
       case "direct" -> S3dlioFileSystem.Direct.class;
       default -> S3dlioFileSystem.LocalFile.class;
     };
-    getConf().setClass("fs." + scheme + ".impl", impl, FileSystem.class);
-    getConf().setBoolean("fs." + scheme + ".impl.disable.cache", true);
+    getConf().setClass("fs." + fsScheme + ".impl", impl, FileSystem.class);
+    getConf().setBoolean("fs." + fsScheme + ".impl.disable.cache", true);
   }
 
   @Override
@@ -76,7 +80,7 @@ public class S3dlioContract extends AbstractFSContract {
 
   @Override
   public String getScheme() {
-    return scheme;
+    return fsScheme;
   }
 
   @Override

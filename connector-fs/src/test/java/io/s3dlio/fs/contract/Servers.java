@@ -9,13 +9,15 @@ import java.util.Map;
 
 /**
  * The test servers behind the remote schemes, and the store keys that point at them: s3:// and
- * gs:// (through the GCS XML API stand-in) on S3Proxy, az:// on Azurite. Each scheme gets its own
+ * gs:// (through the GCS XML API stand-in) on S3Proxy, az:// on Azurite, and "rgw" (s3:// on Ceph
+ * RGW, opt-in). Each scheme gets its own
  * bucket or container, because the root-directory suite empties it.
  */
 final class Servers {
   static final String S3_BUCKET = "hfs-contract-s3";
   static final String GS_BUCKET = "hfs-contract-gs";
   static final String AZ_CONTAINER = "hfs-contract";
+  static final String RGW_BUCKET = "hfs-contract-rgw";
 
   private Servers() {
   }
@@ -31,6 +33,11 @@ final class Servers {
         S3ProxyServer s = S3ProxyServer.get();
         s.createBucket(GS_BUCKET);
         return Map.entry(URI.create("gs://" + GS_BUCKET), keys(s.gcsStoreConfig()));
+      }
+      case "rgw" -> {
+        io.s3dlio.testing.RgwServer r = io.s3dlio.testing.RgwServer.get();
+        r.createBucket(RGW_BUCKET);
+        return Map.entry(URI.create("s3://" + RGW_BUCKET), keys(r.storeConfig()));
       }
       case "az" -> {
         AzuriteServer a = AzuriteServer.get();

@@ -187,7 +187,7 @@ class TestAzureAuthAndErrors {
         "azure.account-key", AzuriteServer.KEY,
         "azure.endpoint", "http://127.0.0.1:" + port + "/{account}",
         "azure.max-retries", "1",
-        "azure.retry-delay-ms", "20"))) {
+        "azure.retry-base-delay", "20ms"))) {
       long start = System.nanoTime();
       assertThatThrownBy(() -> store.stat(target))
           .isInstanceOf(StoreException.class)
@@ -206,7 +206,7 @@ class TestAzureAuthAndErrors {
     try (ObjectStore store = open(Map.of("azure.connection-string", server.connectionString()))) {
       assertThatThrownBy(() -> store.stat(other))
           .isInstanceOf(StoreException.class)
-          .hasMessage("stat az://otheraccount/c/x.bin: azure.connection-string is for account 'devstoreaccount1',"
+          .hasMessage("stat az://otheraccount/c/x.bin: azure.secret-connection-string is for account 'devstoreaccount1',"
               + " not 'otheraccount'");
     }
   }
@@ -216,7 +216,7 @@ class TestAzureAuthAndErrors {
     try (ObjectStore store = open(Map.of("azure.auth", "shared-key"))) {
       assertThatThrownBy(() -> store.stat(uri("x")))
           .isInstanceOf(StoreException.class)
-          .hasMessage("stat " + uri("x") + ": authentication shared-key needs setting azure.account-key");
+          .hasMessage("stat " + uri("x") + ": authentication shared-key needs setting azure.secret-key");
     }
   }
 

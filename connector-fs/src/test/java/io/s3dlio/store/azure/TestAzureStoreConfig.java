@@ -27,6 +27,8 @@ class TestAzureStoreConfig {
     assertThat(c.retryDelay()).isEqualTo(Duration.ofMillis(500));
     assertThat(c.maxRetryDelay()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.readTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.callDeadline()).isEqualTo(Duration.ofMinutes(15));
     assertThat(c.serviceVersion()).isNull();
     assertThat(c.readResumes()).isEqualTo(3);
     assertThat(c.batchDelete()).isTrue();
@@ -54,8 +56,9 @@ class TestAzureStoreConfig {
         "azure.block-size", "1m",
         "azure.upload-active-blocks", "8",
         "azure.max-retries", "0",
-        "azure.retry-delay-ms", "5",
-        "azure.max-retry-delay-ms", "1",
+        "azure.retry-base-delay", "5ms",
+        "azure.retry-max-delay", "2s",
+        "azure.call-deadline", "1m",
         "azure.service-version", "2021-12-02",
         "azure.bulk-delete", "Parallel",
         "azure.delete-parallelism", "3"));
@@ -63,7 +66,16 @@ class TestAzureStoreConfig {
     assertThat(c.blockSize()).isEqualTo(1 << 20);
     assertThat(c.uploadActiveBlocks()).isEqualTo(8);
     assertThat(c.maxRetries()).isZero();
-    assertThat(c.maxRetryDelay()).as("never below the first delay").isEqualTo(Duration.ofMillis(5));
+    assertThat(c.retryDelay()).isEqualTo(Duration.ofMillis(5));
+    assertThat(c.maxRetryDelay()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.callDeadline()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(of(Map.of("azure.read-timeout", "3s")).readTimeout()).isEqualTo(Duration.ofSeconds(3));
+    // the millisecond keys of earlier versions still count when the new key is absent
+    AzureStoreConfig old = of(Map.of("azure.retry-delay-ms", "250", "azure.max-retry-delay-ms", "4000",
+        "azure.connect-timeout-ms", "1500"));
+    assertThat(old.retryDelay()).isEqualTo(Duration.ofMillis(250));
+    assertThat(old.maxRetryDelay()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(old.connectTimeout()).isEqualTo(Duration.ofMillis(1500));
     assertThat(c.serviceVersion()).isEqualTo(BlobServiceVersion.V2021_12_02);
     assertThat(c.batchDelete()).isFalse();
     assertThat(c.deleteParallelism()).isEqualTo(3);
@@ -81,8 +93,12 @@ class TestAzureStoreConfig {
         .hasMessageStartingWith("Cannot read setting azure.block-size: 3221225472");
     assertThatThrownBy(() -> of(Map.of("azure.service-version", "1999-01-01")))
         .hasMessageStartingWith("Cannot read setting azure.service-version: '1999-01-01' is not a version this SDK knows");
+    assertThatThrownBy(() -> of(Map.of("azure.retry-base-delay", "soon")))
+        .hasMessage("Cannot read setting azure.retry-base-delay: 'soon' is not a duration (e.g. 500ms, 10s, 2m)");
     assertThatThrownBy(() -> of(Map.of("azure.retry-delay-ms", "soon")))
-        .hasMessage("Cannot read setting azure.retry-delay-ms: 'soon' is not an integer");
+        .hasMessage("Cannot read setting azure.retry-delay-ms: 'soon' is not a duration (e.g. 500ms, 10s, 2m)");
+    assertThatThrownBy(() -> of(Map.of("azure.retry-base-delay", "2s", "azure.retry-max-delay", "1s")))
+        .hasMessage("Cannot read setting azure.retry-max-delay: PT1S (expected at least azure.retry-base-delay)");
     assertThatThrownBy(() -> of(Map.of("azure.bulk-delete", "all")))
         .hasMessage("Cannot read setting azure.bulk-delete: all (expected batch or parallel)");
   }

@@ -10,6 +10,7 @@ import io.s3dlio.store.ObjectStores;
 import io.s3dlio.store.ObjectUri;
 import io.s3dlio.store.ObjectWriter;
 import io.s3dlio.store.ResumingInputStream;
+import io.s3dlio.store.metrics.MeteredObjectStore;
 import io.s3dlio.store.StoreConfig;
 import io.s3dlio.store.StoreException;
 import io.s3dlio.store.WriteOptions;
@@ -201,7 +202,7 @@ class TestS3ObjectStore {
     p.cutGetBodies(2, 100_000);
     try (InputStream in = store.openRange(uri, 1000, 2 * MIB)) {
       assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(data, 1000, 1000 + 2 * MIB));
-      assertThat(((ResumingInputStream) in).resumes()).isEqualTo(2);
+      assertThat(((ResumingInputStream) MeteredObjectStore.unwrap(in)).resumes()).isEqualTo(2);
     }
     assertThat(p.cutCount()).isEqualTo(2);
     // resumed requests carry the range from the last good byte, pinned to the same object version
@@ -218,7 +219,7 @@ class TestS3ObjectStore {
     p.cutGetBodies(1, 12_345);
     try (InputStream in = store.openRange(uri, 0, -1)) {
       assertThat(in.readAllBytes()).isEqualTo(data);
-      assertThat(((ResumingInputStream) in).resumes()).isEqualTo(1);
+      assertThat(((ResumingInputStream) MeteredObjectStore.unwrap(in)).resumes()).isEqualTo(1);
     }
   }
 
@@ -296,6 +297,23 @@ class TestS3ObjectStore {
       threads.shutdown();
     }
     assertThat(p.peakInFlight()).isEqualTo(pool);
+  }
+
+  @Test
+  void multipartCopyRunsAtMostCopyParallelismPartsAtOnce() throws IOException {
+    FaultProxy p = proxy();
+    ObjectStore store = open(via(p, Map.of("s3.copy-multipart-threshold", "5m", "s3.copy-part-size", "5m",
+        "s3.copy-parallelism", "2")));
+    byte[] data = random(30 * MIB + 1, 8);
+    ObjectUri src = key("bounded-copy-src.bin");
+    ObjectUri dst = key("bounded-copy-dst.bin");
+    direct().put(src, data);
+    p.latency(Duration.ofMillis(150));
+    store.copy(src, dst);
+    assertThat(count(p, "x-amz-copy-source-range: bytes=")).isEqualTo(7);
+    assertThat(count(p, "x-amz-copy-source-if-match: ")).as("every part pinned to the source").isEqualTo(7);
+    assertThat(p.peakInFlight()).as("requests in flight at once").isEqualTo(2);
+    assertThat(direct().get(dst)).isEqualTo(data);
   }
 
   @Test

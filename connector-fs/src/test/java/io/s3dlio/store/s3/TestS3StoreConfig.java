@@ -114,4 +114,62 @@ class TestS3StoreConfig {
     assertThat(S3ObjectStore.compareKeys("a/", "a/b")).isNegative();
     assertThat(S3ObjectStore.compareKeys("ab", "ab")).isZero();
   }
+
+  @Test
+  void retryDeadlineChunkingAndCopyKeys() {
+    S3StoreConfig d = S3StoreConfig.from(StoreConfig.EMPTY);
+    assertThat(d.retryBaseDelay()).isEqualTo(Duration.ofMillis(100));
+    assertThat(d.retryThrottleDelay()).isEqualTo(Duration.ofMillis(500));
+    assertThat(d.retryMaxDelay()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(d.callDeadline()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(d.chunkedEncoding()).isTrue();
+    assertThat(d.copyParallelism()).isEqualTo(8);
+    S3StoreConfig c = S3StoreConfig.from(StoreConfig.of(Map.of("s3.retry-base-delay", "5ms",
+        "s3.retry-throttle-delay", "50ms", "s3.retry-max-delay", "2s", "s3.call-deadline", "0",
+        "s3.chunked-encoding", "false", "s3.copy-parallelism", "3")));
+    assertThat(c.retryBaseDelay()).isEqualTo(Duration.ofMillis(5));
+    assertThat(c.retryThrottleDelay()).isEqualTo(Duration.ofMillis(50));
+    assertThat(c.retryMaxDelay()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.callDeadline()).isZero();
+    assertThat(c.chunkedEncoding()).isFalse();
+    assertThat(c.copyParallelism()).isEqualTo(3);
+    assertThatThrownBy(() -> S3StoreConfig.from(StoreConfig.of(Map.of("s3.retry-max-delay", "10ms"))))
+        .hasMessageStartingWith("Cannot use setting s3.retry-max-delay: PT0.01S");
+    assertThatThrownBy(() -> S3StoreConfig.from(StoreConfig.of(Map.of("s3.copy-parallelism", "0"))))
+        .hasMessageStartingWith("Cannot use setting s3.copy-parallelism: 0");
+  }
+
+  @Test
+  void theSdksOwnChecksumSettingsAreHonouredUnlessAKeySaysOtherwise() throws Exception {
+    java.nio.file.Path cfg = java.nio.file.Files.createTempFile("aws-config", "");
+    java.nio.file.Files.writeString(cfg, "[profile rgw]\nrequest_checksum_calculation = when_required\n"
+        + "response_checksum_validation = WHEN_REQUIRED\n");
+    System.setProperty("aws.configFile", cfg.toString());
+    try {
+      S3StoreConfig fromProfile = S3StoreConfig.from(StoreConfig.of(Map.of("s3.profile", "rgw")));
+      assertThat(fromProfile.checksumCalculation()).isEqualTo(S3StoreConfig.ChecksumMode.WHEN_REQUIRED);
+      assertThat(fromProfile.checksumValidation()).isEqualTo(S3StoreConfig.ChecksumMode.WHEN_REQUIRED);
+      S3StoreConfig keyWins = S3StoreConfig.from(StoreConfig.of(Map.of("s3.profile", "rgw",
+          "s3.checksum-calculation", "when_supported")));
+      assertThat(keyWins.checksumCalculation()).isEqualTo(S3StoreConfig.ChecksumMode.WHEN_SUPPORTED);
+      assertThat(keyWins.checksumValidation()).isEqualTo(S3StoreConfig.ChecksumMode.WHEN_REQUIRED);
+
+      // the system property / AWS_REQUEST_CHECKSUM_CALCULATION (SdkSystemSetting reads both)
+      System.setProperty("aws.requestChecksumCalculation", "WHEN_REQUIRED");
+      S3StoreConfig fromProperty = S3StoreConfig.from(StoreConfig.EMPTY);
+      assertThat(fromProperty.checksumCalculation()).isEqualTo(S3StoreConfig.ChecksumMode.WHEN_REQUIRED);
+      assertThat(fromProperty.checksumValidation()).isEqualTo(S3StoreConfig.ChecksumMode.WHEN_SUPPORTED);
+      // gs:// (GCS XML API) is not S3: the AWS settings do not reach it
+      System.setProperty("aws.requestChecksumCalculation", "when_supported");
+      assertThat(io.s3dlio.store.gcs.GcsStoreConfig.from(StoreConfig.of(Map.of("gcs.access-key", "a",
+          "gcs.secret-key", "b"))).checksumCalculation()).isEqualTo(S3StoreConfig.ChecksumMode.WHEN_REQUIRED);
+      System.setProperty("aws.requestChecksumCalculation", "sometimes");
+      assertThatThrownBy(() -> S3StoreConfig.from(StoreConfig.EMPTY))
+          .hasMessageContaining("AWS_REQUEST_CHECKSUM_CALCULATION").hasMessageContaining("sometimes");
+    } finally {
+      System.clearProperty("aws.configFile");
+      System.clearProperty("aws.requestChecksumCalculation");
+      java.nio.file.Files.deleteIfExists(cfg);
+    }
+  }
 }

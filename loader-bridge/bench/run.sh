@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The bridge benchmark: the same DataFrame to 2 Python consumers by the bridge, by raw loopback TCP
+# (the ceiling) and by materialise-then-read (Spark writes .npz, numpy reads it). One run, ratios.
+# Usage: loader-bridge/bench/run.sh [ROWS (default 500000: ~2 GB)] [PARTITIONS (default 16)] [WORKDIR]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROWS="${1:-500000}"; PARTS="${2:-16}"; WORK="${3:-${TMPDIR:-/tmp}/bridge-bench}"
+CP_FILE=loader-bridge/target/bench-classpath.txt
+mvn -B -o -q -ntp -pl loader-bridge -am test-compile dependency:build-classpath -Dmdep.outputFile="$PWD/$CP_FILE" \
+  -Dmdep.includeScope=test -Ds3dlio.no-test-servers=true
+OPENS=$(sed -n 's:.*<spark.java.opens>\(.*\)</spark.java.opens>.*:\1:p' pom.xml)
+# 6 GiB of heap: the 2 GB DataFrame stays in Spark's storage memory (persist(), MEMORY_AND_DISK).
+exec java -Xmx${BENCH_HEAP:-6g} ${BENCH_JAVA_OPTS:-} $OPENS -Ds3dlio.bridge.python.dir="$PWD/loader-bridge/python" \
+  -cp "loader-bridge/target/classes:loader-bridge/target/test-classes:$(cat "$CP_FILE")" \
+  io.s3dlio.bridge.bench.BridgeBench "$ROWS" "$PARTS" "$WORK" "$PWD/loader-bridge/bench"

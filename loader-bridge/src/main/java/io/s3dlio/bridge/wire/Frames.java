@@ -1,0 +1,108 @@
+package io.s3dlio.bridge.wire;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * Frame codec: an 8-byte header (u32 payload length, u16 type, u16 flags = 0, little-endian), the
+ * payload, then the CRC32C of header and payload (u32, little-endian).
+ */
+public final class Frames {
+  public static final int HEADER = 8;
+  public static final int TRAILER = 4;
+
+  private Frames() {
+  }
+
+  /** One received frame. */
+  public record Frame(int type, byte[] payload) {
+  }
+
+  private static byte[] header(int type, long length) {
+    if (length > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("frame payload of " + length + " bytes is over 2 GiB");
+    }
+    return ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN).putInt((int) length).putShort((short) type)
+        .putShort((short) 0).array();
+  }
+
+  /** Writes a frame whose payload is the concatenation of {@code payload}; does not flush. */
+  public static void write(OutputStream out, int type, List<ByteBuffer> payload) throws IOException {
+    long length = 0;
+    for (ByteBuffer b : payload) {
+      length += b.remaining();
+    }
+    byte[] h = header(type, length);
+    CRC32C crc = new CRC32C();
+    crc.update(h);
+    out.write(h);
+    for (ByteBuffer b : payload) {
+      crc.update(b.duplicate());
+      if (b.hasArray()) {
+        out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+      } else {
+        byte[] copy = new byte[b.remaining()];
+        b.duplicate().get(copy);
+        out.write(copy);
+      }
+    }
+    out.write(ByteBuffer.allocate(TRAILER).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue()).array());
+  }
+
+  public static void write(OutputStream out, int type, byte[] payload) throws IOException {
+    write(out, type, List.of(ByteBuffer.wrap(payload)));
+  }
+
+  /**
+   * Reads one frame. A connection closed before the first header byte is an {@link EOFException}
+   * with message "closed"; anything else that is cut short, over {@code maxPayload} or fails its
+   * CRC is a {@link FrameException} naming the frame and the cause.
+   */
+  public static Frame read(DataInputStream in, int maxPayload) throws IOException {
+    byte[] h = new byte[HEADER];
+    int first = in.read();
+    if (first < 0) {
+      throw new EOFException("closed");
+    }
+    h[0] = (byte) first;
+    readFully(in, h, 1, HEADER - 1, "header");
+    ByteBuffer hb = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
+    long length = hb.getInt(0) & 0xFFFFFFFFL;
+    int type = hb.getShort(4) & 0xFFFF;
+    if (length > maxPayload) {
+      throw new FrameException("frame " + FrameType.name(type) + " announces " + length
+          + " payload bytes, more than the " + maxPayload + " allowed: not a bridge peer or a corrupt stream");
+    }
+    byte[] payload = new byte[(int) length];
+    readFully(in, payload, 0, payload.length, FrameType.name(type) + " payload");
+    byte[] t = new byte[TRAILER];
+    readFully(in, t, 0, TRAILER, FrameType.name(type) + " CRC32C");
+    CRC32C crc = new CRC32C();
+    crc.update(h);
+    crc.update(payload);
+    int expected = ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    if ((int) crc.getValue() != expected) {
+      throw new FrameException(String.format("CRC32C mismatch in a %s frame of %d bytes: computed %08x, frame says %08x",
+          FrameType.name(type), length, (int) crc.getValue(), expected));
+    }
+    return new Frame(type, payload);
+  }
+
+  private static void readFully(DataInputStream in, byte[] b, int off, int len, String what) throws IOException {
+    int got = 0;
+    while (got < len) {
+      int n = in.read(b, off + got, len - got);
+      if (n < 0) {
+        throw new FrameException("connection closed in the middle of a frame's " + what + " (" + got + " of " + len
+            + " bytes)");
+      }
+      got += n;
+    }
+  }
+}

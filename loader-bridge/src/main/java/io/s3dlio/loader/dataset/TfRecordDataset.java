@@ -1,0 +1,308 @@
+package io.s3dlio.loader.dataset;
+
+import io.s3dlio.loader.FetchContext;
+import io.s3dlio.loader.FieldSpec;
+import io.s3dlio.loader.MapDataset;
+import io.s3dlio.loader.Sample;
+import io.s3dlio.loader.SampleException;
+import io.s3dlio.store.ObjectStat;
+import io.s3dlio.store.ObjectStore;
+import io.s3dlio.store.ObjectUri;
+import io.s3dlio.store.StoreRegistry;
+import io.s3dlio.tfrecord.codec.MaskedCrc32c;
+import io.s3dlio.tfrecord.codec.TfRecordFormatException;
+import io.s3dlio.tfrecord.codec.TfRecordFraming;
+import io.s3dlio.tfrecord.index.DaliIndexFormat;
+import io.s3dlio.tfrecord.index.DaliIndexValidator;
+import io.s3dlio.tfrecord.index.StaleIndexException;
+import java.io.ByteArrayInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The records of many TFRecord files as one map-style dataset: global index {@code i} is record
+ * {@code i - start(f)} of file {@code f}, files in the order given (or key order under a prefix).
+ * Where each record lies comes from the file's NVIDIA DALI index ({@code <file>.idx}, or the same
+ * name in an index folder), read once when the dataset opens; the records a batch needs are then
+ * fetched with range GETs, neighbouring ones (gap at most {@code coalesceGap} bytes) in one
+ * request of at most {@code maxRequestBytes}.
+ *
+ * <p>Checks: when the dataset opens, each index must describe its file exactly (offsets
+ * contiguous from 0, sizes adding up to the file's length); at each read, the record's header
+ * must declare the indexed size and its CRCs must match. A file that changed after it was indexed
+ * fails one of these, as a {@link StaleIndexException} (at open) or a {@link SampleException}
+ * whose cause is one (at read), naming the index, the file and the offset. Compressed (GZIP/ZLIB)
+ * files cannot be read by range: index-based reading refuses them at the first record (use
+ * {@link TfRecordStream}).
+ *
+ * <p>Samples: with no feature selected, the payload as bytes in field {@code "record"}; with
+ * features ({@link TfFeature}), each decoded from the {@code tf.train.Example}. Memory: 8 bytes
+ * per record for the offsets.
+ */
+public final class TfRecordDataset implements MapDataset {
+  private final StoreRegistry stores;
+  private final ObjectStat[] files;
+  private final ObjectUri[] indexes;
+  /** Record offsets per file. */
+  private final long[][] offsets;
+  private final FileRanges ranges;
+  private final ExampleFields decoder;
+  private final boolean verifyCrc;
+  private final Coalescer coalescer;
+  private final String fingerprint;
+
+  private TfRecordDataset(Builder b, List<ObjectStat> stats) throws IOException {
+    this.stores = b.stores;
+    this.files = stats.toArray(new ObjectStat[0]);
+    this.indexes = new ObjectUri[files.length];
+    this.offsets = new long[files.length][];
+    this.decoder = new ExampleFields(b.features);
+    this.verifyCrc = b.verifyCrc;
+    this.coalescer = new Coalescer(b.coalesceGap, b.maxRequestBytes);
+    Fingerprint fp = new Fingerprint("tfrecord");
+    long[] counts = new long[files.length];
+    for (int f = 0; f < files.length; f++) {
+      indexes[f] = indexOf(b, files[f].uri());
+      offsets[f] = readIndex(indexes[f], files[f]);
+      counts[f] = offsets[f].length;
+      fp.add(files[f]).add(offsets[f].length);
+    }
+    this.ranges = new FileRanges(counts);
+    decoder.features().forEach(x -> fp.add(x.toString()));
+    this.fingerprint = fp.hex();
+  }
+
+  private static ObjectUri indexOf(Builder b, ObjectUri data) {
+    if (b.indexLocation != null) {
+      return b.indexLocation.child(data.name() + b.indexSuffix);
+    }
+    return data.withKey(data.key() + b.indexSuffix);
+  }
+
+  private long[] readIndex(ObjectUri index, ObjectStat data) throws IOException {
+    byte[] text;
+    try {
+      text = stores.storeFor(index).get(index);
+    } catch (FileNotFoundException e) {
+      throw new FileNotFoundException("Cannot open TFRecord dataset: no DALI index for " + data.uri() + " at " + index
+          + " (write one with: s3dlio tfrecord-index " + data.uri() + ")");
+    }
+    long[][] cols = {new long[1024]};
+    int[] n = {0};
+    DaliIndexValidator check = new DaliIndexValidator(index.toString(), data.uri().toString(), data.size());
+    DaliIndexFormat.read(new ByteArrayInputStream(text), index.toString(), (offset, size) -> {
+      check.record(offset, size);
+      if (n[0] == cols[0].length) {
+        cols[0] = Arrays.copyOf(cols[0], n[0] * 2);
+      }
+      cols[0][n[0]++] = offset;
+    });
+    check.finish();
+    return Arrays.copyOf(cols[0], n[0]);
+  }
+
+  public static Builder builder(StoreRegistry stores) {
+    return new Builder(stores);
+  }
+
+  /** Number of files. */
+  public int fileCount() {
+    return files.length;
+  }
+
+  /** The file holding record {@code index}. */
+  public ObjectUri file(long index) {
+    return files[fileOf(index)].uri();
+  }
+
+  private int fileOf(long index) {
+    return ranges.fileOf(index);
+  }
+
+  private long recordSize(int f, int r) {
+    long[] o = offsets[f];
+    return (r + 1 < o.length ? o[r + 1] : files[f].size()) - o[r];
+  }
+
+  @Override
+  public long size() {
+    return ranges.total();
+  }
+
+  @Override
+  public Sample get(long index) throws IOException {
+    return MapDataset.getOne(this, index);
+  }
+
+  /** The records of {@code indices}: file, offset and framed size of each, and the requests that read them. */
+  private record Plan(int[] file, long[] start, long[] length, List<Coalescer.Range> ranges) {
+  }
+
+  private Plan plan(long[] indices) {
+    int n = indices.length;
+    int[] file = new int[n];
+    long[] start = new long[n];
+    long[] length = new long[n];
+    for (int i = 0; i < n; i++) {
+      int f = fileOf(indices[i]);
+      int r = (int) (indices[i] - ranges.start(f));
+      file[i] = f;
+      start[i] = offsets[f][r];
+      length[i] = recordSize(f, r);
+    }
+    return new Plan(file, start, length, coalescer.plan(file, start, length));
+  }
+
+  /** One part per coalesced range request. */
+  @Override
+  public List<int[]> split(long[] indices) {
+    return plan(indices).ranges().stream().map(Coalescer.Range::slots).toList();
+  }
+
+  @Override
+  public Sample[] getAll(long[] indices, SampleException[] errors, FetchContext ctx) {
+    Plan plan = plan(indices);
+    long[] start = plan.start();
+    Sample[] out = new Sample[indices.length];
+    for (Coalescer.Range range : plan.ranges()) {
+      ObjectStat data = files[range.file()];
+      byte[] buf;
+      try {
+        if (ctx.cancelled()) {
+          throw new java.io.InterruptedIOException("the fetch was cancelled (the iterator was closed)");
+        }
+        ObjectStore store = stores.storeFor(data.uri());
+        long t0 = System.nanoTime();
+        buf = store.getRange(data.uri(), range.start(), (int) (range.end() - range.start()));
+        ctx.request(System.nanoTime() - t0, buf.length);
+      } catch (IOException | RuntimeException e) {
+        for (int slot : range.slots()) {
+          errors[slot] = SampleException.of(indices[slot], data.uri().toString(), start[slot], e);
+        }
+        continue;
+      }
+      for (int slot : range.slots()) {
+        try {
+          out[slot] = decode(indices[slot], range.file(), buf, (int) (start[slot] - range.start()), start[slot],
+              plan.length()[slot]);
+        } catch (IOException | RuntimeException e) {
+          errors[slot] = SampleException.of(indices[slot], data.uri().toString(), start[slot], e);
+        }
+      }
+    }
+    return out;
+  }
+
+  private Sample decode(long index, int f, byte[] buf, int at, long offset, long size) throws IOException {
+    String uri = files[f].uri().toString();
+    if (at + size > buf.length) {
+      throw new TfRecordFormatException(uri, offset, false, TfRecordFormatException.Problem.TRUNCATED_PAYLOAD,
+          "the file ends at byte " + (offset - at + buf.length) + ", inside this record of " + size
+              + " indexed bytes (the file changed since " + indexes[f] + " was written)");
+    }
+    long length = TfRecordFraming.checkHeader(buf, at, uri, offset, false, verifyCrc);
+    long fileSize = files[f].size();
+    if (offset + TfRecordFraming.frameSize(length) > fileSize) {
+      throw TfRecordFraming.truncatedPayload(uri, offset, false, length,
+          offset + TfRecordFraming.frameSize(length) - fileSize);
+    }
+    if (length + TfRecordFraming.OVERHEAD != size) {
+      throw new StaleIndexException("Stale DALI index " + indexes[f] + " for " + uri + ": the record at byte " + offset
+          + " is indexed as " + size + " bytes, but its header declares a payload of " + length + " bytes ("
+          + TfRecordFraming.frameSize(length) + " with framing): the file changed since it was indexed");
+    }
+    int p = at + TfRecordFraming.HEADER_SIZE;
+    if (verifyCrc) {
+      int stored = TfRecordFraming.readIntLe(buf, p + (int) length);
+      int computed = MaskedCrc32c.of(buf, p, (int) length);
+      if (stored != computed) {
+        throw new TfRecordFormatException(uri, offset, false, TfRecordFormatException.Problem.BAD_DATA_CRC,
+            String.format("data CRC mismatch (stored 0x%08x, computed 0x%08x over %d payload bytes)", stored, computed,
+                length));
+      }
+    }
+    return decoder.decode(index, Arrays.copyOfRange(buf, p, p + (int) length), uri, offset);
+  }
+
+  /**
+   * Where record {@code index} lies: its file, the byte offset of its frame and the frame's size
+   * (header, payload and CRCs), as its DALI index says.
+   */
+  public record RecordRange(ObjectUri uri, long offset, long size) {
+  }
+
+  /** Where record {@code index} lies. */
+  public RecordRange recordRange(long index) {
+    int f = fileOf(index);
+    int r = (int) (index - ranges.start(f));
+    return new RecordRange(files[f].uri(), offsets[f][r], recordSize(f, r));
+  }
+
+  @Override
+  public String describe(long index) {
+    RecordRange r = recordRange(index);
+    return r.uri() + " at byte " + r.offset();
+  }
+
+  @Override
+  public long estimateBytes(long index) {
+    int f = fileOf(index);
+    return recordSize(f, (int) (index - ranges.start(f))) - TfRecordFraming.OVERHEAD;
+  }
+
+  @Override
+  public Map<String, FieldSpec> schema() {
+    return decoder.schema();
+  }
+
+  @Override
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  /** Builds a {@link TfRecordDataset}. */
+  public static final class Builder extends FilesBuilder<Builder> {
+    private String indexSuffix = ".idx";
+    private ObjectUri indexLocation;
+    private List<TfFeature> features = List.of();
+    private boolean verifyCrc = true;
+
+    private Builder(StoreRegistry stores) {
+      super(stores);
+    }
+
+    /** Index name is {@code <file><suffix>} (default {@code .idx}); under a prefix, such objects are not data. */
+    public Builder indexSuffix(String s) {
+      this.indexSuffix = Objects.requireNonNull(s, "indexSuffix is null");
+      return this;
+    }
+
+    /** A folder holding the indexes instead of beside the files. */
+    public Builder indexLocation(ObjectUri folder) {
+      this.indexLocation = folder;
+      return this;
+    }
+
+    /** Decode these Example features (default: none, raw payloads). */
+    public Builder features(TfFeature... fs) {
+      this.features = List.of(fs);
+      return this;
+    }
+
+    /** Check both CRCs of every record (default true). */
+    public Builder verifyCrc(boolean v) {
+      this.verifyCrc = v;
+      return this;
+    }
+
+    /** Lists or stats the files and reads every index. */
+    public TfRecordDataset build() throws IOException {
+      String suffix = indexSuffix;
+      return new TfRecordDataset(this, objects(name -> !name.endsWith(suffix), "a TFRecord dataset"));
+    }
+  }
+}

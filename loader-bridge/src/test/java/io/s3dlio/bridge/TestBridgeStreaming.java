@@ -1,0 +1,51 @@
+package io.s3dlio.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.s3dlio.bridge.BridgeTestSupport.Py;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TestBridgeStreaming {
+  @TempDir
+  Path dir;
+
+  @Test
+  void everyIdOncePerEpochOnEqualStepsAcrossThreeRanks() throws Exception {
+    Dataset<Row> df = BridgeTestSupport.samples(1200, 7);
+    try (BridgeFeed feed = BridgeFeed.builder(df).worldSize(3).batchSize(16).seed(11).tensor("x", 4)
+        .option(BridgeOptions.BLOCK_PARTITIONS, "2").start()) {
+      assertThat(feed.rows()).isEqualTo(1200);
+      assertThat(feed.stepsPerEpoch()).isEqualTo(1200 / 48);
+      List<Py> ranks = new ArrayList<>();
+      for (int r = 0; r < 3; r++) {
+        ranks.add(BridgeTestSupport.consumer(dir, feed, r, 3, "--epochs", "3"));
+      }
+      for (Py p : ranks) {
+        p.awaitOk(120);
+      }
+      Map<Long, Integer> seen = new HashMap<>();
+      for (int r = 0; r < 3; r++) {
+        List<JsonNode> b = BridgeTestSupport.batches(dir.resolve("rank" + r + ".jsonl"));
+        assertThat(b).hasSize(3 * 25);
+        for (JsonNode n : b) {
+          assertThat(n.get("ids")).hasSize(16);
+          for (JsonNode id : n.get("ids")) {
+            seen.merge(n.get("epoch").asLong() * 1_000_000 + id.asLong(), 1, Integer::sum);
+          }
+        }
+      }
+      assertThat(seen).hasSize(3 * 1200);
+      assertThat(seen.values()).containsOnly(1);
+      assertThat(feed.awaitRuns(3, java.time.Duration.ofSeconds(10))).isTrue();
+    }
+  }
+}

@@ -1,0 +1,251 @@
+package io.s3dlio.loader.sampler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.s3dlio.loader.sampler.DistributedSampler.Segment;
+import io.s3dlio.loader.sampler.DistributedSampler.Tail;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+class TestSamplers {
+
+  static long[] epoch(Sampler s, long e) {
+    s.setEpoch(e);
+    long[] out = new long[(int) s.length()];
+    for (int p = 0; p < out.length; p++) {
+      out[p] = s.index(p);
+    }
+    return out;
+  }
+
+  static long[] sorted(long[] a) {
+    long[] c = a.clone();
+    Arrays.sort(c);
+    return c;
+  }
+
+  static long[] range(long n) {
+    long[] r = new long[(int) n];
+    for (int i = 0; i < n; i++) {
+      r[i] = i;
+    }
+    return r;
+  }
+
+  @Test
+  void sequentialIsIdentity() {
+    assertThat(epoch(new SequentialSampler(5), 3)).containsExactly(0, 1, 2, 3, 4);
+  }
+
+  @Test
+  void randomIsAPermutationForEverySize() {
+    for (long n : new long[] {0, 1, 2, 3, 5, 16, 17, 255, 1000, 4097}) {
+      long[] order = epoch(new RandomSampler(n, 7), 0);
+      assertThat(sorted(order)).as("n=%d", n).containsExactly(range(n));
+      long[] blocks = epoch(new BlockShuffleSampler(n, 16, 7), 1);
+      assertThat(sorted(blocks)).as("block n=%d", n).containsExactly(range(n));
+    }
+  }
+
+  @Test
+  void sameSeedSameOrderOtherEpochOtherOrder() {
+    for (Supplier<Sampler> make : List.<Supplier<Sampler>>of(() -> new RandomSampler(1000, 42),
+        () -> new BlockShuffleSampler(1000, 32, 42), () -> new WeightedSampler(weights(1000), 1000, 42))) {
+      long[] a0 = epoch(make.get(), 0);
+      long[] b0 = epoch(make.get(), 0);
+      long[] a1 = epoch(make.get(), 1);
+      assertThat(a0).isEqualTo(b0);
+      assertThat(a1).isNotEqualTo(a0);
+      assertThat(epoch(make.get(), 1)).isEqualTo(a1);
+    }
+    assertThat(epoch(new RandomSampler(1000, 1), 0)).isNotEqualTo(epoch(new RandomSampler(1000, 2), 0));
+    // not the identity, and far from it: most elements move
+    long[] p = epoch(new RandomSampler(1000, 3), 0);
+    int fixed = 0;
+    for (int i = 0; i < p.length; i++) {
+      fixed += p[i] == i ? 1 : 0;
+    }
+    assertThat(fixed).isLessThan(10);
+  }
+
+  @Test
+  void blockShuffleKeepsBlocksTogether() {
+    BlockShuffleSampler s = new BlockShuffleSampler(1000, 50, 9);
+    long[] order = epoch(s, 4);
+    // every aligned run of 50 positions that does not straddle the short block is one whole block
+    Set<Long> blocksSeen = new HashSet<>();
+    for (int p = 0; p < 1000; p += 50) {
+      Set<Long> b = new HashSet<>();
+      for (int q = p; q < p + 50; q++) {
+        b.add(order[q] / 50);
+      }
+      assertThat(b).hasSize(1);
+      blocksSeen.addAll(b);
+    }
+    assertThat(blocksSeen).hasSize(20);
+    assertThat(order).isNotEqualTo(range(1000));
+  }
+
+  private static double[] weights(int n) {
+    double[] w = new double[n];
+    for (int i = 0; i < n; i++) {
+      w[i] = 1 + i % 3;
+    }
+    return w;
+  }
+
+  @Test
+  void weightedDrawsFollowTheWeights() {
+    double[] w = {1, 0, 2, 7};
+    WeightedSampler s = new WeightedSampler(w, 100_000, 5);
+    long[] counts = new long[4];
+    for (long i : epoch(s, 0)) {
+      counts[(int) i]++;
+    }
+    assertThat(counts[1]).isZero();
+    // 5 sigma bounds around the expected 10%, 20%, 70%
+    assertThat(counts[0]).isBetween(10_000L - 500, 10_000L + 500);
+    assertThat(counts[2]).isBetween(20_000L - 650, 20_000L + 650);
+    assertThat(counts[3]).isBetween(70_000L - 750, 70_000L + 750);
+    assertThatThrownBy(() -> new WeightedSampler(new double[] {1, -1}, 3, 0))
+        .hasMessageContaining("weight -1.0 at index 1");
+    assertThatThrownBy(() -> new WeightedSampler(new double[] {0, 0}, 3, 0)).hasMessageContaining("all 0");
+  }
+
+  @Test
+  void distributedGivesEverySampleOncePerEpochWithEqualCounts() {
+    for (int n : new int[] {1, 7, 10, 64, 101}) {
+      for (int w : new int[] {1, 2, 3, 4, 8}) {
+        for (Tail tail : Tail.values()) {
+          for (long e : new long[] {0, 1}) {
+            Map<Long, Integer> seen = new HashMap<>();
+            long len = -1;
+            for (int r = 0; r < w; r++) {
+              DistributedSampler d = new DistributedSampler(new RandomSampler(n, 11), r, w, tail);
+              long[] mine = epoch(d, e);
+              if (len >= 0) {
+                assertThat(mine.length).as("equal counts").isEqualTo(len);
+              }
+              len = mine.length;
+              for (long i : mine) {
+                seen.merge(i, 1, Integer::sum);
+              }
+            }
+            String what = "n=" + n + " w=" + w + " " + tail;
+            if (tail == Tail.PAD) {
+              assertThat(len).as(what).isEqualTo((n + w - 1) / w);
+              assertThat(seen.keySet()).as(what).containsExactlyInAnyOrder(box(range(n)));
+              long extra = seen.values().stream().mapToInt(Integer::intValue).sum() - n;
+              assertThat(extra).as(what).isEqualTo(len * w - n).isLessThan(w);
+            } else {
+              assertThat(len).as(what).isEqualTo(n / w);
+              assertThat(seen.values()).as(what).allMatch(c -> c == 1);
+              assertThat(seen).as(what).hasSize(n / w * w);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static Long[] box(long[] a) {
+    return Arrays.stream(a).boxed().toArray(Long[]::new);
+  }
+
+  /**
+   * Property: after old ranks consumed arbitrary counts, the union over new ranks of the rest of
+   * the epoch is exactly the samples no old rank consumed, each once (DROP never duplicates; PAD
+   * adds fewer than W' repeats), for many sizes, worlds and cut points; and chained reshards too.
+   */
+  @Test
+  void reshardingContinuesWithExactlyTheRemainingSamples() {
+    Random rnd = new Random(1234);
+    for (int trial = 0; trial < 300; trial++) {
+      int n = 1 + rnd.nextInt(300);
+      int w0 = 1 + rnd.nextInt(6);
+      int w1 = 1 + rnd.nextInt(6);
+      long epoch = rnd.nextInt(3);
+      Tail tail = rnd.nextBoolean() ? Tail.PAD : Tail.DROP;
+      Set<Long> consumed = new HashSet<>();
+      long[] counts = new long[w0];
+      for (int r = 0; r < w0; r++) {
+        DistributedSampler d = new DistributedSampler(new RandomSampler(n, 5), r, w0, Tail.PAD);
+        d.setEpoch(epoch);
+        counts[r] = rnd.nextInt((int) d.length() + 1);
+        for (long p = 0; p < counts[r]; p++) {
+          consumed.add(d.index(p));
+        }
+      }
+      Set<Long> expected = new HashSet<>();
+      for (long i = 0; i < n; i++) {
+        if (!consumed.contains(i)) {
+          expected.add(i);
+        }
+      }
+      List<Segment> segs = List.of(new Segment(w0, counts));
+      List<Long> union = new ArrayList<>();
+      for (int r = 0; r < w1; r++) {
+        DistributedSampler d = new DistributedSampler(new RandomSampler(n, 5), r, w1, tail);
+        d.setEpoch(epoch);
+        d.resume(segs);
+        for (long p = 0; p < d.length(); p++) {
+          union.add(d.index(p));
+        }
+      }
+      String what = "trial " + trial + ": n=" + n + " " + w0 + "->" + w1 + " " + tail + " counts " + Arrays.toString(counts);
+      assertThat(Set.copyOf(union)).as(what).allMatch(expected::contains);
+      if (tail == Tail.DROP) {
+        assertThat(union).as(what).doesNotHaveDuplicates().hasSize(expected.size() / w1 * w1);
+      } else {
+        assertThat(Set.copyOf(union)).as(what).isEqualTo(expected);
+        assertThat(union.size() - expected.size()).as(what).isLessThan(w1);
+      }
+    }
+  }
+
+  @Test
+  void chainedReshardsWithinOneEpoch() {
+    int n = 97;
+    // world 3 consumes some, then world 2 consumes some of the rest, then world 4 finishes
+    long[] c0 = {5, 9, 0};
+    Set<Long> consumed = new HashSet<>();
+    for (int r = 0; r < 3; r++) {
+      DistributedSampler d = new DistributedSampler(new SequentialSampler(n), r, 3, Tail.PAD);
+      for (long p = 0; p < c0[r]; p++) {
+        consumed.add(d.index(p));
+      }
+    }
+    List<Segment> s1 = List.of(new Segment(3, c0));
+    long[] c1 = {10, 4};
+    for (int r = 0; r < 2; r++) {
+      DistributedSampler d = new DistributedSampler(new SequentialSampler(n), r, 2, Tail.PAD);
+      d.resume(s1);
+      for (long p = 0; p < c1[r]; p++) {
+        assertThat(consumed.add(d.index(p))).isTrue();
+      }
+    }
+    List<Segment> s2 = List.of(new Segment(3, c0), new Segment(2, c1));
+    List<Long> rest = new ArrayList<>();
+    for (int r = 0; r < 4; r++) {
+      DistributedSampler d = new DistributedSampler(new SequentialSampler(n), r, 4, Tail.DROP);
+      d.resume(s2);
+      for (long p = 0; p < d.length(); p++) {
+        rest.add(d.index(p));
+      }
+    }
+    assertThat(rest).doesNotHaveDuplicates().noneMatch(consumed::contains);
+    assertThat(rest.size() + consumed.size()).isGreaterThan(n - 4).isLessThanOrEqualTo(n);
+    assertThatThrownBy(() -> new DistributedSampler(new SequentialSampler(n), 0, 2, Tail.PAD)
+        .resume(List.of(new Segment(2, new long[] {100, 0}))))
+        .hasMessageContaining("rank 0 of the earlier world of 2 consumed 100 positions, but it had at most 49");
+  }
+}
