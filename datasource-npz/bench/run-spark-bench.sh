@@ -2,7 +2,7 @@
 # Spark NPZ read benchmark, before/after in one run (docs/npz.md): io.s3dlio.npz.bench.NpzSparkBench
 # on local[2], on the classpath of this checkout ("new") and on that of an older checkout ("old",
 # built with `mvn package`, never `install`), alternating old/new JVMs for ROUNDS rounds.
-#   git worktree add /tmp/npz-old d852f84 && (cd /tmp/npz-old && mvn -o -q -DskipTests \
+#   MOF=$PWD/bin/mvn-offline-first; git worktree add /tmp/npz-old d852f84 && (cd /tmp/npz-old && $MOF -q -DskipTests \
 #     -Ds3dlio.no-test-servers=true -pl datasource-npz -am package)
 #   datasource-npz/bench/run-spark-bench.sh /tmp/npz-old [DIR=target/npz-bench] [ROUNDS=3] [BIG=200] [SMALL=20000]
 # BENCH_URI=s3://bucket/prefix reads a copy of DIR there instead (storage settings from the
@@ -21,7 +21,7 @@ M=datasource-npz
 for d in "$OLD/$M/target/classes" "$OLD/connector-fs/target/classes"; do
   [[ -d "$d" ]] || { echo "missing $d: build the old checkout with mvn package first" >&2; exit 2; }
 done
-mvn -B -q -o -Dstyle.color=never -Ds3dlio.no-test-servers=true -pl $M -am test-compile dependency:build-classpath \
+"$ROOT/bin/mvn-offline-first" -B -q -Dstyle.color=never -Ds3dlio.no-test-servers=true -pl $M -am test-compile dependency:build-classpath \
   -DincludeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 # The project's own modules come from each checkout, everything else from the shared dependency list.
 DEPS="$(tr ':' '\n' < $M/target/bench-classpath.txt | grep -v -e '/connector-fs' -e slf4j-simple | paste -sd: -)"
