@@ -95,12 +95,20 @@ class TestS3dlioFileSystemOnTheWire {
   }
 
   /** A FileSystem whose requests go through {@code p}; extra settings as key, value pairs. */
+  /** A FileSystem through the proxy; read-ahead on (depth 4) unless {@code kv} sets it (the default is off: {@link #fsWithDefaults}). */
   private FileSystem fs(FaultProxy p, String... kv) throws IOException {
     Configuration c = conf(p.endpoint().toString());
+    c.set(FsConstants.PREFETCH_DEPTH, "4");
     for (int i = 0; i < kv.length; i += 2) {
       c.set(kv[i], kv[i + 1]);
     }
     FileSystem fs = FileSystem.newInstance(URI.create("s3://" + BUCKET), c);
+    toClose.add(fs);
+    return fs;
+  }
+
+  private FileSystem fsWithDefaults(FaultProxy p) throws IOException {
+    FileSystem fs = FileSystem.newInstance(URI.create("s3://" + BUCKET), conf(p.endpoint().toString()));
     toClose.add(fs);
     return fs;
   }
@@ -170,9 +178,9 @@ class TestS3dlioFileSystemOnTheWire {
   }
 
   @Test
-  void readAheadOffReadsWithOneGetToTheEnd() throws Exception {
+  void readAheadIsOffByDefaultAndReadsWithOneGetToTheEnd() throws Exception {
     FaultProxy p = proxy();
-    FileSystem fs = fs(p, FsConstants.PREFETCH_DEPTH, "0");
+    FileSystem fs = fsWithDefaults(p);
     try (FSDataInputStream in = openFile(fs, file, "sequential")) {
       byte[] b = new byte[100_000];
       for (int i = 0; i < 5; i++) {
