@@ -10,8 +10,6 @@ import io.s3dlio.testing.FaultPlan.Fault;
 import io.s3dlio.testing.FaultProxy;
 import io.s3dlio.testing.FaultTally;
 import io.s3dlio.testing.FaultTargets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,7 +54,7 @@ class TestCheckpointProxyFaults {
   @ParameterizedTest(name = "rates x{0}")
   @ValueSource(ints = {1, 2})
   void aSaveIsCommittedWholeOrNeverVisibleAndLoadsAreExact(int scale) throws Exception {
-    long seed = Long.getLong("s3dlio.faults.seed", 20261122L);
+    long seed = FaultTargets.seed();
     ObjectStore direct = TestStores.s3();
     ObjectUri root = ObjectUri.parse("s3://" + TestStores.BUCKET + "/faults-" + seed + "-x" + scale + "-"
         + Long.toHexString(System.nanoTime()) + "/");
@@ -104,13 +102,9 @@ class TestCheckpointProxyFaults {
         }
       }
       assertThat(clean.committedSteps()).as("committed: exactly the saves that returned").isEqualTo(saved);
-      String table = tally.table("checkpoint save and load on s3:// through FaultProxy (seed " + seed
-          + (scale == 1 ? ")" : ", harsh: rates x2, one retry)"), proxy);
-      Path out = Path.of("target", "reliability", "checkpoint-x" + scale + ".md");
-      Files.createDirectories(out.getParent());
-      Files.writeString(out, table + "\nfailed saves, none visible: " + invisible + "\n\nfailures:\n"
-          + String.join("\n", tally.failures()) + "\n");
-      System.out.println(table);
+      String table = tally.report("checkpoint save and load on s3:// through FaultProxy (seed " + seed
+          + (scale == 1 ? ")" : ", harsh: rates x2, one retry)") + "; failed saves, none visible: " + invisible,
+          "checkpoint-x" + scale + ".md", proxy);
       assertThat(tally.problems()).as(table).isEmpty();
       assertThat(proxy.injectedTotal()).as(table).isGreaterThan(20);
       assertThat(Arrays.stream(Fault.values()).filter(f -> proxy.injected(f) == 0).toList())

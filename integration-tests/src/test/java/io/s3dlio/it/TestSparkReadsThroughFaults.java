@@ -6,9 +6,6 @@ import io.s3dlio.fs.S3dlioFileSystem;
 import io.s3dlio.store.ObjectUri;
 import io.s3dlio.store.StoreConfig;
 import io.s3dlio.store.StoreRegistry;
-import io.s3dlio.testing.FaultPlan;
-import io.s3dlio.testing.FaultPlan.Fault;
-import io.s3dlio.testing.FaultPlan.RequestKind;
 import io.s3dlio.testing.FaultProxy;
 import io.s3dlio.testing.FaultTally;
 import io.s3dlio.testing.FaultTargets;
@@ -16,7 +13,6 @@ import io.s3dlio.testing.S3ProxyServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
@@ -41,24 +37,9 @@ class TestSparkReadsThroughFaults {
   @TempDir
   static Path tmp;
 
-  static FaultPlan plan(long seed) {
-    RequestKind get = RequestKind.GET;
-    RequestKind head = RequestKind.HEAD;
-    RequestKind list = RequestKind.LIST;
-    return FaultPlan.seeded(seed)
-        .rate(Fault.THROTTLE, 0.05, get, head, list).throttleBurst(2)
-        .rate(Fault.SERVER_ERROR, 0.03, get, head, list)
-        .rate(Fault.RESET, 0.05, get, head, list)
-        .rate(Fault.DROP_RESPONSE, 0.03, get, head, list)
-        .rate(Fault.STALL, 0.015, get).stall(Duration.ofMillis(1500))
-        .rate(Fault.TRUNCATE, 0.05, get)
-        .rate(Fault.TRICKLE, 0.03, get).trickle(2048, Duration.ofMillis(1), 64 << 10)
-        .build();
-  }
-
   @Test
   void tfrecordAndNpzReadsAreExactOrFailClearly() throws Exception {
-    long seed = Long.getLong("s3dlio.faults.seed", 20261122L);
+    long seed = FaultTargets.seed();
     S3ProxyServer s3 = S3ProxyServer.get();
     s3.createBucket(BUCKET);
     String base = "s3://" + BUCKET + "/faults-" + seed + "-" + Long.toHexString(System.nanoTime());
@@ -88,7 +69,7 @@ class TestSparkReadsThroughFaults {
             .write().format("npz").option("layout", "sample").save(local.resolve("npz").toUri().toString());
         upload(s3.storeConfig(), local, base);
 
-        proxy.plan(plan(seed));
+        proxy.plan(FaultTargets.readPlan(seed, 1));
         String tf = base + "/tf";
         String npz = base + "/npz";
         String[] tfSums = {"count(*)", "sum(id)", "sum(label)", "sum(floats[1])", "count(distinct id)"};
@@ -109,11 +90,8 @@ class TestSparkReadsThroughFaults {
       } finally {
         spark.stop();
       }
-      String table = tally.table("Spark TFRecord and NPZ reads on s3:// through FaultProxy (seed " + seed + ")", proxy);
-      Path out = Path.of("target", "reliability", "spark-reads.md");
-      Files.createDirectories(out.getParent());
-      Files.writeString(out, table + "\nfailures:\n" + String.join("\n", tally.failures()) + "\n");
-      System.out.println(table);
+      String table = tally.report("Spark TFRecord and NPZ reads on s3:// through FaultProxy (seed " + seed + ")",
+          "spark-reads.md", proxy);
       assertThat(tally.problems()).as(table).isEmpty();
       assertThat(tally.correct()).as(table).isEqualTo(8);
       assertThat(proxy.injectedTotal()).as(table).isGreaterThan(10);

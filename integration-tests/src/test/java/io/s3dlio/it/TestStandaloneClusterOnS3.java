@@ -312,16 +312,11 @@ class TestStandaloneClusterOnS3 {
         .as("executors registered\n%s", cluster.logs()).isEqualTo(n);
   }
 
-  /** The index of {@code file} among {@code files}: beside it, or in {@code _index/} beside it. */
+  /** The index of {@code file} among {@code files} ({@code _index/<name>.idx} beside it), or null. */
   private static String indexOf(String file, List<String> files) {
-    String name = file.substring(file.lastIndexOf('/') + 1);
-    String folder = file.substring(0, file.lastIndexOf('/'));
-    for (String candidate : List.of(file + ".idx", folder + "/_index/" + name + ".idx")) {
-      if (files.contains(candidate)) {
-        return candidate;
-      }
-    }
-    return null;
+    int slash = file.lastIndexOf('/');
+    String index = file.substring(0, slash) + "/_index/" + file.substring(slash + 1) + ".idx";
+    return files.contains(index) ? index : null;
   }
 
   /** count, sum(image_class), number of image_floats values of the golden mnist file, by protobuf-java. */

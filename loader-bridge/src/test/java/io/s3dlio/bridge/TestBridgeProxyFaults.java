@@ -8,9 +8,6 @@ import io.s3dlio.fs.S3dlioFileSystem;
 import io.s3dlio.loader.dataset.Fixtures;
 import io.s3dlio.store.ObjectUri;
 import io.s3dlio.store.StoreRegistry;
-import io.s3dlio.testing.FaultPlan;
-import io.s3dlio.testing.FaultPlan.Fault;
-import io.s3dlio.testing.FaultPlan.RequestKind;
 import io.s3dlio.testing.FaultProxy;
 import io.s3dlio.testing.FaultTally;
 import io.s3dlio.testing.FaultTargets;
@@ -18,7 +15,6 @@ import io.s3dlio.testing.S3ProxyServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -45,7 +41,7 @@ class TestBridgeProxyFaults {
 
   @Test
   void everySampleReachesTheTrainersOncePerEpochThroughFaults() throws Exception {
-    long seed = Long.getLong("s3dlio.faults.seed", 20261122L);
+    long seed = FaultTargets.seed();
     S3ProxyServer s3 = S3ProxyServer.get();
     s3.createBucket(BUCKET);
     String base = "s3://" + BUCKET + "/faults-" + seed + "-" + Long.toHexString(System.nanoTime());
@@ -61,25 +57,13 @@ class TestBridgeProxyFaults {
       conf.set("fs.s3.impl", S3dlioFileSystem.S3.class.getName());
       FaultTargets.hadoopKeys(FaultTargets.s3ViaProxy(proxy)).forEach((k, v) ->
           conf.set("fs.s3dlio.bucket." + BUCKET + "." + k.substring("fs.s3dlio.".length()), v));
-      proxy.plan(FaultPlan.seeded(seed)
-          .rate(Fault.THROTTLE, 0.05, RequestKind.GET, RequestKind.HEAD, RequestKind.LIST).throttleBurst(2)
-          .rate(Fault.SERVER_ERROR, 0.03, RequestKind.GET, RequestKind.HEAD, RequestKind.LIST)
-          .rate(Fault.RESET, 0.05, RequestKind.GET, RequestKind.HEAD, RequestKind.LIST)
-          .rate(Fault.DROP_RESPONSE, 0.03, RequestKind.GET, RequestKind.HEAD, RequestKind.LIST)
-          .rate(Fault.STALL, 0.02, RequestKind.GET).stall(Duration.ofMillis(1500))
-          .rate(Fault.TRUNCATE, 0.05, RequestKind.GET)
-          .rate(Fault.TRICKLE, 0.03, RequestKind.GET).trickle(2048, Duration.ofMillis(1), 64 << 10)
-          .build());
+      proxy.plan(FaultTargets.readPlan(seed, 1));
       for (int round = 0; round < 2; round++) {
         Path out = Files.createDirectories(dir.resolve("round-" + round));
         tally.run("bridge: 2 epochs to 2 ranks (" + FILES * PER_FILE + " samples)", () -> feed(base, out), BUCKET);
       }
-      String table = tally.table("bridge fed by a Spark TFRecord read on s3:// through FaultProxy (seed " + seed + ")",
-          proxy);
-      Path report = Path.of("target", "reliability", "bridge.md");
-      Files.createDirectories(report.getParent());
-      Files.writeString(report, table + "\nfailures:\n" + String.join("\n", tally.failures()) + "\n");
-      System.out.println(table);
+      String table = tally.report("bridge fed by a Spark TFRecord read on s3:// through FaultProxy (seed " + seed
+          + ")", "bridge.md", proxy);
       assertThat(tally.problems()).as(table).isEmpty();
       assertThat(tally.correct()).as(table).isEqualTo(2);
       assertThat(proxy.injectedTotal()).as(table).isPositive();

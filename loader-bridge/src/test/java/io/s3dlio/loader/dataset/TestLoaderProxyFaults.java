@@ -11,17 +11,12 @@ import io.s3dlio.loader.LoaderOptions;
 import io.s3dlio.loader.MapDataset;
 import io.s3dlio.store.ObjectUri;
 import io.s3dlio.store.StoreRegistry;
-import io.s3dlio.testing.FaultPlan;
 import io.s3dlio.testing.FaultPlan.Fault;
-import io.s3dlio.testing.FaultPlan.RequestKind;
 import io.s3dlio.testing.FaultProxy;
 import io.s3dlio.testing.FaultTally;
 import io.s3dlio.testing.FaultTargets;
 import io.s3dlio.testing.S3ProxyServer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -42,21 +37,6 @@ class TestLoaderProxyFaults {
   private static final String BUCKET = "loader-faults";
   private static final int EPOCHS = 3;
 
-  static FaultPlan plan(long seed, double scale) {
-    RequestKind get = RequestKind.GET;
-    RequestKind head = RequestKind.HEAD;
-    RequestKind list = RequestKind.LIST;
-    return FaultPlan.seeded(seed)
-        .rate(Fault.THROTTLE, 0.05 * scale, get, head, list).throttleBurst(2)
-        .rate(Fault.SERVER_ERROR, 0.03 * scale, get, head, list)
-        .rate(Fault.RESET, 0.05 * scale, get, head, list)
-        .rate(Fault.DROP_RESPONSE, 0.03 * scale, get, head, list)
-        .rate(Fault.STALL, 0.01 * scale, get).stall(Duration.ofMillis(1500))
-        .rate(Fault.TRUNCATE, 0.05 * scale, get)
-        .rate(Fault.TRICKLE, 0.03 * scale, get).trickle(2048, Duration.ofMillis(1), 64 << 10)
-        .build();
-  }
-
   private static long crc(byte[] b) {
     CRC32C c = new CRC32C();
     c.update(b);
@@ -66,7 +46,7 @@ class TestLoaderProxyFaults {
   @ParameterizedTest(name = "rates x{0}")
   @ValueSource(ints = {1, 2})
   void everyEpochDeliversEverySampleOnceWithItsBytesOrFailsClearly(int scale) throws Exception {
-    long seed = Long.getLong("s3dlio.faults.seed", 20261122L);
+    long seed = FaultTargets.seed();
     S3ProxyServer.get().createBucket(BUCKET);
     ObjectUri root = ObjectUri.parse("s3://" + BUCKET + "/faults-" + seed + "-x" + scale + "-"
         + Long.toHexString(System.nanoTime()) + "/");
@@ -89,7 +69,7 @@ class TestLoaderProxyFaults {
     try (FaultProxy proxy = FaultTargets.s3Proxy();
         StoreRegistry stores = new StoreRegistry(FaultTargets.s3ViaProxy(proxy).with(scale == 1 ? Map.of()
             : Map.of("s3.max-retries", "1", "s3.resume-attempts", "1")))) {
-      proxy.plan(plan(seed, scale));
+      proxy.plan(FaultTargets.readPlan(seed, scale));
       TfFeature[] features = {TfFeature.int64("id"), TfFeature.float32("emb", 4), TfFeature.bytes("name")};
       MapDataset[] tf = new MapDataset[1];
       MapDataset[] raw = new MapDataset[1];
@@ -112,12 +92,8 @@ class TestLoaderProxyFaults {
               root.toString());
         }
       }
-      String table = tally.table("loader on s3:// through FaultProxy (seed " + seed
-          + (scale == 1 ? ")" : ", harsh: rates x2, one retry)"), proxy);
-      Path out = Path.of("target", "reliability", "loader-x" + scale + ".md");
-      Files.createDirectories(out.getParent());
-      Files.writeString(out, table + "\nfailures:\n" + String.join("\n", tally.failures()) + "\n");
-      System.out.println(table);
+      String table = tally.report("loader on s3:// through FaultProxy (seed " + seed
+          + (scale == 1 ? ")" : ", harsh: rates x2, one retry)"), "loader-x" + scale + ".md", proxy);
       assertThat(tally.problems()).as(table).isEmpty();
       assertThat(Arrays.stream(Fault.values()).filter(f -> proxy.injected(f) == 0).toList())
           .as("fault kinds never injected\n%s", table).isEmpty();
