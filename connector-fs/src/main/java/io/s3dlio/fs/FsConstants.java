@@ -59,7 +59,28 @@ public final class FsConstants {
   public static final String VECTORED_MAX_MERGED = PREFIX + "vectored.max-merged";
   public static final long VECTORED_MAX_MERGED_DEFAULT = 1L << 20;
 
-  /** Threads (per FileSystem instance) fetching vectored ranges and copying during rename. {@value}. */
+  /**
+   * Vectored reads: merged ranges fetched at once by one {@code readVectored} call (as S3A's
+   * {@code fs.s3a.vectored.active.ranged.reads}); each range completes as soon as its bytes are in.
+   * {@value}.
+   */
+  public static final String VECTORED_CONCURRENCY = PREFIX + "vectored.concurrency";
+  public static final int VECTORED_CONCURRENCY_DEFAULT = 8;
+
+  /**
+   * Sequential reads of remote objects (read policies sequential, whole-file, adaptive): ranged
+   * GETs in flight per stream, each fetching the next part of the file or split; 0 turns
+   * read-ahead off (one long GET, as before). Parts start at 1 MiB and double up to
+   * {@link #PREFETCH_PART_SIZE}; memory is at most depth x part size per open stream. {@value}.
+   */
+  public static final String PREFETCH_DEPTH = PREFIX + "prefetch.depth";
+  public static final int PREFETCH_DEPTH_DEFAULT = 4;
+
+  /** Largest part of the sequential read-ahead ({@link #PREFETCH_DEPTH}). {@value}. */
+  public static final String PREFETCH_PART_SIZE = PREFIX + "prefetch.part-size";
+  public static final long PREFETCH_PART_SIZE_DEFAULT = 8L << 20;
+
+  /** Threads (per FileSystem instance) fetching vectored ranges and read-ahead parts, and copying during rename. {@value}. */
   public static final String THREADS = PREFIX + "threads";
   public static final int THREADS_DEFAULT = 16;
 

@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * {@code AWS_REGION}, {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, {@code AWS_PROFILE},
  * {@code AZURE_STORAGE_CONNECTION_STRING}, {@code AZURE_STORAGE_ACCOUNT}, {@code AZURE_STORAGE_KEY},
  * {@code AZURE_STORAGE_SAS_TOKEN}) and the knobs of the original s3dlio ({@code S3DLIO_MAX_HTTP_CONNECTIONS},
- * {@code S3DLIO_RT_THREADS}, {@code S3DLIO_RANGE_CONCURRENCY}, {@code S3DLIO_OPLOG},
+ * {@code S3DLIO_RT_THREADS}, {@code S3DLIO_RANGE_CONCURRENCY}, {@code S3DLIO_RANGE_PART_SIZE}, {@code S3DLIO_OPLOG},
  * {@code S3DLIO_OPLOG_LEVEL}, {@code S3DLIO_OPLOG_BUF}, {@code S3DLIO_OPLOG_LOSSLESS}, {@code S3DLIO_METRICS};
  * see {@code docs/observability.md}) onto these keys, and any key can be set as
  * {@code S3DLIO_<KEY>} ({@link #envOf}: {@code S3DLIO_S3_CHECKSUM_CALCULATION} for
@@ -33,10 +33,17 @@ public final class StoreConfig {
   public static final String THREADS = "threads";
 
   /**
-   * Concurrent ranged GETs of one large object read ({@code S3DLIO_RANGE_CONCURRENCY}). Defined for
-   * the concurrent ranged downloads; no reader consumes it yet (see docs/observability.md). {@value}.
+   * Concurrent ranged GETs of one large object downloaded to a local file ({@code s3dlio get},
+   * {@code s3dlio cp}: {@link ParallelDownload}); environment {@code S3DLIO_RANGE_CONCURRENCY}.
+   * Default 8. {@value}.
    */
   public static final String RANGE_CONCURRENCY = "range-concurrency";
+
+  /**
+   * Bytes per ranged GET of those downloads ({@link #RANGE_CONCURRENCY}); environment
+   * {@code S3DLIO_RANGE_PART_SIZE}. Default {@code 8m}. {@value}.
+   */
+  public static final String RANGE_PART_SIZE = "range-part-size";
 
   /** Environment variables and the keys each one sets (standard variables, then s3dlio's own knobs). */
   private static final Map<String, List<String>> ENV_KEYS = Map.ofEntries(
@@ -53,6 +60,7 @@ public final class StoreConfig {
       Map.entry("S3DLIO_MAX_HTTP_CONNECTIONS", List.of("s3.max-connections", "gcs.max-connections")),
       Map.entry("S3DLIO_RT_THREADS", List.of(THREADS)),
       Map.entry("S3DLIO_RANGE_CONCURRENCY", List.of(RANGE_CONCURRENCY)),
+      Map.entry("S3DLIO_RANGE_PART_SIZE", List.of(RANGE_PART_SIZE)),
       Map.entry("S3DLIO_OPLOG", List.of(MetricsKeys.OPLOG_FILE)),
       Map.entry("S3DLIO_OPLOG_LEVEL", List.of(MetricsKeys.OPLOG_ZSTD_LEVEL)),
       Map.entry("S3DLIO_OPLOG_BUF", List.of(MetricsKeys.OPLOG_QUEUE_SIZE)),
