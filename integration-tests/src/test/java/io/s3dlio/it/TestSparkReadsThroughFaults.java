@@ -56,9 +56,6 @@ class TestSparkReadsThroughFaults {
         b.config("spark.hadoop.fs.s3dlio.bucket." + BUCKET + "." + e.getKey().substring("fs.s3dlio.".length()),
             e.getValue());
       }
-      // The npz source of this revision reads its store settings from spark.s3dlio.*; the file-source
-      // rewrite reads through the FileSystem (the per-bucket keys above).
-      viaProxy.withPrefix("s3.").forEach((k, v) -> b.config("spark.s3dlio." + k, v));
       SparkSession spark = b.getOrCreate();
       try {
         Path local = tmp.resolve("data");

@@ -102,9 +102,6 @@ class TestStandaloneClusterOnS3 {
         .config("spark.hadoop.fs.s3.impl", S3dlioFileSystem.S3.class.getName());
     for (Map.Entry<String, String> e : s3.storeConfig().withPrefix("s3.").entrySet()) {
       b.config("spark.hadoop.fs.s3dlio." + e.getKey(), e.getValue());
-      // The npz source of this revision reads its store settings from spark.s3dlio.*; the file-source
-      // rewrite reads through the FileSystem (spark.hadoop.fs.s3dlio.* above).
-      b.config("spark.s3dlio." + e.getKey(), e.getValue());
     }
     spark = b.getOrCreate();
     spark.sparkContext().addSparkListener(new SparkListener() {
