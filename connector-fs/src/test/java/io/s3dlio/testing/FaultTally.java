@@ -105,6 +105,19 @@ public final class FaultTally {
     return new ArrayList<>(failures);
   }
 
+  /**
+   * Prints {@link #table} and writes it, with the clear failures' messages, to
+   * {@code target/reliability/<fileName>} of the module; returns the table.
+   */
+  public synchronized String report(String title, String fileName, FaultProxy... proxies) throws java.io.IOException {
+    String table = table(title, proxies);
+    java.nio.file.Path out = java.nio.file.Path.of("target", "reliability", fileName);
+    java.nio.file.Files.createDirectories(out.getParent());
+    java.nio.file.Files.writeString(out, table + "\nfailures:\n" + String.join("\n", failures) + "\n");
+    System.out.println(table);
+    return table;
+  }
+
   /** A Markdown report: faults injected by kind, then operations by outcome. */
   public synchronized String table(String title, FaultProxy... proxies) {
     StringBuilder sb = new StringBuilder("### ").append(title).append("\n\n");

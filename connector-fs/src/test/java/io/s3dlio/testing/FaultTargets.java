@@ -1,7 +1,10 @@
 package io.s3dlio.testing;
 
 import io.s3dlio.store.StoreConfig;
+import io.s3dlio.testing.FaultPlan.Fault;
+import io.s3dlio.testing.FaultPlan.RequestKind;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -13,6 +16,31 @@ import java.util.TreeMap;
  */
 public final class FaultTargets {
   private FaultTargets() {
+  }
+
+  /** The seed of the fault runs: {@code -Ds3dlio.faults.seed=N}, default 20261122. */
+  public static long seed() {
+    return Long.getLong("s3dlio.faults.seed", 20261122L);
+  }
+
+  /**
+   * The plan of the consumers' read runs (Spark reads, the loader, the bridge): every fault kind in
+   * GETs, HEADs and listings (stalls, truncations and trickles in GETs); {@code scale} multiplies
+   * every rate (1: normal, 2: harsh).
+   */
+  public static FaultPlan readPlan(long seed, double scale) {
+    RequestKind get = RequestKind.GET;
+    RequestKind head = RequestKind.HEAD;
+    RequestKind list = RequestKind.LIST;
+    return FaultPlan.seeded(seed)
+        .rate(Fault.THROTTLE, 0.05 * scale, get, head, list).throttleBurst(2)
+        .rate(Fault.SERVER_ERROR, 0.03 * scale, get, head, list)
+        .rate(Fault.RESET, 0.05 * scale, get, head, list)
+        .rate(Fault.DROP_RESPONSE, 0.03 * scale, get, head, list)
+        .rate(Fault.STALL, 0.015 * scale, get).stall(Duration.ofMillis(1500))
+        .rate(Fault.TRUNCATE, 0.05 * scale, get)
+        .rate(Fault.TRICKLE, 0.03 * scale, get).trickle(2048, Duration.ofMillis(1), 64 << 10)
+        .build();
   }
 
   /** Short retries, 1 s read timeout, 5 MiB parts, for s3://. */
