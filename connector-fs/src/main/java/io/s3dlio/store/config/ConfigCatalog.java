@@ -70,7 +70,7 @@ public final class ConfigCatalog {
       for (ConfigKey k : keys()) {
         k.deprecated().forEach(a -> m.put(a.name(), new Rename(a, k)));
       }
-      r = renames = Map.copyOf(m);
+      r = renames = java.util.Collections.unmodifiableMap(m);
     }
     return r;
   }
