@@ -178,7 +178,7 @@ public final class Quickstart {
 
     s = new Step("4. read with format(\"tfrecord\"), split along the indexes across the cores");
     Dataset<Row> read = spark.read().format("tfrecord").schema(schema).option("useIndex", "require")
-        .option("maxPartitionBytes", "256k").load(tf, raw);
+        .option("maxPartitionBytes", String.valueOf(256 << 10)).load(tf, raw);
     int partitions = read.rdd().getNumPartitions();
     Row agg = read.selectExpr("count(*)", "sum(id)", "sum(label)", "sum(crc32(image))").first();
     Sums got = Sums.of(agg);

@@ -183,7 +183,12 @@ public final class ConfigCatalog {
         .append("(upper case, `.` and `-` as `_`), which wins over the standard variables.\n\n")
         .append("One syntax everywhere: durations `500ms`, `10s`, `2m`, `1h` (a plain number is milliseconds);\n")
         .append("sizes `4096`, `64k`, `8m`, `1g` (binary multiples). Earlier key names are still accepted:\n")
-        .append("each is logged once as deprecated, naming the new key ([Deprecated names](#deprecated-names)).\n\n");
+        .append("each is logged once as deprecated, naming the new key ([Deprecated names](#deprecated-names)).\n\n")
+        .append("Types:\n\n");
+    for (ConfigKey.Type t : ConfigKey.Type.values()) {
+      md.append("- `").append(typeName(t)).append("`: ").append(t.doc()).append('\n');
+    }
+    md.append("\nSections:\n\n");
     for (ConfigSection s : sections()) {
       md.append("- [").append(s.title()).append("](#").append(anchor(s.title())).append(")\n");
     }

@@ -22,13 +22,13 @@ public record ConfigKey(String name, Type type, String defaultValue, String desc
 
   /** How a value is written. Durations and sizes have one syntax across every module. */
   public enum Type {
-    STRING("string"),
-    SECRET("secret (never logged)"),
-    INT("integer"),
-    BOOLEAN("boolean"),
-    DURATION("duration (`500ms`, `10s`, `2m`, `1h`; a plain number is milliseconds)"),
-    SIZE("size (`4096`, `64k`, `8m`, `1g`)"),
-    URL("URL");
+    STRING("text"),
+    SECRET("text that is never logged or printed; Hadoop credential providers can hold it"),
+    INT("a whole number"),
+    BOOLEAN("`true` or `false`"),
+    DURATION("`500ms`, `10s`, `2m`, `1h` (a plain number is milliseconds)"),
+    SIZE("`4096`, `64k`, `8m`, `1g` (binary multiples)"),
+    URL("`scheme://host[:port][/path]`");
 
     private final String doc;
 
