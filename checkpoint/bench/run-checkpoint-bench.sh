@@ -9,7 +9,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 TOTAL_MIB="${1:-4096}"; S3_MIB="${2:-1024}"; ZSTD_MIB="${3:-512}"; ROUNDS="${4:-2}"
 T="$ROOT/checkpoint/target"
-MVN="mvn -B -q -ntp ${MVN_OFFLINE:--o}"
+MVN="$ROOT/bin/mvn-offline-first -B -q -ntp"
 
 cd "$ROOT"
 echo "== building the bench and its classpath" >&2

@@ -7,7 +7,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 T="$ROOT/connector-fs/target"
-MVN="mvn -B -q -ntp ${MVN_OFFLINE:--o}"
+MVN="$ROOT/bin/mvn-offline-first -B -q -ntp"
 cd "$ROOT"
 echo "== building the bench and resolving its classpath" >&2
 $MVN -pl connector-fs test-compile dependency:build-classpath -DincludeScope=test \

@@ -1,12 +1,16 @@
 """Baseline (a) of the bridge benchmark: receive NBYTES over a plain TCP connection, CHUNK bytes at
-a time, each chunk into a fresh numpy buffer viewed with np.frombuffer (as the bridge client does),
-with no framing, CRC or Arrow decoding. Prints the bytes and seconds."""
+a time, each chunk into a fresh numpy buffer (as the bridge client receives a frame), and read
+every byte with the same checksum the bridge's consumer computes; no framing, CRC or Arrow
+decoding. Prints a checksum line, then the bytes, seconds and CPU seconds."""
 
+import json
 import socket
 import sys
 import time
 
 import numpy as np
+
+from s3dlio_bridge.consume import Checksum
 
 
 def main():
@@ -14,7 +18,7 @@ def main():
     t0 = time.perf_counter()
     s = socket.create_connection((host, port))
     got = 0
-    checksum = 0
+    checksum = Checksum()
     while got < nbytes:
         n = min(chunk, nbytes - got)
         buf = np.empty(n, dtype=np.uint8)
@@ -25,11 +29,11 @@ def main():
             if r == 0:
                 raise SystemExit("connection closed after %d bytes" % (got + k))
             k += r
-        view = np.frombuffer(buf, dtype=np.uint8)
-        checksum ^= int(view[-1])
+        checksum.add("bytes", buf)
         got += n
     s.close()
-    print("raw: %d bytes in %.2f s (%d)" % (got, time.perf_counter() - t0, checksum), flush=True)
+    print("checksum " + json.dumps(checksum.to_json()), flush=True)
+    print("raw: %d bytes in %.2f s, cpu %.2f s" % (got, time.perf_counter() - t0, time.process_time()), flush=True)
 
 
 if __name__ == "__main__":

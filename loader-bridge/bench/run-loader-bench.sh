@@ -9,7 +9,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 M=loader-bridge
-mvn -B -q -o -Dstyle.color=never -pl $M -am test-compile dependency:build-classpath \
+"$ROOT/bin/mvn-offline-first" -B -q -Dstyle.color=never -pl $M -am test-compile dependency:build-classpath \
   -DincludeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 # A copy of the compiled classes, so that a build during the (long) run cannot change them under it.
 B="$M/target/bench-classes"

@@ -333,10 +333,10 @@ class EpochStream:
         self._ready.set()
 
     def _deliver(self, item):
-        if isinstance(item, BaseException) and not isinstance(item, StopIteration):
-            self._error = self._error or item
+        if isinstance(item, BaseException) and not isinstance(item, StopIteration) and self.steps is None:
+            self._error = self._error or item  # before the run started: _wait_started raises it
             self._ready.set()
-        self._queue.put(item)
+        self._queue.put(item)  # after: raised in order, once the batches received before it are consumed
 
     def _wait_started(self):
         self._ready.wait()

@@ -55,8 +55,12 @@ abstract class AbstractKillTest {
     try (CheckpointStore cs = CheckpointStore.open(store(), root,
         CheckpointOptions.DEFAULT.withPruneGrace(Duration.ZERO).withIoThreads(4))) {
       for (int kill = 0; kill < KILLS; kill++) {
-        long delay = rnd.nextInt(maxDelayMs());
-        List<String> out = runAndKill(root, rnd.nextLong(), delay);
+        // even kills: a few milliseconds after the child announces its n-th save, so that kills in
+        // the middle of a save do not depend on this machine's speed; odd kills: anywhere
+        boolean duringSave = kill % 2 == 0;
+        long delay = duringSave ? rnd.nextInt(3) : rnd.nextInt(maxDelayMs());
+        int savingOrdinal = duringSave ? 1 + rnd.nextInt(3) : 0;
+        List<String> out = runAndKill(root, rnd.nextLong(), delay, savingOrdinal);
         for (String l : out) {
           if (l.startsWith("COMMITTED ")) {
             reported.add(Long.parseLong(l.substring(10)));
@@ -65,7 +69,8 @@ abstract class AbstractKillTest {
         if (!out.isEmpty() && out.get(out.size() - 1).startsWith("SAVING ")) {
           killsMidSave++;
         }
-        String at = "after kill " + kill + " (" + delay + " ms after ready)";
+        String at = "after kill " + kill + " (" + delay + " ms after "
+            + (duringSave ? "save " + savingOrdinal + " began)" : "ready)");
 
         List<CheckpointInfo> listed = cs.list();
         List<Long> steps = listed.stream().map(CheckpointInfo::step).toList();
@@ -109,8 +114,11 @@ abstract class AbstractKillTest {
     }
   }
 
-  /** The child's output lines until it was killed. */
-  private List<String> runAndKill(ObjectUri root, long seed, long delayMs) throws Exception {
+  /**
+   * The child's output lines until it was killed, {@code delayMs} after it was ready or, when
+   * {@code savingOrdinal > 0}, after it announced that many saves.
+   */
+  private List<String> runAndKill(ObjectUri root, long seed, long delayMs, int savingOrdinal) throws Exception {
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
     List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xmx256m", "-XX:+UseSerialGC",
@@ -130,16 +138,26 @@ abstract class AbstractKillTest {
     });
     reader.setDaemon(true);
     reader.start();
+    List<String> seen = new ArrayList<>();   // lines taken off the queue before the kill
     try {
       String first = lines.poll(120, TimeUnit.SECONDS);
       assertThat(first).as("the child started (exit: %s)", p.isAlive() ? "alive" : p.exitValue()).isEqualTo("READY");
+      for (int saves = 0; saves < savingOrdinal; ) {
+        String l = lines.poll(120, TimeUnit.SECONDS);
+        assertThat(l).as("the child announced save %d", saves + 1).isNotNull();
+        seen.add(l);
+        if (l.startsWith("SAVING ")) {
+          saves++;
+        }
+      }
       Thread.sleep(delayMs);
     } finally {
       p.destroyForcibly();   // SIGKILL
       p.waitFor(30, TimeUnit.SECONDS);
     }
     reader.join(10_000);
-    List<String> out = new ArrayList<>(lines);
+    List<String> out = new ArrayList<>(seen);
+    out.addAll(lines);
     out.remove("READY");
     out.removeIf(l -> l.equals("PRUNED"));
     return out;

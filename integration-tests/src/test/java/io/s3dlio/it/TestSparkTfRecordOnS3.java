@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.s3dlio.fs.S3dlioFileSystem;
-import io.s3dlio.store.ObjectStore;
 import io.s3dlio.store.ObjectUri;
 import io.s3dlio.store.StoreRegistry;
+import io.s3dlio.testing.FaultProxy;
 import io.s3dlio.testing.S3ProxyServer;
+import io.s3dlio.tfrecord.Golden;
 import io.s3dlio.tfrecord.index.DaliIndexer;
 import io.s3dlio.tfrecord.index.IndexOptions;
 import io.s3dlio.tfrecord.index.IndexResult;
+import io.s3dlio.tfrecord.spark.SparkPlans;
 import io.s3dlio.tfrecord.spark.index.SparkIndexer;
 import io.s3dlio.tfrecord.spark.source.TfRecordMetrics;
 import java.io.IOException;
@@ -18,14 +20,11 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
@@ -33,8 +32,6 @@ import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.execution.SparkPlan;
-import org.apache.spark.sql.execution.datasources.v2.BatchScanExec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,14 +39,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code tfrecord} data source on s3:// (S3Proxy) through the s3dlio Hadoop FileSystem, with a
- * real local[2] Spark session: write (part files and their indexes, checked against the codec's
- * DaliIndexer), read back, split reads (resync, index beside the file, index folder), golden
- * files and golden DALI indexes uploaded to the bucket, corrupt input, the custom scan metrics,
- * and the Spark indexing job.
+ * real local[2] Spark session: write (part files and their indexes in {@code _index/}, checked
+ * against the codec's DaliIndexer), read back, split reads (resync, index beside the file, index
+ * folder), golden files and golden DALI indexes uploaded to the bucket, corrupt input, the custom
+ * scan metrics, the Spark indexing job, partition pruning and ignoreMissingFiles, and the three
+ * ways a Hadoop setting reaches the FileSystem (spark.hadoop.*, spark.conf.set, read and write
+ * options), each proven by the requests a proxy on that endpoint forwarded.
  */
 class TestSparkTfRecordOnS3 {
   private static final String BUCKET = "spark-tfrecord";
-  private static final Pattern COUNTS = Pattern.compile("^(\\d+) records; compression=(\\w+);.*");
+  /** Buckets reached through an endpoint set one way each: spark.hadoop.*, spark.conf.set, a read option. */
+  private static final String BY_SPARK_HADOOP = "cfg-spark-hadoop";
+  private static final String BY_SESSION_CONF = "cfg-session-conf";
+  private static final String BY_READ_OPTION = "cfg-read-option";
+  private static final Map<String, FaultProxy> PROXIES = new LinkedHashMap<>();
 
   private static SparkSession spark;
   private static StoreRegistry stores;
@@ -64,6 +67,10 @@ class TestSparkTfRecordOnS3 {
     s3.createBucket(BUCKET);
     stores = new StoreRegistry(s3.storeConfig());
     base = "s3://" + BUCKET + "/run-" + UUID.randomUUID().toString().substring(0, 8);
+    for (String bucket : List.of(BY_SPARK_HADOOP, BY_SESSION_CONF, BY_READ_OPTION)) {
+      s3.createBucket(bucket);
+      PROXIES.put(bucket, FaultProxy.start(s3.endpoint()));
+    }
     SparkSession.Builder b = SparkSession.builder().master("local[2]").appName("TestSparkTfRecordOnS3")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2")
@@ -74,6 +81,8 @@ class TestSparkTfRecordOnS3 {
     for (Map.Entry<String, String> e : s3.storeConfig().withPrefix("s3.").entrySet()) {
       b.config("spark.hadoop.fs.s3dlio." + e.getKey(), e.getValue());
     }
+    b.config("spark.hadoop.fs.s3dlio.bucket." + BY_SPARK_HADOOP + ".s3.endpoint",
+        PROXIES.get(BY_SPARK_HADOOP).endpoint().toString());
     spark = b.getOrCreate();
   }
 
@@ -85,36 +94,22 @@ class TestSparkTfRecordOnS3 {
     if (stores != null) {
       stores.close();
     }
+    for (FaultProxy p : PROXIES.values()) {
+      p.close();
+    }
   }
 
   // ---- helpers ----
 
-  /** The golden folder: the property, or the nearest ancestor's shared/golden (git worktrees). */
   private static Path goldenDir() {
-    Path p = Path.of(System.getProperty("s3dlio.golden.dir")).toAbsolutePath().normalize();
-    if (Files.isDirectory(p)) {
-      return p;
-    }
-    for (Path a = p.getParent(); a != null; a = a.getParent()) {
-      if (Files.isDirectory(a.resolve("shared/golden"))) {
-        return a.resolve("shared/golden");
-      }
-    }
-    throw new IllegalStateException("No golden folder at or above " + p);
+    return Golden.dir();
   }
 
-  /** Good (non-derived) golden TFRecord files: relative path -> [records, contents column]. */
-  private static Map<String, String[]> goldenTfrecordFiles() throws IOException {
+  /** Good (non-derived) golden TFRecord files: relative path -> [records, compression, contents column]. */
+  private static Map<String, String[]> goldenTfrecordFiles() {
     Map<String, String[]> out = new LinkedHashMap<>();
-    List<String> lines = Files.readAllLines(goldenDir().resolve("MANIFEST.tsv"));
-    for (String line : lines.subList(1, lines.size())) {
-      String[] f = line.split("\t", -1);
-      String contents = f[f.length - 1];
-      Matcher m = COUNTS.matcher(contents);
-      if (f[0].startsWith("tfrecord/") && !f[0].startsWith("tfrecord/derived/") && m.matches()
-          && contents.contains("all CRCs ok")) {
-        out.put(f[0], new String[] {m.group(1), m.group(2), contents});
-      }
+    for (Golden.TfFile f : Golden.goodTfrecordFiles()) {
+      out.put(f.path(), new String[] {Long.toString(f.records()), f.compression(), f.contents()});
     }
     return out;
   }
@@ -149,51 +144,17 @@ class TestSparkTfRecordOnS3 {
   }
 
   private static List<String> sorted(Dataset<Row> df) {
-    return df.collectAsList().stream().map(TestSparkTfRecordOnS3::render).sorted().collect(Collectors.toList());
+    return SparkPlans.sorted(df);
   }
 
-  private static String render(Row r) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < r.length(); i++) {
-      Object v = r.get(i);
-      b.append(v instanceof byte[] ? Arrays.toString((byte[]) v)
-          : v instanceof scala.collection.Seq ? scala.jdk.javaapi.CollectionConverters.asJava(
-              (scala.collection.Seq<?>) v).toString() : String.valueOf(v)).append('|');
-    }
-    return b.toString();
+  private static SparkPlans.Read read(Dataset<Row> df) {
+    return SparkPlans.read(df);
   }
 
-  /**
-   * Runs the query (collect) and returns the rows and the five custom metrics of its scan node,
-   * as the SQL tab would show them.
-   */
-  private record Read(List<String> rows, Map<String, Long> metrics, int partitions) {
-    long metric(String name) {
-      return metrics.get(name);
-    }
-  }
-
-  private static Read read(Dataset<Row> df) {
-    List<String> rows = sorted(df);
-    List<BatchScanExec> scans = new ArrayList<>();
-    collectScans(df.queryExecution().executedPlan(), scans);
-    assertThat(scans).as("scan nodes in %s", df.queryExecution().executedPlan()).hasSize(1);
-    BatchScanExec scan = scans.get(0);
-    Map<String, Long> m = new TreeMap<>();
-    for (String name : List.of(TfRecordMetrics.RECORDS_READ, TfRecordMetrics.BYTES_READ,
-        TfRecordMetrics.CORRUPT_SKIPPED, TfRecordMetrics.INDEX_SPLITS, TfRecordMetrics.RESYNC_SPLITS)) {
-      m.put(name, (Long) scan.metrics().apply(name).value());
-    }
-    return new Read(rows, m, scan.inputRDD().getNumPartitions());
-  }
-
-  private static void collectScans(SparkPlan plan, List<BatchScanExec> out) {
-    if (plan instanceof BatchScanExec s) {
-      out.add(s);
-    }
-    for (SparkPlan c : scala.jdk.javaapi.CollectionConverters.asJava(plan.children())) {
-      collectScans(c, out);
-    }
+  /** Where the tfrecord source writes the index of a part: {@code _index/<name>.idx} beside it. */
+  private static String writtenIndex(String part) {
+    int slash = part.lastIndexOf('/');
+    return part.substring(0, slash) + "/_index/" + part.substring(slash + 1) + ".idx";
   }
 
   /** 80 records (84,824 bytes): the golden c4-train file eight times over. */
@@ -220,7 +181,8 @@ class TestSparkTfRecordOnS3 {
     List<String> parts = all.stream().filter(p -> p.endsWith(".tfrecord")).collect(Collectors.toList());
     List<String> idxs = all.stream().filter(p -> p.endsWith(".tfrecord.idx")).collect(Collectors.toList());
     assertThat(parts).as("part files in %s", all).hasSizeGreaterThanOrEqualTo(6);
-    assertThat(idxs).hasSize(parts.size());
+    assertThat(idxs).isEqualTo(parts.stream().map(TestSparkTfRecordOnS3::writtenIndex).sorted()
+        .collect(Collectors.toList()));
     assertThat(all).contains(out + "/_SUCCESS");
     assertThat(all).as("nothing but parts, indexes and _SUCCESS").hasSize(2 * parts.size() + 1);
     DaliIndexer indexer = new DaliIndexer(stores);
@@ -232,7 +194,8 @@ class TestSparkTfRecordOnS3 {
           IndexOptions.DEFAULT);
       assertThat(r.records()).as(p).isBetween(1L, 700L);
       records += r.records();
-      assertThat(readObject(p + ".idx")).as("index written by Spark for %s", p).isEqualTo(Files.readAllBytes(ref));
+      assertThat(readObject(writtenIndex(p))).as("index written by Spark for %s", p)
+          .isEqualTo(Files.readAllBytes(ref));
     }
     assertThat(records).isEqualTo(3000);
 
@@ -248,16 +211,16 @@ class TestSparkTfRecordOnS3 {
     String file = dir + "/data.tfrecord";
     put(file, data);
 
-    Read whole = read(spark.read().format("tfrecord").option("splitWithoutIndex", "false")
-        .option("maxPartitionBytes", "7777").load(dir));
+    SparkPlans.Read whole = read(spark.read().format("tfrecord").option("splitWithoutIndex", "false")
+        .option("useIndex", "never").option("maxPartitionBytes", "7777").load(dir));
     assertThat(whole.rows()).hasSize(80);
     assertThat(whole.partitions()).isEqualTo(1);
     assertThat(whole.metrics()).isEqualTo(Map.of(TfRecordMetrics.RECORDS_READ, 80L,
-        TfRecordMetrics.BYTES_READ, (long) data.length, TfRecordMetrics.CORRUPT_SKIPPED, 0L,
-        TfRecordMetrics.INDEX_SPLITS, 0L, TfRecordMetrics.RESYNC_SPLITS, 0L));
+        TfRecordMetrics.BYTES_READ, (long) data.length, TfRecordMetrics.FILES_OPENED, 1L,
+        TfRecordMetrics.CORRUPT_SKIPPED, 0L, TfRecordMetrics.INDEX_SPLITS, 0L, TfRecordMetrics.RESYNC_SPLITS, 0L));
 
     // Byte ranges of 7,777: 11 partitions; all but the first resynchronise.
-    Read resync = read(spark.read().format("tfrecord").option("useIndex", "never")
+    SparkPlans.Read resync = read(spark.read().format("tfrecord").option("useIndex", "never")
         .option("maxPartitionBytes", "7777").load(dir));
     assertThat(resync.partitions()).isEqualTo(11);
     assertThat(resync.rows()).isEqualTo(whole.rows());
@@ -265,49 +228,44 @@ class TestSparkTfRecordOnS3 {
     assertThat(resync.metric(TfRecordMetrics.RESYNC_SPLITS)).isEqualTo(10);
     assertThat(resync.metric(TfRecordMetrics.INDEX_SPLITS)).isZero();
     assertThat(resync.metric(TfRecordMetrics.CORRUPT_SKIPPED)).isZero();
+    assertThat(resync.metric(TfRecordMetrics.FILES_OPENED)).isEqualTo(11);
     // Bytes fetched: every byte at least once; each split reads ahead in buffers of up to 256 KiB,
-    // so here (a file smaller than one buffer) a split reads at most from its start to the end.
+    // so here (a file smaller than one buffer) a split reads at most from its start to the end,
+    // plus the 12 bytes each later split reads at the start of the file to check its compression.
     long fromEachStart = 0;
     for (long s = 0; s < data.length; s += 7777) {
-      fromEachStart += data.length - s;
+      fromEachStart += data.length - s + (s > 0 ? 12 : 0);
     }
     assertThat(resync.metric(TfRecordMetrics.BYTES_READ)).isBetween((long) data.length, fromEachStart);
 
     // The index computed by the codec (DaliIndexer on the S3 object), beside the file.
     IndexResult idx = new DaliIndexer(stores).index(ObjectUri.parse(file), null, IndexOptions.DEFAULT);
     assertThat(idx.records()).isEqualTo(80);
-    // The documented cut rule: a partition ends after the record that brings it to >= 5,000 bytes.
-    List<Long> starts = new ArrayList<>(List.of(0L));
-    long acc = 0;
-    String[] lines = new String(readObject(file + ".idx"), java.nio.charset.StandardCharsets.US_ASCII).split("\n");
-    for (int i = 0; i < lines.length - 1; i++) {
-      String[] e = lines[i].trim().split(" ");
-      acc += Long.parseLong(e[1]);
-      if (acc >= 5000) {
-        starts.add(Long.parseLong(e[0]) + Long.parseLong(e[1]));
-        acc = 0;
-      }
-    }
-    Read indexed = read(spark.read().format("tfrecord").option("useIndex", "require")
+    // Spark cuts the file every 5,000 bytes (17 splits); each split after the first starts at the
+    // index's first record at or after its first byte.
+    SparkPlans.Read indexed = read(spark.read().format("tfrecord").option("useIndex", "require")
         .option("maxPartitionBytes", "5000").load(dir));
-    assertThat(indexed.partitions()).isEqualTo(starts.size()).isGreaterThan(10);
+    assertThat(indexed.partitions()).isEqualTo(17);
     assertThat(indexed.rows()).isEqualTo(whole.rows());
-    assertThat(indexed.metric(TfRecordMetrics.INDEX_SPLITS)).isEqualTo(indexed.partitions());
+    assertThat(indexed.metric(TfRecordMetrics.INDEX_SPLITS)).isEqualTo(16);
     assertThat(indexed.metric(TfRecordMetrics.RESYNC_SPLITS)).isZero();
     assertThat(indexed.metric(TfRecordMetrics.RECORDS_READ)).isEqualTo(80);
-    assertThat(indexed.metric(TfRecordMetrics.BYTES_READ)).isBetween((long) data.length,
-        starts.stream().mapToLong(st -> data.length - st).sum());
+    long fromIndexStarts = 0;
+    for (long s = 0; s < data.length; s += 5000) {
+      fromIndexStarts += data.length - s;
+    }
+    assertThat(indexed.metric(TfRecordMetrics.BYTES_READ)).isBetween((long) data.length, fromIndexStarts);
 
     // indexLocation: the index in a folder of its own, not beside the data.
     String other = base + "/split-noidx";
     put(other + "/data.tfrecord", data);
     String idxDir = base + "/indexes";
     put(idxDir + "/data.tfrecord.idx", readObject(file + ".idx"));
-    Read located = read(spark.read().format("tfrecord").option("useIndex", "require")
+    SparkPlans.Read located = read(spark.read().format("tfrecord").option("useIndex", "require")
         .option("indexLocation", idxDir).option("maxPartitionBytes", "5000").load(other));
     assertThat(located.partitions()).isEqualTo(indexed.partitions());
     assertThat(located.rows()).isEqualTo(whole.rows());
-    assertThat(located.metric(TfRecordMetrics.INDEX_SPLITS)).isEqualTo(located.partitions());
+    assertThat(located.metric(TfRecordMetrics.INDEX_SPLITS)).isEqualTo(16);
     assertThatThrownBy(() -> spark.read().format("tfrecord").option("useIndex", "require")
         .option("indexLocation", base + "/no-such-folder").load(other).count())
         .hasStackTraceContaining("with useIndex=require: no index at " + base + "/no-such-folder/data.tfrecord.idx");
@@ -338,18 +296,19 @@ class TestSparkTfRecordOnS3 {
     upload(goldenDir().resolve("tfrecord/tfds_c4_en_2.3.0/c4-validation.tfrecord-00000-of-00001"), c4);
     upload(goldenDir().resolve("dali/generated/tfds_c4_en_2.3.0__c4-validation.tfrecord-00000-of-00001.idx"),
         c4 + ".idx");
-    Read whole = read(spark.read().format("tfrecord").option("useIndex", "never").load(c4));
-    Read split = read(spark.read().format("tfrecord").option("useIndex", "require")
+    SparkPlans.Read whole = read(spark.read().format("tfrecord").option("useIndex", "never").load(c4));
+    SparkPlans.Read split = read(spark.read().format("tfrecord").option("useIndex", "require")
         .option("maxPartitionBytes", "2000").load(c4));
     assertThat(split.partitions()).isGreaterThanOrEqualTo(5);
     assertThat(split.rows()).hasSize(10).isEqualTo(whole.rows());
-    assertThat(split.metric(TfRecordMetrics.INDEX_SPLITS)).isEqualTo(split.partitions());
+    assertThat(split.metric(TfRecordMetrics.INDEX_SPLITS)).isEqualTo(split.partitions() - 1);
+    assertThat(split.metric(TfRecordMetrics.RESYNC_SPLITS)).isZero();
 
     // Compression from the extension: the golden zlib file, planned as one compressed partition
     // even with a partition size below its length.
     String zlib = base + "/golden-zlib/example.tfrecord.zlib";
     upload(goldenDir().resolve("tfrecord/derived/example.tfrecord.zlib"), zlib);
-    Read z = read(spark.read().format("tfrecord").option("maxPartitionBytes", "100").load(zlib));
+    SparkPlans.Read z = read(spark.read().format("tfrecord").option("maxPartitionBytes", "100").load(zlib));
     assertThat(z.partitions()).isEqualTo(1);
     assertThat(z.rows()).hasSize(4);
     assertThat(z.metric(TfRecordMetrics.BYTES_READ)).isEqualTo(320);
@@ -362,18 +321,18 @@ class TestSparkTfRecordOnS3 {
     upload(goldenDir().resolve("tfrecord/derived/example.bad_data_crc.tfrecord"), bad);
     assertThatThrownBy(() -> spark.read().format("tfrecord").schema("x_int array<bigint>").load(bad).collectAsList())
         .hasStackTraceContaining("Bad TFRecord " + bad + " at byte 124: data CRC mismatch");
-    Read skipped = read(spark.read().format("tfrecord").schema("x_int array<bigint>")
+    SparkPlans.Read skipped = read(spark.read().format("tfrecord").schema("x_int array<bigint>")
         .option("ignoreCorruptRecords", "true").load(bad));
     assertThat(skipped.rows()).hasSize(3);
     assertThat(skipped.metrics()).isEqualTo(Map.of(TfRecordMetrics.RECORDS_READ, 3L,
-        TfRecordMetrics.BYTES_READ, 523L, TfRecordMetrics.CORRUPT_SKIPPED, 1L,
+        TfRecordMetrics.BYTES_READ, 523L, TfRecordMetrics.FILES_OPENED, 1L, TfRecordMetrics.CORRUPT_SKIPPED, 1L,
         TfRecordMetrics.INDEX_SPLITS, 0L, TfRecordMetrics.RESYNC_SPLITS, 0L));
 
     String trunc = base + "/corrupt-trunc/trunc.tfrecord";
     upload(goldenDir().resolve("tfrecord/derived/example.truncated_mid_data.tfrecord"), trunc);
     assertThatThrownBy(() -> spark.read().format("tfrecord").schema("x_int array<bigint>").load(trunc).count())
         .hasStackTraceContaining("Bad TFRecord " + trunc + " at byte 389: truncated record: declared payload length 118");
-    Read truncSkipped = read(spark.read().format("tfrecord").schema("x_int array<bigint>")
+    SparkPlans.Read truncSkipped = read(spark.read().format("tfrecord").schema("x_int array<bigint>")
         .option("ignoreCorruptRecords", "true").load(trunc));
     assertThat(truncSkipped.rows()).hasSize(3);
     assertThat(truncSkipped.metric(TfRecordMetrics.CORRUPT_SKIPPED)).isEqualTo(1);
@@ -401,7 +360,7 @@ class TestSparkTfRecordOnS3 {
     assertThat(counts).isEqualTo(expected);
     DaliIndexer codec = new DaliIndexer(stores);
     for (Map.Entry<String, Path> e : goldenIdx.entrySet()) {
-      byte[] written = readObject(e.getKey() + ".idx");
+      byte[] written = readObject(writtenIndex(e.getKey()));
       assertThat(written).as(e.getKey()).isEqualTo(Files.readAllBytes(e.getValue()));
       Path ref = tmp.resolve("job-" + e.getKey().substring(e.getKey().lastIndexOf('/') + 1) + ".idx");
       codec.index(ObjectUri.parse(e.getKey()), ObjectUri.parseOrLocalPath(ref.toString()), IndexOptions.DEFAULT);
@@ -412,6 +371,73 @@ class TestSparkTfRecordOnS3 {
     upload(goldenDir().resolve("tfrecord/derived/example.truncated_mid_data.tfrecord"), bad);
     assertThatThrownBy(() -> SparkIndexer.index(spark, bad, 1 << 20, ".idx", true))
         .hasStackTraceContaining("Bad TFRecord " + bad + " at byte 389: truncated record");
-    assertThat(fs().exists(new org.apache.hadoop.fs.Path(bad + ".idx"))).isFalse();
+    assertThat(fs().exists(new org.apache.hadoop.fs.Path(writtenIndex(bad)))).isFalse();
+  }
+
+  /** Requests a proxy forwarded for a bucket since the last call. */
+  private static long requestsThrough(String bucket) {
+    FaultProxy p = PROXIES.get(bucket);
+    long n = p.requestHeads().stream().filter(h -> h.contains("/" + bucket)).count();
+    p.reset();
+    return n;
+  }
+
+  @Test
+  void theHadoopConfigurationReachesTheFileSystemBySparkHadoopSessionConfAndReadOptions() {
+    Dataset<Row> df = spark.range(0, 100, 1, 2).selectExpr("id", "cast(id as float) v");
+    // spark.hadoop.fs.s3dlio.bucket.<b>.s3.endpoint, set when the session was built.
+    String a = "s3://" + BY_SPARK_HADOOP + "/t";
+    df.write().format("tfrecord").save(a);
+    assertThat(spark.read().format("tfrecord").load(a).selectExpr("sum(id)").first().getLong(0)).isEqualTo(4950);
+    assertThat(requestsThrough(BY_SPARK_HADOOP)).isPositive();
+
+    // spark.conf.set of a Hadoop key, at run time.
+    String b = "s3://" + BY_SESSION_CONF + "/t";
+    spark.conf().set("fs.s3dlio.bucket." + BY_SESSION_CONF + ".s3.endpoint",
+        PROXIES.get(BY_SESSION_CONF).endpoint().toString());
+    try {
+      df.write().format("tfrecord").save(b);
+      assertThat(spark.read().format("tfrecord").load(b).count()).isEqualTo(100);
+    } finally {
+      spark.conf().unset("fs.s3dlio.bucket." + BY_SESSION_CONF + ".s3.endpoint");
+    }
+    assertThat(requestsThrough(BY_SESSION_CONF)).isPositive();
+
+    // Options of one write and one read (a new FileSystem for them: Hadoop caches one per bucket).
+    String c = "s3://" + BY_READ_OPTION + "/t";
+    String endpoint = PROXIES.get(BY_READ_OPTION).endpoint().toString();
+    df.write().format("tfrecord").option("fs.s3dlio.bucket." + BY_READ_OPTION + ".s3.endpoint", endpoint)
+        .option("fs.s3.impl.disable.cache", "true").save(c);
+    assertThat(requestsThrough(BY_READ_OPTION)).isPositive();
+    assertThat(spark.read().format("tfrecord").option("fs.s3dlio.bucket." + BY_READ_OPTION + ".s3.endpoint", endpoint)
+        .option("fs.s3.impl.disable.cache", "true").load(c).count()).isEqualTo(100);
+    assertThat(requestsThrough(BY_READ_OPTION)).isPositive();
+    // Without the options the same table is read straight from the server, not through the proxy.
+    assertThat(spark.read().format("tfrecord").load(c).count()).isEqualTo(100);
+    assertThat(requestsThrough(BY_READ_OPTION)).isZero();
+    assertThat(requestsThrough(BY_SPARK_HADOOP) + requestsThrough(BY_SESSION_CONF)).isZero();
+  }
+
+  @Test
+  void partitionPruningAndMissingFilesOnS3() throws IOException {
+    String table = base + "/partitioned";
+    spark.range(0, 600, 1, 3).selectExpr("id", "id % 3 as part").write().format("tfrecord").partitionBy("part")
+        .save(table);
+    List<String> parts = listFiles(table).stream().filter(p -> p.endsWith(".tfrecord")).collect(Collectors.toList());
+    long inPart1 = parts.stream().filter(p -> p.contains("/part=1/")).count();
+    assertThat(parts).hasSize(9);
+    SparkPlans.Read one = read(spark.read().format("tfrecord").load(table).where("part = 1").select("id"));
+    assertThat(one.rows()).hasSize(200);
+    assertThat(one.metric(TfRecordMetrics.FILES_OPENED)).isEqualTo(inPart1).isEqualTo(3);
+
+    Dataset<Row> listed = spark.read().format("tfrecord").load(table);
+    Dataset<Row> tolerant = spark.read().format("tfrecord").option("ignoreMissingFiles", "true").load(table);
+    assertThat(listed.count()).isEqualTo(600);
+    assertThat(tolerant.count()).isEqualTo(600);
+    String gone = parts.stream().filter(p -> p.contains("/part=2/")).findFirst().orElseThrow();
+    long goneRows = spark.read().format("tfrecord").load(gone).count();
+    fs().delete(new org.apache.hadoop.fs.Path(gone), false);
+    assertThatThrownBy(listed::count).hasStackTraceContaining(gone.substring(gone.lastIndexOf('/') + 1));
+    assertThat(tolerant.count()).isEqualTo(600 - goneRows);
   }
 }

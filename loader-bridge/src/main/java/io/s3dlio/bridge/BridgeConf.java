@@ -122,6 +122,25 @@ public final class BridgeConf {
         string(BridgeOptions.HANDSHAKE_TIMEOUT, BridgeOptions.DEFAULT_HANDSHAKE_TIMEOUT));
   }
 
+  /** {@code auto}, {@code tcp} or {@code off}: see {@link BridgeOptions#UPLOAD}. */
+  public String upload() {
+    String v = string(BridgeOptions.UPLOAD, BridgeOptions.DEFAULT_UPLOAD).toLowerCase(Locale.ROOT);
+    if (!v.equals("auto") && !v.equals("tcp") && !v.equals("off")) {
+      throw new IllegalArgumentException("Cannot start the feed: option " + BridgeOptions.UPLOAD + " = '" + v
+          + "' is not auto, tcp or off");
+    }
+    return v;
+  }
+
+  /** The upload address given, or null. */
+  public String uploadAddress() {
+    return string(BridgeOptions.UPLOAD_ADDRESS, null);
+  }
+
+  public int uploadPort() {
+    return (int) number(BridgeOptions.UPLOAD_PORT, 0L, 0, 65535);
+  }
+
   /** Tensor declarations by column name, from the feed's options and the session conf. */
   public Map<String, TensorSpec> tensors() {
     Map<String, TensorSpec> out = new LinkedHashMap<>();

@@ -4,6 +4,8 @@ import io.s3dlio.bridge.arrow.BatchAssembler;
 import io.s3dlio.bridge.arrow.WireSchema;
 import io.s3dlio.bridge.spark.DataFrameSource;
 import io.s3dlio.bridge.spark.PartitionStats;
+import io.s3dlio.bridge.upload.UploadInbox;
+import io.s3dlio.bridge.upload.UploadServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -21,6 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
@@ -133,12 +137,26 @@ public final class BridgeFeed implements AutoCloseable {
             + " rows, fewer than one global step (world-size " + world + " x batch-size " + batch + ")");
       }
       String feedId = UUID.randomUUID().toString().substring(0, 8);
+      String mode = conf.upload();
+      FeedStats feedStats = new FeedStats();
+      UploadInbox inbox = new UploadInbox(feedId, feedStats::held, feedStats::released);
+      UploadServer uploads = null;
+      if (!mode.equals("off")) {
+        String[] at = uploadAddress(conf, df.sparkSession().sparkContext());
+        try {
+          uploads = new UploadServer(inbox, at[0], at[1], conf.uploadPort(), mode.equals("tcp"));
+        } catch (IOException e) {
+          throw new UncheckedIOException("Cannot start the feed: cannot listen for uploads on " + at[0] + ":"
+              + conf.uploadPort() + ": " + e.getMessage(), e);
+        }
+        inbox.register();
+      }
       ExecutorService fetchPool = Executors.newCachedThreadPool(daemon("s3dlio-bridge-fetch-" + feedId));
       ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("s3dlio-bridge-timer-" + feedId));
       FeedContext ctx = new FeedContext(feedId, source, wire, new BatchAssembler(wire), stats,
           fingerprint(stats, conf.seed(), conf.blockPartitions(), wire), world, batch, conf.seed(),
-          conf.blockPartitions(), conf.prefetchBlocks(), conf.tail(), conf.reconnectTimeout(), new FeedStats(),
-          fetchPool, timers);
+          conf.blockPartitions(), conf.prefetchBlocks(), conf.tail(), conf.reconnectTimeout(), feedStats,
+          fetchPool, timers, inbox, uploads);
       byte[] secret = new byte[32];
       new SecureRandom().nextBytes(secret);
       String token = HexFormat.of().formatHex(secret);
@@ -146,16 +164,43 @@ public final class BridgeFeed implements AutoCloseable {
         FeedServer server = new FeedServer(ctx, conf.address(), conf.port(), token, conf.maxCredits(),
             conf.handshakeTimeout());
         server.prefetch(0);
-        LOG.info("s3dlio bridge: serving {} rows ({} partitions; {}) on {}:{} to {} ranks, {} steps per epoch",
-            stats.rows(), stats.counts().length, wire.describe(), server.host(), server.port(), world,
-            conf.tail().steps(stats.rows(), 0, global));
+        LOG.info("s3dlio bridge: serving {} rows ({} partitions; {}) on {}:{} to {} ranks, {} steps per epoch; uploads "
+            + "{}", stats.rows(), stats.counts().length, wire.describe(), server.host(), server.port(), world,
+            conf.tail().steps(stats.rows(), 0, global), uploads == null ? "off (task results)"
+                : mode + " (port " + uploads.port() + ")");
         return new BridgeFeed(ctx, server, token);
       } catch (IOException e) {
-        fetchPool.shutdownNow();
-        timers.shutdownNow();
+        shutdown(ctx);
         throw new UncheckedIOException("Cannot start the feed: cannot listen on " + conf.address() + ":" + conf.port()
             + ": " + e.getMessage(), e);
       }
+    }
+  }
+
+  /**
+   * {bind, advertised} address of the upload port: the option; else 127.0.0.1 in local mode; else
+   * the driver's host as executors reach it ({@code spark.driver.host}), listening on
+   * {@code spark.driver.bindAddress} when set.
+   */
+  private static String[] uploadAddress(BridgeConf conf, SparkContext sc) {
+    String given = conf.uploadAddress();
+    if (given != null) {
+      return new String[] {given, given};
+    }
+    if (sc.isLocal()) {
+      return new String[] {"127.0.0.1", "127.0.0.1"};
+    }
+    SparkConf c = sc.getConf();
+    String host = c.get("spark.driver.host");
+    return new String[] {c.get("spark.driver.bindAddress", host), host};
+  }
+
+  private static void shutdown(FeedContext ctx) {
+    ctx.fetchPool().shutdownNow();
+    ctx.timers().shutdownNow();
+    ctx.inbox().unregister();
+    if (ctx.uploads() != null) {
+      ctx.uploads().close();
     }
   }
 
@@ -265,8 +310,7 @@ public final class BridgeFeed implements AutoCloseable {
   @Override
   public void close() {
     server.close();
-    ctx.fetchPool().shutdownNow();
-    ctx.timers().shutdownNow();
+    shutdown(ctx);
   }
 
   @Override

@@ -53,6 +53,23 @@ public final class BridgeOptions {
   public static final String DEFAULT_HANDSHAKE_TIMEOUT = BridgeKeys.HANDSHAKE_TIMEOUT.defaultValue();
 
   /**
+   * How executor tasks hand their encoded partitions to the driver: {@value #DEFAULT_UPLOAD}
+   * (in memory when the task runs in the driver's JVM, as in local mode; otherwise over TCP to the
+   * driver's upload port), {@code tcp} (always over TCP) or {@code off} (as Spark task results).
+   */
+  public static final String UPLOAD = "upload";
+  public static final String DEFAULT_UPLOAD = "auto";
+
+  /**
+   * Address of the driver's upload port as executors reach it. Default: 127.0.0.1 in local mode,
+   * else {@code spark.driver.host} (listening on {@code spark.driver.bindAddress} when set).
+   */
+  public static final String UPLOAD_ADDRESS = "upload-address";
+
+  /** Port of the driver's upload port; 0 (the default) takes a free one. */
+  public static final String UPLOAD_PORT = "upload-port";
+
+  /**
    * Prefix of the tensor declarations: {@code tensor.<column> = [dtype:]d1,d2,...} streams the column
    * as an {@code arrow.fixed_shape_tensor} of that shape. The column is {@code binary} (its bytes,
    * read little-endian as {@code dtype}, default {@code uint8}) or {@code array<numeric>} (dtype

@@ -5,6 +5,9 @@ import io.s3dlio.bridge.plan.FetchUnit;
 import io.s3dlio.bridge.plan.PartitionTask;
 import io.s3dlio.bridge.plan.RunPlan;
 import io.s3dlio.bridge.spark.EncodedPartition;
+import io.s3dlio.bridge.upload.Parcel;
+import io.s3dlio.bridge.upload.UploadInbox;
+import io.s3dlio.bridge.upload.UploadKey;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,6 +62,7 @@ final class EpochRun {
 
   private final FeedContext ctx;
   private final RunPlan plan;
+  private final long serial;
   private final String jobGroup;
   private final Consumer<EpochRun> onFinish;
   private final List<EncodedPartition>[] units;
@@ -73,6 +77,7 @@ final class EpochRun {
   EpochRun(FeedContext ctx, RunPlan plan, long serial, Consumer<EpochRun> onFinish) {
     this.ctx = ctx;
     this.plan = plan;
+    this.serial = serial;
     this.jobGroup = "s3dlio-bridge-" + ctx.feedId() + "-run-" + serial;
     this.onFinish = onFinish;
     this.units = new List[plan.units().size()];
@@ -312,8 +317,11 @@ final class EpochRun {
     }
     List<EncodedPartition> parts;
     long t0 = System.nanoTime();
+    ctx.inbox().open(serial, u);
     try {
-      parts = ctx.source().fetch(jobGroup, "s3dlio bridge: " + where() + ", " + what, tasks);
+      parts = ctx.source().fetch(jobGroup, "s3dlio bridge: " + where() + ", " + what, tasks,
+          ctx.uploadTarget(serial, u));
+      parts = received(u, what, parts);
       if (LOG.isDebugEnabled()) {
         LOG.debug("s3dlio bridge: fetched {} of {} in {} ms", what, where(), (System.nanoTime() - t0) / 1_000_000);
       }
@@ -325,8 +333,46 @@ final class EpochRun {
         }
       }
       return;
+    } finally {
+      ctx.inbox().close(serial, u);
     }
-    fetched(u, what, parts);
+    if (parts != null) {
+      fetched(u, what, parts);
+    }
+  }
+
+  /**
+   * The partitions of a finished job with the uploads their receipts name taken from the inbox; null
+   * (and the run failed) when a partition cannot be used.
+   */
+  private List<EncodedPartition> received(int u, String what, List<EncodedPartition> parts) {
+    List<EncodedPartition> out = new ArrayList<>(parts.size());
+    for (EncodedPartition p : parts) {
+      if (p.receipt() == null) {
+        out.add(p);
+        continue;
+      }
+      try {
+        Parcel data = ctx.inbox().take(new UploadKey(serial, u, p.partition()), p.receipt());
+        out.add(EncodedPartition.of(p.partition(), p.count(), p.checksum(), data.positions(), data.batch()));
+      } catch (UploadInbox.UploadException e) {
+        synchronized (this) {
+          fail(e.nonDeterministic() ? nonDeterministic(p.partition(), what, e.getMessage())
+              : new BridgeException(BridgeException.EPOCH_FAILED, "Epoch " + plan.epoch() + " failed on every rank: "
+                  + "partition " + p.partition() + " of " + what + " cannot be delivered: " + e.getMessage()), true);
+        }
+        return null;
+      }
+    }
+    return out;
+  }
+
+  private BridgeException nonDeterministic(int partition, String what, String differs) {
+    return new BridgeException(BridgeException.NON_DETERMINISTIC, String.format("Epoch %d failed on every rank: "
+        + "partition %d of the DataFrame (%s) gave different rows when computed again (%s). Its input is not "
+        + "deterministic (rand() or uuid() without a seed, a shuffle whose order varies, a source that "
+        + "changed), so rows would be lost or repeated: persist() or localCheckpoint() the DataFrame before "
+        + "streaming it.", plan.epoch(), partition, what, differs));
   }
 
   private synchronized void fetched(int u, String what, List<EncodedPartition> parts) {
@@ -336,15 +382,11 @@ final class EpochRun {
     long bytes = 0;
     for (EncodedPartition p : parts) {
       String differs = ctx.partitions().verify(p.partition(), p.count(), p.checksum());
-      if (differs == null && p.batch() == null) {
+      if (differs == null && p.differs()) {
         differs = "the task saw different rows than the plan expects";
       }
       if (differs != null) {
-        fail(new BridgeException(BridgeException.NON_DETERMINISTIC, String.format("Epoch %d failed on every rank: "
-            + "partition %d of the DataFrame (%s) gave different rows when computed again (%s). Its input is not "
-            + "deterministic (rand() or uuid() without a seed, a shuffle whose order varies, a source that "
-            + "changed), so rows would be lost or repeated: persist() or localCheckpoint() the DataFrame before "
-            + "streaming it.", plan.epoch(), p.partition(), what, differs)), true);
+        fail(nonDeterministic(p.partition(), what, differs), true);
         return;
       }
       bytes += p.heldBytes();

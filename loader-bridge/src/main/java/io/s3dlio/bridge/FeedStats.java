@@ -3,8 +3,9 @@ package io.s3dlio.bridge;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The feed's own accounting. Buffered bytes are the encoded partitions the driver holds (fetched and
- * not yet released); they are bounded by the blocks in flight, whatever the dataset's size.
+ * The feed's own accounting. Buffered bytes are the encoded partitions the driver holds (uploaded by
+ * tasks, or fetched, and not yet released); they are bounded by the blocks in flight, whatever the
+ * dataset's size.
  */
 public final class FeedStats {
   private final AtomicLong buffered = new AtomicLong();
@@ -64,6 +65,11 @@ public final class FeedStats {
     blocksFetched.incrementAndGet();
     bytesFetched.addAndGet(bytes);
     largestBlock.accumulateAndGet(bytes, Math::max);
+    held(bytes);
+  }
+
+  /** Bytes now held: a fetched block, or an upload not taken yet. */
+  void held(long bytes) {
     long now = buffered.addAndGet(bytes);
     peakBuffered.accumulateAndGet(now, Math::max);
   }

@@ -88,12 +88,20 @@ public final class StreamToPython {
    */
   public static Result run(Dataset<Row> df, Map<String, String> options, int ranks, int epochs, String python,
       Path packageDir) throws IOException, InterruptedException {
+    return run(df, options, ranks, epochs, python, packageDir, List.of());
+  }
+
+  /** As {@link #run(Dataset, Map, int, int, String, Path)}, with more arguments for each consumer. */
+  public static Result run(Dataset<Row> df, Map<String, String> options, int ranks, int epochs, String python,
+      Path packageDir, List<String> consumerArgs) throws IOException, InterruptedException {
     long t0 = System.nanoTime();
     try (BridgeFeed feed = BridgeFeed.builder(df).options(options).worldSize(ranks).start()) {
       List<Process> procs = new ArrayList<>();
       for (int r = 0; r < ranks; r++) {
-        ProcessBuilder pb = new ProcessBuilder(python, "-m", "s3dlio_bridge.consume", "--rank", Integer.toString(r),
-            "--world-size", Integer.toString(ranks), "--epochs", Integer.toString(epochs)).redirectErrorStream(true);
+        List<String> cmd = new ArrayList<>(List.of(python, "-m", "s3dlio_bridge.consume", "--rank", Integer.toString(r),
+            "--world-size", Integer.toString(ranks), "--epochs", Integer.toString(epochs)));
+        cmd.addAll(consumerArgs);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("PYTHONPATH", packageDir.toString());
         pb.environment().putAll(feed.environment());
         procs.add(pb.start());

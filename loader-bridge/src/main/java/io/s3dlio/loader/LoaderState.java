@@ -1,9 +1,16 @@
 package io.s3dlio.loader;
 
 import io.s3dlio.loader.sampler.DistributedSampler.Segment;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Where a {@link DataLoader} is in its stream, as a small JSON document:
@@ -28,6 +35,9 @@ public record LoaderState(long epoch, long position, long skip, long yielded, lo
     int rank, int worldSize, List<Segment> segments) {
   /** The version of the JSON layout. */
   public static final int FORMAT = 1;
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Set<String> KEYS = Set.of("format", "epoch", "position", "skip", "yielded", "seed",
+      "fingerprint", "rank", "worldSize", "segments");
 
   public LoaderState {
     Objects.requireNonNull(fingerprint, "fingerprint is null");
@@ -39,27 +49,18 @@ public record LoaderState(long epoch, long position, long skip, long yielded, lo
   }
 
   public String toJson() {
-    StringBuilder sb = new StringBuilder(160);
-    sb.append("{\"format\":").append(FORMAT)
-        .append(",\"epoch\":").append(epoch)
-        .append(",\"position\":").append(position)
-        .append(",\"skip\":").append(skip)
-        .append(",\"yielded\":").append(yielded)
-        .append(",\"seed\":").append(seed)
-        .append(",\"fingerprint\":\"").append(fingerprint).append('"')
-        .append(",\"rank\":").append(rank)
-        .append(",\"worldSize\":").append(worldSize)
-        .append(",\"segments\":[");
-    for (int i = 0; i < segments.size(); i++) {
-      Segment s = segments.get(i);
-      sb.append(i == 0 ? "" : ",").append("{\"worldSize\":").append(s.worldSize()).append(",\"consumed\":[");
-      long[] c = s.consumed();
-      for (int r = 0; r < c.length; r++) {
-        sb.append(r == 0 ? "" : ",").append(c[r]);
+    ObjectNode o = MAPPER.createObjectNode()
+        .put("format", FORMAT).put("epoch", epoch).put("position", position).put("skip", skip)
+        .put("yielded", yielded).put("seed", seed).put("fingerprint", fingerprint).put("rank", rank)
+        .put("worldSize", worldSize);
+    ArrayNode segs = o.putArray("segments");
+    for (Segment s : segments) {
+      ArrayNode consumed = segs.addObject().put("worldSize", s.worldSize()).putArray("consumed");
+      for (long c : s.consumed()) {
+        consumed.add(c);
       }
-      sb.append("]}");
     }
-    return sb.append("]}").toString();
+    return o.toString();
   }
 
   @Override
@@ -73,159 +74,65 @@ public record LoaderState(long epoch, long position, long skip, long yielded, lo
    * @throws IllegalArgumentException naming the position and the problem when it is not a state
    */
   public static LoaderState fromJson(String json) {
-    Parser p = new Parser(json);
-    long format = -1;
-    Long epoch = null;
-    Long position = null;
-    long skip = 0;
-    long yielded = 0;
-    Long seed = null;
-    String fingerprint = null;
-    long rank = 0;
-    long world = 1;
-    List<Segment> segments = List.of();
-    p.expect('{');
-    if (!p.tryConsume('}')) {
-      do {
-        String key = p.string();
-        p.expect(':');
-        switch (key) {
-          case "format" -> format = p.number();
-          case "epoch" -> epoch = p.number();
-          case "position" -> position = p.number();
-          case "skip" -> skip = p.number();
-          case "yielded" -> yielded = p.number();
-          case "seed" -> seed = p.number();
-          case "fingerprint" -> fingerprint = p.string();
-          case "rank" -> rank = p.number();
-          case "worldSize" -> world = p.number();
-          case "segments" -> segments = p.segments();
-          default -> throw p.error("unknown key \"" + key + "\"");
-        }
-      } while (p.tryConsume(','));
-      p.expect('}');
+    Objects.requireNonNull(json, "json is null");
+    JsonNode o;
+    try {
+      o = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      long at = e.getLocation() == null ? -1 : e.getLocation().getCharOffset();
+      throw error(json, "at character " + at + ": " + e.getOriginalMessage());
     }
-    p.end();
+    if (o == null || !o.isObject()) {
+      throw error(json, "not a JSON object");
+    }
+    for (Iterator<String> names = o.fieldNames(); names.hasNext(); ) {
+      String key = names.next();
+      if (!KEYS.contains(key)) {
+        throw error(json, "unknown key \"" + key + "\"");
+      }
+    }
+    long format = integer(json, o, "format", -1);
     if (format != FORMAT) {
-      throw p.error("format is " + format + ", this version reads format " + FORMAT);
+      throw error(json, "format is " + format + ", this version reads format " + FORMAT);
     }
-    if (epoch == null || position == null || seed == null || fingerprint == null) {
-      throw p.error("epoch, position, seed and fingerprint are required");
+    if (!o.has("epoch") || !o.has("position") || !o.has("seed") || !o.path("fingerprint").isTextual()) {
+      throw error(json, "epoch, position, seed and fingerprint are required");
     }
-    return new LoaderState(epoch, position, skip, yielded, seed, fingerprint, (int) rank, (int) world, segments);
-  }
-
-  /** A minimal reader of the JSON this class writes (objects, arrays, integers, plain strings). */
-  private static final class Parser {
-    private final String s;
-    private int at;
-
-    Parser(String s) {
-      this.s = Objects.requireNonNull(s, "json is null");
-    }
-
-    IllegalArgumentException error(String why) {
-      return new IllegalArgumentException("Cannot read loader state at character " + at + ": " + why + " in '"
-          + (s.length() > 300 ? s.substring(0, 300) + "..." : s) + "'");
-    }
-
-    void ws() {
-      while (at < s.length() && Character.isWhitespace(s.charAt(at))) {
-        at++;
-      }
-    }
-
-    boolean tryConsume(char c) {
-      ws();
-      if (at < s.length() && s.charAt(at) == c) {
-        at++;
-        return true;
-      }
-      return false;
-    }
-
-    void expect(char c) {
-      if (!tryConsume(c)) {
-        throw error("expected '" + c + "'");
-      }
-    }
-
-    void end() {
-      ws();
-      if (at != s.length()) {
-        throw error("unexpected text after the object");
-      }
-    }
-
-    String string() {
-      expect('"');
-      int start = at;
-      while (at < s.length() && s.charAt(at) != '"') {
-        if (s.charAt(at) == '\\') {
-          throw error("escapes are not used in a loader state");
+    List<Segment> segments = new ArrayList<>();
+    for (JsonNode seg : o.path("segments")) {
+      JsonNode consumed = seg.path("consumed");
+      long[] c = new long[consumed.size()];
+      for (int r = 0; r < c.length; r++) {
+        if (!consumed.get(r).canConvertToExactIntegral() || !consumed.get(r).canConvertToLong()) {
+          throw error(json, "segment counts must be integers");
         }
-        at++;
-      }
-      if (at >= s.length()) {
-        throw error("unterminated string");
-      }
-      return s.substring(start, at++);
-    }
-
-    long number() {
-      ws();
-      int start = at;
-      if (at < s.length() && s.charAt(at) == '-') {
-        at++;
-      }
-      while (at < s.length() && Character.isDigit(s.charAt(at))) {
-        at++;
+        c[r] = consumed.get(r).longValue();
       }
       try {
-        return Long.parseLong(s.substring(start, at));
-      } catch (NumberFormatException e) {
-        at = start;
-        throw error("expected an integer");
+        segments.add(new Segment((int) integer(json, seg, "worldSize", -1), c));
+      } catch (IllegalArgumentException e) {
+        throw error(json, e.getMessage());
       }
     }
+    return new LoaderState(integer(json, o, "epoch", 0), integer(json, o, "position", 0),
+        integer(json, o, "skip", 0), integer(json, o, "yielded", 0), integer(json, o, "seed", 0),
+        o.get("fingerprint").asText(), (int) integer(json, o, "rank", 0), (int) integer(json, o, "worldSize", 1),
+        segments);
+  }
 
-    List<Segment> segments() {
-      List<Segment> out = new ArrayList<>();
-      expect('[');
-      if (tryConsume(']')) {
-        return out;
-      }
-      do {
-        expect('{');
-        long w = -1;
-        List<Long> consumed = new ArrayList<>();
-        do {
-          String key = string();
-          expect(':');
-          if (key.equals("worldSize")) {
-            w = number();
-          } else if (key.equals("consumed")) {
-            expect('[');
-            if (!tryConsume(']')) {
-              do {
-                consumed.add(number());
-              } while (tryConsume(','));
-              expect(']');
-            }
-          } else {
-            throw error("unknown segment key \"" + key + "\"");
-          }
-        } while (tryConsume(','));
-        expect('}');
-        long[] c = consumed.stream().mapToLong(Long::longValue).toArray();
-        try {
-          out.add(new Segment((int) w, c));
-        } catch (IllegalArgumentException e) {
-          throw error(e.getMessage());
-        }
-      } while (tryConsume(','));
-      expect(']');
-      return out;
+  private static long integer(String json, JsonNode o, String key, long absent) {
+    JsonNode v = o.get(key);
+    if (v == null) {
+      return absent;
     }
+    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+      throw error(json, "\"" + key + "\" should be an integer, found " + v);
+    }
+    return v.longValue();
+  }
+
+  private static IllegalArgumentException error(String json, String why) {
+    return new IllegalArgumentException("Cannot read loader state: " + why + " in '"
+        + (json.length() > 300 ? json.substring(0, 300) + "..." : json) + "'");
   }
 }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,14 @@ final class BridgeTestSupport {
     return spark;
   }
 
+  /** Stops the shared session (a test that needs another master); {@link #spark()} starts a new one. */
+  static synchronized void stopSpark() {
+    if (spark != null) {
+      spark.stop();
+      spark = null;
+    }
+  }
+
   static Path pythonDir() {
     return Path.of(System.getProperty("s3dlio.bridge.python.dir", "python")).toAbsolutePath();
   }
@@ -48,8 +57,13 @@ final class BridgeTestSupport {
    * id+2, id+3), y (double: id / 2), tag (string "t<id>"), img (16 bytes: id as 8 big-endian bytes, then 8 zero bytes).
    */
   static Dataset<Row> samples(long n, int partitions) {
+    return samples(spark(), n, partitions);
+  }
+
+  /** {@link #samples(long, int)} in the given session. */
+  static Dataset<Row> samples(SparkSession session, long n, int partitions) {
     Column id = col("id");
-    return spark().range(0, n, 1, partitions).select(id,
+    return session.range(0, n, 1, partitions).select(id,
         array(id.cast("float"), id.plus(1).cast("float"), id.plus(2).cast("float"), id.plus(3).cast("float")).as("x"),
         id.divide(2.0).as("y"),
         concat(lit("t"), id.cast("string")).as("tag"),
@@ -136,6 +150,19 @@ final class BridgeTestSupport {
       }
     }
     return out;
+  }
+
+  /** id -> how often it was delivered, over the output of ranks 0 .. ranks-1 in {@code dir}. */
+  static Map<Long, Integer> counts(Path dir, int ranks) throws IOException {
+    Map<Long, Integer> seen = new HashMap<>();
+    for (int r = 0; r < ranks; r++) {
+      for (JsonNode b : batches(dir.resolve("rank" + r + ".jsonl"))) {
+        for (JsonNode id : b.get("ids")) {
+          seen.merge(id.asLong(), 1, Integer::sum);
+        }
+      }
+    }
+    return seen;
   }
 
   /** The batch lines only. */

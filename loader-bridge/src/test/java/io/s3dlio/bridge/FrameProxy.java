@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FrameProxy implements AutoCloseable {
   private final int targetPort;
   private final ServerSocket server;
+  private final Thread acceptor;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger batches = new AtomicInteger();
@@ -36,9 +37,9 @@ final class FrameProxy implements AutoCloseable {
     this.targetPort = targetPort;
     this.server = new ServerSocket();
     server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    Thread t = new Thread(this::accept, "frame-proxy");
-    t.setDaemon(true);
-    t.start();
+    acceptor = new Thread(this::accept, "frame-proxy");
+    acceptor.setDaemon(true);
+    acceptor.start();
   }
 
   int port() {
@@ -122,13 +123,14 @@ final class FrameProxy implements AutoCloseable {
             rest[length / 2] ^= 0x20;
           }
           if (n == cutAt) {
+            if (refuseAfterCut) { // stop listening before the trainer can see the cut and reconnect
+              closed = true;
+              server.close();
+              acceptor.join(10_000);
+            }
             out.write(header);
             out.write(rest, 0, length / 2);
             out.flush();
-            if (refuseAfterCut) {
-              closed = true;
-              server.close();
-            }
             return;
           }
         }
@@ -138,6 +140,8 @@ final class FrameProxy implements AutoCloseable {
       }
     } catch (IOException ignored) {
       // either side closed
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       closeQuietly(from);
       closeQuietly(to);

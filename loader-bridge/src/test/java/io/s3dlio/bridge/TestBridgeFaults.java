@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.s3dlio.bridge.BridgeTestSupport.Py;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.util.TaskCompletionListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Faults: bad tokens, corrupt and cut frames, lost ranks, failing tasks, non-deterministic input, slow ranks. */
 class TestBridgeFaults {
@@ -42,15 +44,7 @@ class TestBridgeFaults {
 
   /** id -> how often it was delivered, over the given ranks' output. */
   private Map<Long, Integer> counts(int ranks) throws Exception {
-    Map<Long, Integer> seen = new HashMap<>();
-    for (int r = 0; r < ranks; r++) {
-      for (JsonNode b : BridgeTestSupport.batches(dir.resolve("rank" + r + ".jsonl"))) {
-        for (JsonNode id : b.get("ids")) {
-          seen.merge(id.asLong(), 1, Integer::sum);
-        }
-      }
-    }
-    return seen;
+    return BridgeTestSupport.counts(dir, ranks);
   }
 
   @Test
@@ -82,7 +76,7 @@ class TestBridgeFaults {
     try (BridgeFeed feed = feed(BridgeTestSupport.samples(160, 2), 1).start();
         FrameProxy proxy = new FrameProxy(feed.port()).cutBatch(2, true)) {
       Py p = BridgeTestSupport.consumer(dir, via(feed, proxy.address()), 0, 1, "--reconnect-timeout", "1");
-      assertThat(p.await(60)).isEqualTo(3);
+      assertThat(p.await(60)).as("stdout:\n%s\nstderr:\n%s", p.out(), p.err()).isEqualTo(3);
       assertThat(p.err()).matches("s3dlio_bridge: ERROR connection: connection lost in the middle of a BATCH frame at "
           + "stream offset \\d+: got \\d+ of \\d+ bytes, the frame is truncated; reconnecting within 1.0 s failed: "
           + "cannot connect to the feed at 127.0.0.1:\\d+: .*\n");
@@ -156,6 +150,41 @@ class TestBridgeFaults {
       assertThat(firstStep).as("the pad repeats the start of the epoch's order").containsAll(twice);
     }
     assertThat(INJECTED.get()).as("the first attempt of the task fetching partition 2 failed").isPositive();
+  }
+
+  /**
+   * The first attempt of a task uploads its partition, then fails (a task completion listener
+   * throws): Spark runs it again and accepts the second attempt, whose receipt names the first
+   * attempt's upload (same rows). Every row still comes exactly once, and nothing stays buffered.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"auto", "tcp"})
+  void aTaskFailingAfterItsUploadNeitherRepeatsNorDropsRows(String upload) throws Exception {
+    INJECTED.set(0);
+    UserDefinedFunction failAfterUpload = udf((UDF1<Long, Long>) id -> {
+      TaskContext tc = TaskContext.get();
+      if (tc.attemptNumber() == 0 && TaskContext.getPartitionId() == 1 && id % 40 == 3) {
+        tc.addTaskCompletionListener((TaskCompletionListener) c -> {
+          INJECTED.incrementAndGet();
+          throw new IllegalStateException("injected failure after the task's upload");
+        });
+      }
+      return id;
+    }, DataTypes.LongType);
+    Dataset<Row> df = BridgeTestSupport.samples(480, 6).withColumn("id", failAfterUpload.apply(col("id")));
+    try (BridgeFeed feed = feed(df, 2).option(BridgeOptions.UPLOAD, upload).start()) {
+      Py r0 = BridgeTestSupport.consumer(dir, feed, 0, 2);
+      Py r1 = BridgeTestSupport.consumer(dir, feed, 1, 2);
+      r0.awaitOk(120);
+      r1.awaitOk(120);
+      Map<Long, Integer> seen = counts(2);
+      assertThat(seen).hasSize(480);
+      assertThat(seen.values()).containsOnly(1);
+      assertThat(feed.awaitRuns(1, Duration.ofSeconds(30))).isTrue();
+      assertThat(feed.stats().bufferedBytes()).as(feed.stats().toString()).isZero();
+    }
+    assertThat(INJECTED.get()).as("the first attempt of the task fetching partition 1 failed after its upload")
+        .isPositive();
   }
 
   @Test

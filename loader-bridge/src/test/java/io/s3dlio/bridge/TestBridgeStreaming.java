@@ -11,18 +11,21 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TestBridgeStreaming {
   @TempDir
   Path dir;
 
-  @Test
-  void everyIdOncePerEpochOnEqualStepsAcrossThreeRanks() throws Exception {
+  /** With each way the executors hand over their partitions: in memory, over TCP, as task results. */
+  @ParameterizedTest
+  @ValueSource(strings = {"auto", "tcp", "off"})
+  void everyIdOncePerEpochOnEqualStepsAcrossThreeRanks(String upload) throws Exception {
     Dataset<Row> df = BridgeTestSupport.samples(1200, 7);
     try (BridgeFeed feed = BridgeFeed.builder(df).worldSize(3).batchSize(16).seed(11).tensor("x", 4)
-        .option(BridgeOptions.BLOCK_PARTITIONS, "2").start()) {
+        .option(BridgeOptions.BLOCK_PARTITIONS, "2").option(BridgeOptions.UPLOAD, upload).start()) {
       assertThat(feed.rows()).isEqualTo(1200);
       assertThat(feed.stepsPerEpoch()).isEqualTo(1200 / 48);
       List<Py> ranks = new ArrayList<>();
@@ -46,6 +49,7 @@ class TestBridgeStreaming {
       assertThat(seen).hasSize(3 * 1200);
       assertThat(seen.values()).containsOnly(1);
       assertThat(feed.awaitRuns(3, java.time.Duration.ofSeconds(10))).isTrue();
+      assertThat(feed.stats().bufferedBytes()).as(feed.stats().toString()).isZero();
     }
   }
 }

@@ -225,7 +225,10 @@ class SparkSubmitIT {
     return Files.readAllBytes(golden.resolve(path));
   }
 
-  /** The index the job wrote for {@code file}: the one object under the run named {@code <file>.idx}. */
+  /**
+   * The index the job wrote for {@code file}: the one object under the run named {@code <file>.idx},
+   * which must be in the {@code _index} folder beside the file (where Spark's listing skips it).
+   */
   private static byte[] indexWritten(String base, String file) throws IOException {
     ObjectUri prefix = ObjectUri.parse(base + "/tfrecord/");
     ObjectStore store = stores.storeFor(prefix);
@@ -237,6 +240,7 @@ class SparkSubmitIT {
       }
     }
     assertThat(found).as("index objects of %s under %s", file, prefix).hasSize(1);
+    assertThat(found.get(0).key()).as("index of %s", file).endsWith("/_index/" + file + ".idx");
     return store.get(found.get(0));
   }
 

@@ -48,7 +48,8 @@ final class TfRecordIndexCommand implements Callable<Integer> {
   String scan;
 
   @Option(names = "--spark", description = {"Index on Spark (spark-submit, or local[*] here): one task per file,",
-      "files above --chunk-bytes split into chunks indexed in parallel and stitched. Up-to-date indexes are skipped."})
+      "files above --chunk-bytes split into chunks indexed in parallel and stitched. Writes _index/<file>.idx",
+      "beside each file (where Spark and Hadoop listings skip it). Up-to-date indexes are skipped."})
   boolean spark;
 
   @Option(names = "--chunk-bytes", paramLabel = "N", description = "With --spark: chunk size of large files (default 256 MiB).")
@@ -104,7 +105,7 @@ final class TfRecordIndexCommand implements Callable<Integer> {
 
   private int runOnSpark(CliContext ctx) {
     if (output != null || validate || decompressed) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--spark writes <file>.idx beside each file:"
+      throw new CommandLine.ParameterException(spec.commandLine(), "--spark writes _index/<file>.idx beside each file:"
           + " -o, --validate and --decompressed do not apply");
     }
     try {

@@ -11,6 +11,14 @@ import java.io.OutputStream;
  * the whole framed record (8 + 4 + payload + 4). An empty file indexes an empty TFRecord file.
  */
 public final class DaliIndexFormat {
+  /**
+   * The folder, beside each TFRecord file, where this project writes its index
+   * ({@code <folder>/_index/<file>.idx}): Hadoop and Spark listings skip {@code _}-prefixed names, so
+   * other readers of the data folder never take an index for data. Readers look there first, then
+   * beside the file ({@code <file>.idx}, where DALI's {@code tfrecord2idx} leaves it).
+   */
+  public static final String INDEX_FOLDER = "_index";
+
   private DaliIndexFormat() {
   }
 
@@ -42,6 +50,26 @@ public final class DaliIndexFormat {
    * @throws IOException naming the index and the line when a line is not {@code <offset> <size>}
    */
   public static long read(InputStream raw, String source, RecordSink sink) throws IOException {
+    return read(raw, source, (offset, size) -> {
+      sink.record(offset, size);
+      return true;
+    });
+  }
+
+  /** Receives index entries until it returns false. */
+  @FunctionalInterface
+  public interface EntryVisitor {
+    /** @return whether to read on */
+    boolean entry(long offset, long size) throws IOException;
+  }
+
+  /**
+   * Parses an index until {@code visitor} returns false or the index ends (reading no further
+   * than needed).
+   *
+   * @return the number of entries visited
+   */
+  public static long read(InputStream raw, String source, EntryVisitor visitor) throws IOException {
     InputStream in = raw instanceof BufferedInputStream ? raw : new BufferedInputStream(raw, 64 * 1024);
     long lineNo = 0;
     StringBuilder sb = new StringBuilder();
@@ -51,7 +79,9 @@ public final class DaliIndexFormat {
       c = in.read();
       if (c == '\n' || c < 0 && any) {
         lineNo++;
-        parseLine(sb.toString(), source, lineNo, sink);
+        if (!parseLine(sb.toString(), source, lineNo, visitor)) {
+          break;
+        }
         sb.setLength(0);
         any = false;
         if (c < 0) {
@@ -70,7 +100,8 @@ public final class DaliIndexFormat {
     return lineNo;
   }
 
-  private static void parseLine(String line, String source, long lineNo, RecordSink sink) throws IOException {
+  private static boolean parseLine(String line, String source, long lineNo, EntryVisitor visitor)
+      throws IOException {
     int sp = line.indexOf(' ');
     try {
       if (sp <= 0 || line.indexOf(' ', sp + 1) >= 0) {
@@ -81,7 +112,7 @@ public final class DaliIndexFormat {
       if (offset < 0 || size < 16) {
         throw new NumberFormatException("offset must be >= 0 and size >= 16");
       }
-      sink.record(offset, size);
+      return visitor.entry(offset, size);
     } catch (NumberFormatException e) {
       throw new IOException("Bad DALI index " + source + " line " + lineNo + ": '" + line + "': " + e.getMessage(), e);
     }

@@ -1,32 +1,30 @@
 package io.s3dlio.tfrecord.spark;
 
-import io.s3dlio.tfrecord.spark.source.TfRecordSources;
 import io.s3dlio.tfrecord.spark.source.TfRecordTable;
-import io.s3dlio.tfrecord.spark.source.TfRecordWriteJob;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SQLContext;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.connector.catalog.Table;
-import org.apache.spark.sql.connector.catalog.TableProvider;
-import org.apache.spark.sql.connector.expressions.Transform;
-import org.apache.spark.sql.sources.BaseRelation;
-import org.apache.spark.sql.sources.CreatableRelationProvider;
-import org.apache.spark.sql.sources.DataSourceRegister;
+import org.apache.spark.sql.execution.datasources.FileFormat;
+import org.apache.spark.sql.execution.datasources.v2.FileDataSourceV2;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+import scala.Option;
+import scala.collection.immutable.Seq;
 
 /**
  * The {@code tfrecord} data source: {@code spark.read.format("tfrecord").load(path)} and
- * {@code df.write.format("tfrecord").save(path)}. Reads are DSv2 (see {@link TfRecordTable});
- * {@code DataFrameWriter} writes go through {@link CreatableRelationProvider}, so that every
- * SaveMode works (Spark offers only Append and Overwrite to a DSv2 TableProvider).
+ * {@code df.write.format("tfrecord").save(path)}. Built as Spark's own file sources are
+ * ({@code AvroDataSourceV2}, {@code CSVDataSourceV2}): a {@link FileDataSourceV2} whose reads are
+ * a {@link TfRecordTable}, with {@link TfRecordFileFormat} as the V1 fallback Spark uses for
+ * writes and catalog tables.
  */
-public final class TfRecordDataSource implements TableProvider, DataSourceRegister, CreatableRelationProvider {
+public final class TfRecordDataSource implements FileDataSourceV2 {
   public static final String SHORT_NAME = "tfrecord";
+
+  /** FileDataSourceV2's cached table (a Scala trait field). */
+  private Table table;
+
+  public TfRecordDataSource() {
+    FileDataSourceV2.$init$(this);
+  }
 
   @Override
   public String shortName() {
@@ -34,41 +32,33 @@ public final class TfRecordDataSource implements TableProvider, DataSourceRegist
   }
 
   @Override
-  public StructType inferSchema(CaseInsensitiveStringMap options) {
-    return TfRecordSources.inferSchema(options.asCaseSensitiveMap());
+  public Class<? extends FileFormat> fallbackFileFormat() {
+    return TfRecordFileFormat.class;
   }
 
   @Override
-  public boolean supportsExternalMetadata() {
-    return true;
+  public Table getTable(CaseInsensitiveStringMap options) {
+    return table(options, Option.empty());
   }
 
   @Override
-  public Table getTable(StructType schema, Transform[] partitioning, Map<String, String> properties) {
-    return new TfRecordTable(TfRecordSources.paths(properties), schema, properties);
+  public Table getTable(CaseInsensitiveStringMap options, StructType schema) {
+    return table(options, Option.apply(schema));
+  }
+
+  private Table table(CaseInsensitiveStringMap options, Option<StructType> schema) {
+    Seq<String> paths = getPaths(options);
+    return new TfRecordTable(getTableName(options, paths), sparkSession(), getOptionsWithoutPaths(options), paths,
+        schema);
   }
 
   @Override
-  public BaseRelation createRelation(SQLContext sqlContext, SaveMode mode,
-      scala.collection.immutable.Map<String, String> parameters, Dataset<Row> data) {
-    Map<String, String> options = new HashMap<>(scala.jdk.javaapi.CollectionConverters.asJava(parameters));
-    List<String> paths = TfRecordSources.paths(options);
-    if (paths.size() != 1) {
-      throw new IllegalArgumentException("Cannot write TFRecord: expected one path, got " + paths);
-    }
-    List<String> partitionColumns = TfRecordSources.partitionColumns(options);
-    TfRecordWriteJob.write(data, paths.get(0), mode, options, partitionColumns);
-    StructType schema = data.schema();
-    return new BaseRelation() {
-      @Override
-      public SQLContext sqlContext() {
-        return sqlContext;
-      }
+  public Table org$apache$spark$sql$execution$datasources$v2$FileDataSourceV2$$t() {
+    return table;
+  }
 
-      @Override
-      public StructType schema() {
-        return schema;
-      }
-    };
+  @Override
+  public void org$apache$spark$sql$execution$datasources$v2$FileDataSourceV2$$t_$eq(Table t) {
+    this.table = t;
   }
 }

@@ -50,14 +50,15 @@ class TestSparkIndexer {
     for (Golden.TfFile f : Golden.goodTfrecordFiles()) {
       Path copy = dir.resolve(f.indexStem());
       if (Files.exists(copy)) {
-        assertThat(Files.readAllBytes(Path.of(copy + ".idx"))).as(f.path())
+        assertThat(Files.readAllBytes(TestSparkTfRecordSource.writtenIndex(copy))).as(f.path())
             .isEqualTo(Files.readAllBytes(Golden.file("dali/generated/" + f.indexStem() + ".idx")));
         assertThat(counts.get(copy.toUri().toString().replace("file:///", "file:/"))).as(f.path())
             .isEqualTo(f.records());
       }
     }
     // Up-to-date indexes are skipped (the index is not rewritten).
-    Path someIdx = Files.list(dir).filter(p -> p.toString().endsWith(".idx")).findFirst().orElseThrow();
+    Path someIdx = Files.list(dir.resolve("_index")).filter(p -> p.toString().endsWith(".idx")).findFirst()
+        .orElseThrow();
     long before = Files.getLastModifiedTime(someIdx).toMillis();
     Thread.sleep(20);
     SparkIndexer.index(spark, dir.toUri().toString(), 700, ".idx", false);
@@ -76,7 +77,7 @@ class TestSparkIndexer {
     }
     Map<String, Long> counts = SparkIndexer.index(spark, big.toUri().toString(), 100_000, ".idx", true);
     assertThat(counts.values()).containsExactly(3000L);
-    assertThat(Files.readAllBytes(Path.of(big + ".idx")))
+    assertThat(Files.readAllBytes(TestSparkTfRecordSource.writtenIndex(big)))
         .isEqualTo(TestSparkTfRecordSource.indexOf(big).toBytes());
     Path bad = Files.createDirectories(tmp.resolve("bad")).resolve("bad.tfrecord");
     Files.copy(Golden.file("tfrecord/derived/example.truncated_mid_data.tfrecord"), bad);
@@ -85,7 +86,7 @@ class TestSparkIndexer {
             + " but the file has 460");
     assertThatThrownBy(() -> SparkIndexer.index(spark, bad.toUri().toString(), 1 << 20, ".idx", true))
         .hasStackTraceContaining("bad.tfrecord at byte 389: truncated record");
-    assertThat(Files.exists(Path.of(bad + ".idx"))).isFalse();
+    assertThat(Files.exists(TestSparkTfRecordSource.writtenIndex(bad))).isFalse();
   }
 
   @Test
@@ -99,12 +100,12 @@ class TestSparkIndexer {
         io.s3dlio.store.StoreConfig.EMPTY, new java.io.PrintStream(out, true), new java.io.PrintStream(err, true));
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString()).contains("mnist.tfrecord\t1000 records");
-    assertThat(Files.readAllBytes(Path.of(f + ".idx")))
+    assertThat(Files.readAllBytes(TestSparkTfRecordSource.writtenIndex(f)))
         .isEqualTo(Files.readAllBytes(Golden.file("dali/generated/tfx_mnist__mnist.tfrecord.idx")));
 
     code = io.s3dlio.cli.S3dlioCli.run(new String[] {"tfrecord-index", "--spark", "-o", "x.idx", dir.toString()},
         io.s3dlio.store.StoreConfig.EMPTY, new java.io.PrintStream(out, true), new java.io.PrintStream(err, true));
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("--spark writes <file>.idx beside each file");
+    assertThat(err.toString()).contains("--spark writes _index/<file>.idx beside each file");
   }
 }

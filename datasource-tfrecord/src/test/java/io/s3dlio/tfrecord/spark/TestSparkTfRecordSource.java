@@ -12,14 +12,15 @@ import io.s3dlio.tfrecord.proto.Features;
 import io.s3dlio.tfrecord.proto.FloatList;
 import io.s3dlio.tfrecord.proto.Int64List;
 import io.s3dlio.tfrecord.spark.io.DaliIndex;
+import io.s3dlio.tfrecord.spark.source.TfRecordMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
@@ -46,7 +47,7 @@ class TestSparkTfRecordSource {
   static void start() {
     spark = SparkSession.builder().master("local[2]").appName("TestSparkTfRecordSource")
         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
-        .config("spark.task.maxFailures", "1").getOrCreate();
+        .config("spark.task.maxFailures", "1").config("spark.sql.adaptive.enabled", "false").getOrCreate();
   }
 
   @AfterAll
@@ -59,18 +60,7 @@ class TestSparkTfRecordSource {
   }
 
   private static List<String> sorted(Dataset<Row> df) {
-    return df.collectAsList().stream().map(TestSparkTfRecordSource::render).sorted().collect(Collectors.toList());
-  }
-
-  private static String render(Row r) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < r.length(); i++) {
-      Object v = r.get(i);
-      b.append(v instanceof byte[] ? Arrays.toString((byte[]) v)
-          : v instanceof scala.collection.Seq ? scala.jdk.javaapi.CollectionConverters.asJava(
-              (scala.collection.Seq<?>) v).toString() : String.valueOf(v)).append('|');
-    }
-    return b.toString();
+    return SparkPlans.sorted(df);
   }
 
   @Test
@@ -113,9 +103,20 @@ class TestSparkTfRecordSource {
     assertThatThrownBy(() -> spark.read().format("tfrecord").option("verifyChecksum", "false")
         .load(golden("tfx_mnist")).count())
         .hasMessageContaining("Cannot use tfrecord option [verifyChecksum]: unknown; valid options are compression,"
-            + " ignoreCorruptRecords, indexLocation, indexSuffix, maxPartitionBytes, maxRecordsPerFile, recordType,"
-            + " sampleFiles, sampleRecordsPerFile, splitWithoutIndex, useIndex, verifyChecksums, writeIndex"
-            + " (case-insensitive)");
+            + " ignoreCorruptRecords, indexLocation, indexSuffix, maxPartitionBytes, recordType, sampleFiles,"
+            + " sampleRecordsPerFile, splitWithoutIndex, useIndex, verifyChecksums, writeIndex and Spark's file-source"
+            + " options path, paths, pathGlobFilter, recursiveFileLookup, modifiedBefore, modifiedAfter,"
+            + " ignoreCorruptFiles, ignoreMissingFiles, basePath, maxRecordsPerFile, partitionOverwriteMode,"
+            + " mergeSchema (case-insensitive; a key containing '.' is a Hadoop configuration key)");
+    // Unknown write options too, before any task runs.
+    assertThatThrownBy(() -> spark.range(3).write().format("tfrecord").option("compresion", "gzip")
+        .save(tmp.resolve("badopt").toUri().toString()))
+        .hasMessageContaining("Cannot use tfrecord option [compresion]: unknown");
+    assertThat(Files.exists(tmp.resolve("badopt"))).isFalse();
+    // Spark's own file-source options and Hadoop keys are accepted.
+    assertThat(spark.read().format("tfrecord").option("pathGlobFilter", "*.tfrecord")
+        .option("recursiveFileLookup", "true").option("ignoreMissingFiles", "true")
+        .option("fs.s3dlio.readahead", "1m").load(golden("tfx_mnist")).count()).isEqualTo(1000);
     assertThatThrownBy(() -> spark.read().format("tfrecord").option("RECORDTYPE", "proto")
         .load(golden("tfx_mnist")).count())
         .hasMessageContaining("Cannot use recordType='proto': expected Example, SequenceExample or ByteArray");
@@ -169,34 +170,67 @@ class TestSparkTfRecordSource {
   void splitReadsEqualTheUnsplitRead() throws IOException {
     Path f = repeated("split", 8); // 80 records, 84,824 bytes
     String uri = f.getParent().toUri().toString();
-    List<String> whole = sorted(spark.read().format("tfrecord").option("splitWithoutIndex", "false").load(uri));
-    assertThat(whole).hasSize(80);
+    SparkPlans.Read whole = SparkPlans.read(spark.read().format("tfrecord").option("splitWithoutIndex", "false")
+        .option("useIndex", "never").option("maxPartitionBytes", "7777").load(uri));
+    assertThat(whole.rows()).hasSize(80);
+    assertThat(whole.partitions()).isEqualTo(1);
     for (String max : List.of("1000", "7777", "30000")) {
-      Dataset<Row> resync = spark.read().format("tfrecord").option("useIndex", "never")
-          .option("maxPartitionBytes", max).load(uri);
-      assertThat(resync.rdd().getNumPartitions()).isGreaterThan(1);
-      assertThat(sorted(resync)).as("resync at " + max).isEqualTo(whole);
+      SparkPlans.Read resync = SparkPlans.read(spark.read().format("tfrecord").option("useIndex", "never")
+          .option("maxPartitionBytes", max).load(uri));
+      // Spark's own cut: ceil(84,824 / max) splits, each in its partition (each costs 4 MB to open).
+      int splits = (int) ((84_824 + Long.parseLong(max) - 1) / Long.parseLong(max));
+      assertThat(resync.partitions()).isEqualTo(splits);
+      assertThat(resync.rows()).as("resync at " + max).isEqualTo(whole.rows());
+      assertThat(resync.metric(TfRecordMetrics.RESYNC_SPLITS)).isEqualTo(splits - 1);
+      assertThat(resync.metric(TfRecordMetrics.FILES_OPENED)).isEqualTo(splits);
+      assertThat(resync.metric(TfRecordMetrics.RECORDS_READ)).isEqualTo(80);
     }
-    // An index beside the file: cuts at its record boundaries.
+    // An index beside the file (DALI's place for it): each split starts at the index's first
+    // record at or after its first byte.
     DaliIndex idx = indexOf(f);
     Files.write(Path.of(f + ".idx"), idx.toBytes());
-    Dataset<Row> indexed = spark.read().format("tfrecord").option("useIndex", "require")
-        .option("maxPartitionBytes", "5000").load(uri);
-    assertThat(indexed.rdd().getNumPartitions()).isGreaterThan(10);
-    assertThat(sorted(indexed)).isEqualTo(whole);
+    SparkPlans.Read indexed = SparkPlans.read(spark.read().format("tfrecord").option("useIndex", "require")
+        .option("maxPartitionBytes", "5000").load(uri));
+    assertThat(indexed.partitions()).isEqualTo(17);
+    assertThat(indexed.rows()).isEqualTo(whole.rows());
+    assertThat(indexed.metric(TfRecordMetrics.INDEX_SPLITS)).isEqualTo(16);
+    assertThat(indexed.metric(TfRecordMetrics.RESYNC_SPLITS)).isZero();
     assertThat(spark.read().format("tfrecord").option("maxPartitionBytes", "5000").load(uri).count()).isEqualTo(80);
     // A wrong index is refused under require, ignored (resync) under auto.
     Files.writeString(Path.of(f + ".idx"), "0 100\n100 200\n");
+    String idxUri = Path.of(f + ".idx").toUri().toString().replace("file:///", "file:/");
     assertThatThrownBy(() -> spark.read().format("tfrecord").option("useIndex", "require")
         .option("maxPartitionBytes", "5000").load(uri).count())
-        .hasStackTraceContaining("Cannot use index " + Path.of(f + ".idx").toUri().toString().replace("file:///", "file:/")
-            + " for ").hasStackTraceContaining(": entry 2 has offset 100 but the previous records end at 100".replace(
-                "entry 2 has offset 100 but the previous records end at 100",
-                "its records cover 300 bytes but the file has 84824"));
-    assertThat(sorted(spark.read().format("tfrecord").option("maxPartitionBytes", "5000").load(uri))).isEqualTo(whole);
+        .hasStackTraceContaining("Cannot use index " + idxUri + " for ")
+        .hasStackTraceContaining(": its records cover 300 bytes but the file has 84824");
+    SparkPlans.Read fallback = SparkPlans.read(spark.read().format("tfrecord").option("maxPartitionBytes", "5000")
+        .load(uri));
+    assertThat(fallback.rows()).isEqualTo(whole.rows());
+    assertThat(fallback.metric(TfRecordMetrics.RESYNC_SPLITS)).isEqualTo(16);
+    // A stale index whose entries are contiguous but point into the middle of records.
+    StringBuilder stale = new StringBuilder();
+    for (long o = 0; o < 84_824; o += 1000) {
+      stale.append(o).append(' ').append(Math.min(1000, 84_824 - o)).append('\n');
+    }
+    Files.writeString(Path.of(f + ".idx"), stale);
+    assertThatThrownBy(() -> spark.read().format("tfrecord").option("useIndex", "require")
+        .option("maxPartitionBytes", "5000").load(uri).count())
+        .hasStackTraceContaining("Cannot use index " + idxUri + " for ")
+        .hasStackTraceContaining(": no record header at byte 5000 (the index is stale or belongs to another file)");
+    assertThat(sorted(spark.read().format("tfrecord").option("maxPartitionBytes", "5000").load(uri)))
+        .isEqualTo(whole.rows());
     Files.delete(Path.of(f + ".idx"));
     assertThatThrownBy(() -> spark.read().format("tfrecord").option("useIndex", "require").load(uri).count())
-        .hasStackTraceContaining("with useIndex=require: no index at ");
+        .hasStackTraceContaining("with useIndex=require: no index at " + idxUri.replace("data.tfrecord.idx",
+            "_index/data.tfrecord.idx") + ", " + idxUri);
+    // splitWithoutIndex=false and no index: the first split reads the whole file, the others nothing.
+    SparkPlans.Read noSplit = SparkPlans.read(spark.read().format("tfrecord").option("splitWithoutIndex", "false")
+        .option("maxPartitionBytes", "7777").load(uri));
+    assertThat(noSplit.rows()).isEqualTo(whole.rows());
+    assertThat(noSplit.metric(TfRecordMetrics.RESYNC_SPLITS)).isZero();
+    // The whole file once, and the 12 bytes each other split reads to check the compression.
+    assertThat(noSplit.partitions()).isEqualTo(11);
+    assertThat(noSplit.metric(TfRecordMetrics.BYTES_READ)).isEqualTo(84_824 + 10 * 12);
   }
 
   @Test
@@ -257,17 +291,28 @@ class TestSparkTfRecordSource {
     }
   }
 
+  /** Where this source writes a part's index: {@code _index/<part name>.idx} beside it. */
+  static Path writtenIndex(Path part) {
+    return part.resolveSibling("_index").resolve(part.getFileName() + ".idx");
+  }
+
   @Test
   void writeRoundTripWithIndexesSaveModesAndRolling() throws IOException {
     Dataset<Row> df = sample(50);
     String out = tmp.resolve("rt").toUri().toString();
-    df.write().format("tfrecord").option("maxRecordsPerFile", "10").save(out);
+    Map<String, Long> written = SparkPlans.writeMetrics(spark,
+        () -> df.write().format("tfrecord").option("maxRecordsPerFile", "10").save(out));
     List<Path> parts = files(tmp.resolve("rt"), ".tfrecord");
     assertThat(parts).hasSizeGreaterThanOrEqualTo(5);
+    long partBytes = 0;
     for (Path p : parts) {
-      Path idx = Path.of(p + ".idx");
+      Path idx = writtenIndex(p);
       assertThat(Files.readAllBytes(idx)).as(idx.toString()).isEqualTo(indexOf(p).toBytes());
+      partBytes += Files.size(p);
     }
+    // The write command's metrics (SQL tab): data files, their bytes (indexes not counted), rows.
+    assertThat(written).containsEntry("numFiles", (long) parts.size()).containsEntry("numOutputRows", 50L)
+        .containsEntry("numOutputBytes", partBytes);
     StructType schema = df.schema();
     Dataset<Row> back = spark.read().format("tfrecord").schema(schema).load(out);
     assertThat(sorted(back)).isEqualTo(sorted(df));
@@ -276,15 +321,16 @@ class TestSparkTfRecordSource {
     assertThat(inferred.schema().apply("name").dataType()).isEqualTo(DataTypes.BinaryType);
 
     assertThatThrownBy(() -> df.write().format("tfrecord").save(out))
-        .hasMessageContaining("Cannot write TFRecord to ").hasMessageContaining(
-            ": the path already exists (SaveMode.ErrorIfExists; use mode append, overwrite or ignore)");
+        .hasMessageContaining("[PATH_ALREADY_EXISTS]").hasMessageContaining("rt already exists");
     df.write().format("tfrecord").mode(SaveMode.Ignore).save(out);
     assertThat(spark.read().format("tfrecord").load(out).count()).isEqualTo(50);
     df.write().format("tfrecord").mode(SaveMode.Append).save(out);
     assertThat(spark.read().format("tfrecord").load(out).count()).isEqualTo(100);
     df.limit(7).write().format("tfrecord").mode(SaveMode.Overwrite).save(out);
     assertThat(spark.read().format("tfrecord").load(out).count()).isEqualTo(7);
-    assertThat(files(tmp.resolve("rt"), ".idx")).hasSize(files(tmp.resolve("rt"), ".tfrecord").size());
+    List<Path> after = files(tmp.resolve("rt"), ".tfrecord");
+    assertThat(files(tmp.resolve("rt"), ".idx")).isEqualTo(after.stream().map(TestSparkTfRecordSource::writtenIndex)
+        .sorted().collect(Collectors.toList()));
 
     // gzip
     String gz = tmp.resolve("gz").toUri().toString();
@@ -297,7 +343,7 @@ class TestSparkTfRecordSource {
     df.write().format("tfrecord").partitionBy("label").save(pb);
     assertThat(Files.isDirectory(tmp.resolve("pb/label=0"))).isTrue();
     Dataset<Row> pr = spark.read().format("tfrecord").load(pb);
-    assertThat(pr.schema().apply("label").dataType()).isEqualTo(DataTypes.LongType);
+    assertThat(pr.schema().apply("label").dataType()).as("Spark's partition type inference").isEqualTo(DataTypes.IntegerType);
     assertThat(pr.where("label = 2").count()).isEqualTo(df.where("label = 2").count());
     assertThat(sorted(pr.select("id", "label"))).isEqualTo(sorted(df.select("id", "label")));
 
@@ -370,8 +416,16 @@ class TestSparkTfRecordSource {
     try (InputStream in = Files.newInputStream(f)) {
       assertThat(in.read()).isEqualTo(0x1f);
     }
-    Dataset<Row> df = spark.read().format("tfrecord").option("maxPartitionBytes", "1000").load(dir.toUri().toString());
-    assertThat(df.rdd().getNumPartitions()).isEqualTo(1);
-    assertThat(df.selectExpr("sum(i)").first().getLong(0)).isEqualTo(499L * 500 / 2);
+    // Nothing in the name says gzip, so Spark cuts the file; the first split finds the gzip magic
+    // and reads the whole stream, the others read nothing.
+    SparkPlans.Read r = SparkPlans.read(spark.read().format("tfrecord").option("maxPartitionBytes", "1000")
+        .load(dir.toUri().toString()).selectExpr("i"));
+    assertThat(r.partitions()).isGreaterThan(1);
+    assertThat(r.rows()).hasSize(500);
+    assertThat(r.metric(TfRecordMetrics.RECORDS_READ)).isEqualTo(500);
+    assertThat(r.metric(TfRecordMetrics.BYTES_READ)).isEqualTo(Files.size(f) + 12L * (r.partitions() - 1));
+    assertThat(r.metric(TfRecordMetrics.RESYNC_SPLITS)).isZero();
+    assertThat(spark.read().format("tfrecord").load(dir.toUri().toString()).selectExpr("sum(i)").first().getLong(0))
+        .isEqualTo(499L * 500 / 2);
   }
 }

@@ -43,6 +43,26 @@ public final class IpcRecordBatch implements Serializable {
     return new IpcRecordBatch(prefix(rows, nodes, lengths), buffers);
   }
 
+  /**
+   * A record batch from its encapsulated metadata ({@link #prefix()}) and its body buffers, as
+   * received; the buffers' lengths must be those the metadata gives.
+   */
+  public static IpcRecordBatch of(byte[] prefix, byte[][] buffers) {
+    IpcRecordBatch b = new IpcRecordBatch(prefix, buffers);
+    Layout layout = b.layout();
+    if (layout.bufferLengths().length != buffers.length) {
+      throw new IllegalArgumentException("the record batch's metadata has " + layout.bufferLengths().length
+          + " buffers, " + buffers.length + " were given");
+    }
+    for (int i = 0; i < buffers.length; i++) {
+      if (layout.bufferLength(i) != buffers[i].length) {
+        throw new IllegalArgumentException("buffer " + i + " of the record batch holds " + buffers[i].length
+            + " bytes, its metadata says " + layout.bufferLength(i));
+      }
+    }
+    return b;
+  }
+
   /** Bytes a buffer of {@code n} bytes takes in a body. */
   public static long padded(long n) {
     return (n + 7) & ~7L;

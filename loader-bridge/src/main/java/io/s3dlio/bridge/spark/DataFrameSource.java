@@ -2,6 +2,7 @@ package io.s3dlio.bridge.spark;
 
 import io.s3dlio.bridge.arrow.WireSchema;
 import io.s3dlio.bridge.plan.PartitionTask;
+import io.s3dlio.bridge.upload.UploadTarget;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -89,11 +90,13 @@ public final class DataFrameSource {
   }
 
   /**
-   * Runs one Spark job over the partitions of {@code tasks} and returns what each task encoded, in
-   * the order of {@code tasks}. Spark keeps one result per partition (the first successful attempt),
-   * so retried and speculative attempts add nothing.
+   * Runs one Spark job over the partitions of {@code tasks} and returns what each task encoded (or
+   * the receipt of its upload to {@code target}; null: the data comes as task results), in the
+   * order of {@code tasks}. Spark keeps one result per partition (the first successful attempt), so
+   * retried and speculative attempts add nothing.
    */
-  public List<EncodedPartition> fetch(String jobGroup, String description, PartitionTask[] tasks) {
+  public List<EncodedPartition> fetch(String jobGroup, String description, PartitionTask[] tasks,
+      UploadTarget target) {
     Map<Integer, PartitionTask> byId = new HashMap<>();
     int[] ids = new int[tasks.length];
     for (int i = 0; i < tasks.length; i++) {
@@ -102,7 +105,7 @@ public final class DataFrameSource {
     }
     sc.setJobGroup(jobGroup, description, true);
     try {
-      List<EncodedPartition>[] parts = rdd.mapPartitionsWithIndex(PartitionFunctions.encode(schema, wire, byId), false)
+      List<EncodedPartition>[] parts = rdd.mapPartitionsWithIndex(PartitionFunctions.encode(schema, wire, byId, target), false)
           .collectPartitions(ids);
       List<EncodedPartition> out = new ArrayList<>(tasks.length);
       for (List<EncodedPartition> p : parts) {

@@ -1,11 +1,16 @@
 package io.s3dlio.bridge.spark;
 
+import io.s3dlio.bridge.arrow.IpcRecordBatch;
 import io.s3dlio.bridge.arrow.PartitionEncoder;
 import io.s3dlio.bridge.arrow.WireSchema;
 import io.s3dlio.bridge.plan.PartitionTask;
+import io.s3dlio.bridge.upload.Receipt;
+import io.s3dlio.bridge.upload.UploadClient;
+import io.s3dlio.bridge.upload.UploadTarget;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
@@ -41,10 +46,12 @@ final class PartitionFunctions {
   /**
    * Encodes the partitions named in {@code tasks}: each row goes to its slot of the unit's output;
    * count and checksum cover every row. A partition whose count differs from the expected one, or
-   * whose checksum differs from a known one, is returned without a batch.
+   * whose checksum differs from a known one, is returned without data. Otherwise the data is
+   * uploaded to {@code target} and the result is the receipt, or (no target, or the driver's upload
+   * port cannot be reached) the result holds the data.
    */
   static Function2<Integer, Iterator<InternalRow>, Iterator<EncodedPartition>> encode(StructType schema,
-      WireSchema wire, Map<Integer, PartitionTask> tasks) {
+      WireSchema wire, Map<Integer, PartitionTask> tasks, UploadTarget target) {
     return (partition, rows) -> {
       PartitionTask task = tasks.get(partition);
       if (task == null) {
@@ -64,8 +71,18 @@ final class PartitionFunctions {
       }
       boolean same = sum.rows() == task.expectedCount()
           && (!task.checksumKnown() || sum.value() == task.expectedChecksum());
-      return List.of(new EncodedPartition(partition, sum.rows(), sum.value(), place.positions(),
-          same ? encoder.finish() : null)).iterator();
+      if (!same) {
+        return List.of(new EncodedPartition(partition, sum.rows(), sum.value(), null, null, null)).iterator();
+      }
+      IpcRecordBatch batch = encoder.finish();
+      if (target != null) {
+        Receipt receipt = UploadClient.upload(target, partition, TaskContext.get().taskAttemptId(), sum.rows(),
+            sum.value(), place.positions(), batch);
+        if (receipt != null) {
+          return List.of(new EncodedPartition(partition, sum.rows(), sum.value(), null, null, receipt)).iterator();
+        }
+      }
+      return List.of(EncodedPartition.of(partition, sum.rows(), sum.value(), place.positions(), batch)).iterator();
     };
   }
 }

@@ -23,6 +23,16 @@ public final class FrameType {
   /** Client: empty, closing. */
   public static final int BYE = 10;
 
+  // Executor task -> driver uploads (between the JVMs of the Spark application; ranks never see them).
+  /** Task: JSON offer of an encoded partition (secret, unit, partition, attempt, rows, checksum, lengths). */
+  public static final int UPLOAD_OFFER = 32;
+  /** Driver: JSON decision (go, same, differs, refused). */
+  public static final int UPLOAD_REPLY = 33;
+  /** Task: the partition's output positions (i64 each), Arrow metadata and buffers, unpadded. */
+  public static final int UPLOAD_DATA = 34;
+  /** Driver: JSON {bytes, crc} once the data is stored, or {error}. */
+  public static final int UPLOAD_STORED = 35;
+
   private FrameType() {
   }
 
@@ -38,6 +48,10 @@ public final class FrameType {
       case END -> "END";
       case ERROR -> "ERROR";
       case BYE -> "BYE";
+      case UPLOAD_OFFER -> "UPLOAD_OFFER";
+      case UPLOAD_REPLY -> "UPLOAD_REPLY";
+      case UPLOAD_DATA -> "UPLOAD_DATA";
+      case UPLOAD_STORED -> "UPLOAD_STORED";
       default -> "type " + type;
     };
   }

@@ -32,8 +32,8 @@ public final class Frames {
         .putShort((short) 0).array();
   }
 
-  /** Writes a frame whose payload is the concatenation of {@code payload}; does not flush. */
-  public static void write(OutputStream out, int type, List<ByteBuffer> payload) throws IOException {
+  /** Writes a frame whose payload is the concatenation of {@code payload}; does not flush. Returns its CRC32C. */
+  public static int write(OutputStream out, int type, List<ByteBuffer> payload) throws IOException {
     long length = 0;
     for (ByteBuffer b : payload) {
       length += b.remaining();
@@ -52,11 +52,13 @@ public final class Frames {
         out.write(copy);
       }
     }
-    out.write(ByteBuffer.allocate(TRAILER).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue()).array());
+    int value = (int) crc.getValue();
+    out.write(ByteBuffer.allocate(TRAILER).order(ByteOrder.LITTLE_ENDIAN).putInt(value).array());
+    return value;
   }
 
-  public static void write(OutputStream out, int type, byte[] payload) throws IOException {
-    write(out, type, List.of(ByteBuffer.wrap(payload)));
+  public static int write(OutputStream out, int type, byte[] payload) throws IOException {
+    return write(out, type, List.of(ByteBuffer.wrap(payload)));
   }
 
   /**
@@ -65,33 +67,85 @@ public final class Frames {
    * CRC is a {@link FrameException} naming the frame and the cause.
    */
   public static Frame read(DataInputStream in, int maxPayload) throws IOException {
-    byte[] h = new byte[HEADER];
-    int first = in.read();
-    if (first < 0) {
-      throw new EOFException("closed");
+    Reader r = Reader.start(in, maxPayload);
+    byte[] payload = new byte[(int) r.length()];
+    r.read(payload, "payload");
+    r.finish();
+    return new Frame(r.type(), payload);
+  }
+
+  /**
+   * Reads one frame piece by piece (into arrays of the caller's choosing), checking its CRC32C at
+   * {@link #finish()}.
+   */
+  public static final class Reader {
+    private final DataInputStream in;
+    private final int type;
+    private final long length;
+    private final CRC32C crc = new CRC32C();
+    private long got;
+
+    private Reader(DataInputStream in, byte[] header) {
+      this.in = in;
+      ByteBuffer hb = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+      this.length = hb.getInt(0) & 0xFFFFFFFFL;
+      this.type = hb.getShort(4) & 0xFFFF;
+      crc.update(header);
     }
-    h[0] = (byte) first;
-    readFully(in, h, 1, HEADER - 1, "header");
-    ByteBuffer hb = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
-    long length = hb.getInt(0) & 0xFFFFFFFFL;
-    int type = hb.getShort(4) & 0xFFFF;
-    if (length > maxPayload) {
-      throw new FrameException("frame " + FrameType.name(type) + " announces " + length
-          + " payload bytes, more than the " + maxPayload + " allowed: not a bridge peer or a corrupt stream");
+
+    /** Reads the next frame's header: see {@link Frames#read}. */
+    public static Reader start(DataInputStream in, int maxPayload) throws IOException {
+      byte[] h = new byte[HEADER];
+      int first = in.read();
+      if (first < 0) {
+        throw new EOFException("closed");
+      }
+      h[0] = (byte) first;
+      readFully(in, h, 1, HEADER - 1, "header");
+      Reader r = new Reader(in, h);
+      if (r.length > maxPayload) {
+        throw new FrameException("frame " + FrameType.name(r.type) + " announces " + r.length
+            + " payload bytes, more than the " + maxPayload + " allowed: not a bridge peer or a corrupt stream");
+      }
+      return r;
     }
-    byte[] payload = new byte[(int) length];
-    readFully(in, payload, 0, payload.length, FrameType.name(type) + " payload");
-    byte[] t = new byte[TRAILER];
-    readFully(in, t, 0, TRAILER, FrameType.name(type) + " CRC32C");
-    CRC32C crc = new CRC32C();
-    crc.update(h);
-    crc.update(payload);
-    int expected = ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN).getInt();
-    if ((int) crc.getValue() != expected) {
-      throw new FrameException(String.format("CRC32C mismatch in a %s frame of %d bytes: computed %08x, frame says %08x",
-          FrameType.name(type), length, (int) crc.getValue(), expected));
+
+    public int type() {
+      return type;
     }
-    return new Frame(type, payload);
+
+    /** Payload bytes. */
+    public long length() {
+      return length;
+    }
+
+    /** Reads the next {@code b.length} payload bytes into {@code b}. */
+    public void read(byte[] b, String what) throws IOException {
+      if (got + b.length > length) {
+        throw new FrameException("a " + FrameType.name(type) + " frame of " + length + " payload bytes is too short "
+            + "for its " + what + " (" + b.length + " bytes at payload offset " + got + ")");
+      }
+      readFully(in, b, 0, b.length, FrameType.name(type) + " " + what);
+      crc.update(b);
+      got += b.length;
+    }
+
+    /** Checks that the payload was read whole and the CRC32C; returns it. */
+    public int finish() throws IOException {
+      if (got != length) {
+        throw new FrameException("a " + FrameType.name(type) + " frame holds " + length + " payload bytes, "
+            + got + " were expected");
+      }
+      byte[] t = new byte[TRAILER];
+      readFully(in, t, 0, TRAILER, FrameType.name(type) + " CRC32C");
+      int expected = ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN).getInt();
+      int value = (int) crc.getValue();
+      if (value != expected) {
+        throw new FrameException(String.format("CRC32C mismatch in a %s frame of %d bytes: computed %08x, frame says "
+            + "%08x", FrameType.name(type), length, value, expected));
+      }
+      return value;
+    }
   }
 
   private static void readFully(DataInputStream in, byte[] b, int off, int len, String what) throws IOException {

@@ -18,6 +18,15 @@ final class StoreObjects {
   private StoreObjects() {
   }
 
+  /**
+   * Whether a listed name is a TFRecord data file: not an index ({@code <file><indexSuffix>}) and
+   * not hidden by Hadoop's rule ({@code _} or {@code .} first: Spark's {@code _SUCCESS}, checksum
+   * files), as Spark's own listing of the same folder would decide.
+   */
+  static boolean isTfRecordData(String name, String indexSuffix) {
+    return !name.endsWith(indexSuffix) && !name.startsWith("_") && !name.startsWith(".");
+  }
+
   /** Every object under {@code prefix} whose name {@code accept}s, in key order. */
   static List<ObjectStat> list(StoreRegistry stores, ObjectUri prefix, Predicate<String> accept) throws IOException {
     ObjectStore store = stores.storeFor(prefix);

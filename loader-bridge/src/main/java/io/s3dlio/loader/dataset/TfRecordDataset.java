@@ -22,12 +22,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * The records of many TFRecord files as one map-style dataset: global index {@code i} is record
  * {@code i - start(f)} of file {@code f}, files in the order given (or key order under a prefix).
- * Where each record lies comes from the file's NVIDIA DALI index ({@code <file>.idx}, or the same
- * name in an index folder), read once when the dataset opens; the records a batch needs are then
+ * Where each record lies comes from the file's NVIDIA DALI index ({@code _index/<file>.idx} beside
+ * the file, as the Spark writer leaves it, else {@code <file>.idx}, as DALI's tool does; or the
+ * same name in an index folder), read once when the dataset opens; the records a batch needs are then
  * fetched with range GETs, neighbouring ones (gap at most {@code coalesceGap} bytes) in one
  * request of at most {@code maxRequestBytes}.
  *
@@ -66,8 +68,9 @@ public final class TfRecordDataset implements MapDataset {
     Fingerprint fp = new Fingerprint("tfrecord");
     long[] counts = new long[files.length];
     for (int f = 0; f < files.length; f++) {
-      indexes[f] = indexOf(b, files[f].uri());
-      offsets[f] = readIndex(indexes[f], files[f]);
+      Map.Entry<ObjectUri, byte[]> index = findIndex(indexCandidates(b, files[f].uri()), files[f]);
+      indexes[f] = index.getKey();
+      offsets[f] = readIndex(index.getKey(), index.getValue(), files[f]);
       counts[f] = offsets[f].length;
       fp.add(files[f]).add(offsets[f].length);
     }
@@ -76,21 +79,36 @@ public final class TfRecordDataset implements MapDataset {
     this.fingerprint = fp.hex();
   }
 
-  private static ObjectUri indexOf(Builder b, ObjectUri data) {
+  /**
+   * Where the index of {@code data} may be, in the order looked at: the index folder when one is
+   * given; otherwise {@code _index/<name><suffix>} beside the file (where the Spark writer and
+   * {@code tfrecord-index --spark} put it), then {@code <file><suffix>} (DALI's tool).
+   */
+  private static List<ObjectUri> indexCandidates(Builder b, ObjectUri data) {
+    String name = data.name() + b.indexSuffix;
     if (b.indexLocation != null) {
-      return b.indexLocation.child(data.name() + b.indexSuffix);
+      return List.of(b.indexLocation.child(name));
     }
-    return data.withKey(data.key() + b.indexSuffix);
+    String folder = data.key().substring(0, data.key().lastIndexOf('/') + 1);
+    return List.of(data.withKey(folder + DaliIndexFormat.INDEX_FOLDER + "/" + name),
+        data.withKey(data.key() + b.indexSuffix));
   }
 
-  private long[] readIndex(ObjectUri index, ObjectStat data) throws IOException {
-    byte[] text;
-    try {
-      text = stores.storeFor(index).get(index);
-    } catch (FileNotFoundException e) {
-      throw new FileNotFoundException("Cannot open TFRecord dataset: no DALI index for " + data.uri() + " at " + index
-          + " (write one with: s3dlio tfrecord-index " + data.uri() + ")");
+  /** The first candidate that exists, with its text. */
+  private Map.Entry<ObjectUri, byte[]> findIndex(List<ObjectUri> candidates, ObjectStat data) throws IOException {
+    for (ObjectUri index : candidates) {
+      try {
+        return Map.entry(index, stores.storeFor(index).get(index));
+      } catch (FileNotFoundException e) {
+        // next candidate
+      }
     }
+    throw new FileNotFoundException("Cannot open TFRecord dataset: no DALI index for " + data.uri() + " at "
+        + candidates.stream().map(ObjectUri::toString).collect(Collectors.joining(" or "))
+        + " (write one with: s3dlio tfrecord-index " + data.uri() + ")");
+  }
+
+  private long[] readIndex(ObjectUri index, byte[] text, ObjectStat data) throws IOException {
     long[][] cols = {new long[1024]};
     int[] n = {0};
     DaliIndexValidator check = new DaliIndexValidator(index.toString(), data.uri().toString(), data.size());
@@ -275,7 +293,10 @@ public final class TfRecordDataset implements MapDataset {
       super(stores);
     }
 
-    /** Index name is {@code <file><suffix>} (default {@code .idx}); under a prefix, such objects are not data. */
+    /**
+     * Index name is {@code <file><suffix>} (default {@code .idx}); under a prefix, such objects and
+     * hidden names ({@code _} or {@code .} first) are not data.
+     */
     public Builder indexSuffix(String s) {
       this.indexSuffix = Objects.requireNonNull(s, "indexSuffix is null");
       return this;
@@ -302,7 +323,8 @@ public final class TfRecordDataset implements MapDataset {
     /** Lists or stats the files and reads every index. */
     public TfRecordDataset build() throws IOException {
       String suffix = indexSuffix;
-      return new TfRecordDataset(this, objects(name -> !name.endsWith(suffix), "a TFRecord dataset"));
+      return new TfRecordDataset(this,
+          objects(name -> StoreObjects.isTfRecordData(name, suffix), "a TFRecord dataset"));
     }
   }
 }

@@ -45,10 +45,14 @@ public final class TfRecordStream implements IterableDataset {
     return new TfRecordStream(stores, StoreObjects.stat(stores, uris), List.of(features));
   }
 
-  /** Every object under {@code prefix} except names ending in {@code .idx}, in key order. */
+  /**
+   * Every object under {@code prefix} except names ending in {@code .idx} and hidden names
+   * ({@code _SUCCESS}, checksum files), in key order.
+   */
   public static TfRecordStream fromPrefix(StoreRegistry stores, ObjectUri prefix, TfFeature... features)
       throws IOException {
-    return new TfRecordStream(stores, StoreObjects.list(stores, prefix, n -> !n.endsWith(".idx")), List.of(features));
+    return new TfRecordStream(stores, StoreObjects.list(stores, prefix, n -> StoreObjects.isTfRecordData(n, ".idx")),
+        List.of(features));
   }
 
   @Override

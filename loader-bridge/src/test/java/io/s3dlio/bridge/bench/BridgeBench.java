@@ -1,5 +1,7 @@
 package io.s3dlio.bridge.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.s3dlio.bridge.BridgeOptions;
 import io.s3dlio.bridge.StreamToPython;
 import java.io.IOException;
@@ -7,12 +9,17 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -26,14 +33,52 @@ import org.apache.spark.storage.StorageLevel;
  * <ol>
  *   <li>the bridge (count pass, block fetches, Arrow frames; time to the end of epoch 0);</li>
  *   <li>(a) raw loopback TCP: the same number of bytes, in chunks of the bridge's mean frame size,
- *       from JVM memory to Python {@code recv_into} + {@code np.frombuffer} (the ceiling);</li>
+ *       from JVM memory to Python {@code recv_into} into fresh numpy buffers (the ceiling);</li>
  *   <li>(b) materialise-then-read: Spark writes the DataFrame with {@code format("npz")}, then
  *       numpy reads every file ({@code np.load}), half the files per consumer.</li>
  * </ol>
- * Each time includes starting the Python processes.
+ * Every consumer reads every byte it receives with the same checksum ({@code s3dlio_bridge.consume.Checksum}),
+ * and reports its CPU seconds. Each time includes starting the Python processes. When the rows fill
+ * whole steps, the bridge's and the npz path's checksums must agree (the same rows arrived).
+ *
+ * <p>Before the timed runs, every path runs once on a sixteenth of the rows (JIT compilation of the
+ * code each path uses; {@code -Dbench.warmup=false} to skip).
+ *
+ * <p>System properties: {@code bench.paths} (default {@code bridge,raw,npz}), {@code bench.python}
+ * (the interpreter, e.g. a wrapper that profiles), {@code bench.bridge.<option>} (more feed options),
+ * {@code bench.warmup}.
  */
 public final class BridgeBench {
+  private static final int BATCH = 256;
+  private static final int RANKS = 2;
+  private static final Pattern CPU = Pattern.compile("cpu ([0-9.]+) s");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private BridgeBench() {
+  }
+
+  /** What one path measured. */
+  record Measured(String name, double seconds, double jvmCpu, double pythonCpu, double load0, double load1) {
+  }
+
+  /** Python output of one path: CPU seconds and XOR per column, combined over the consumers. */
+  static final class PyOut {
+    double cpu;
+    final Map<String, Long> xor = new TreeMap<>();
+
+    void add(String output) throws IOException {
+      for (String line : output.split("\n")) {
+        if (line.startsWith("checksum ")) {
+          JsonNode xs = JSON.readTree(line.substring("checksum ".length())).get("xor");
+          xs.fields().forEachRemaining(e -> xor.merge(e.getKey(), Long.parseUnsignedLong(e.getValue().asText(), 16),
+              (a, b) -> a ^ b));
+        }
+        Matcher m = CPU.matcher(line);
+        if (m.find()) {
+          cpu += Double.parseDouble(m.group(1));
+        }
+      }
+    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -41,8 +86,12 @@ public final class BridgeBench {
     int partitions = Integer.parseInt(args[1]);
     Path work = Path.of(args[2]).toAbsolutePath();
     Path benchDir = Path.of(args[3]).toAbsolutePath();
-    String python = StreamToPython.python();
-    Path pkg = StreamToPython.pythonPackageDir();
+    List<String> paths = List.of(System.getProperty("bench.paths", "bridge,raw,npz").split(","));
+    String python = System.getProperty("bench.python", StreamToPython.python());
+    Map<String, String> options = new LinkedHashMap<>(Map.of(BridgeOptions.BATCH_SIZE, Integer.toString(BATCH),
+        BridgeOptions.TENSOR_PREFIX + "image", "4096", BridgeOptions.BLOCK_PARTITIONS, "2"));
+    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.bridge."))
+        .forEach(k -> options.put(k.substring("bench.bridge.".length()), System.getProperty(k)));
     Files.createDirectories(work);
     SparkSession spark = SparkSession.builder().master("local[*]").appName("bridge-bench")
         .config("spark.ui.enabled", "false").config("spark.local.dir", work.resolve("spark").toString())
@@ -50,42 +99,130 @@ public final class BridgeBench {
     spark.sparkContext().setLogLevel("WARN");
     try {
       StorageLevel level = StorageLevel.fromString(System.getProperty("bench.storage", "MEMORY_AND_DISK"));
+      Runner runner = new Runner(spark, paths, options, python, StreamToPython.pythonPackageDir(), benchDir, work);
+      if (Boolean.parseBoolean(System.getProperty("bench.warmup", "true"))) {
+        long warm = Math.max(RANKS * BATCH * 4, rows / 16 / (RANKS * BATCH) * (RANKS * BATCH));
+        Dataset<Row> small = StreamToPython.demoFrame(spark, warm, partitions).persist(level);
+        small.count();
+        long t = System.nanoTime();
+        runner.run(small, warm, true);
+        small.unpersist(true);
+        System.out.printf("warm-up: every path once on %d rows (JIT compilation), %.1f s%n", warm,
+            (System.nanoTime() - t) / 1e9);
+      }
       Dataset<Row> df = StreamToPython.demoFrame(spark, rows, partitions).persist(level);
       long t = System.nanoTime();
       df.count();
-      System.out.printf("persisted %d rows in %d partitions (%s) in %.1f s%n", rows, partitions, level.description(),
-          (System.nanoTime() - t) / 1e9);
-
-      double c0 = cpu();
-      StreamToPython.Result bridge = StreamToPython.run(df, Map.of(BridgeOptions.BATCH_SIZE, "256",
-          BridgeOptions.TENSOR_PREFIX + "image", "4096", BridgeOptions.BLOCK_PARTITIONS, "2"), 2, 1, python, pkg);
-      double bridgeCpu = cpu() - c0;
-      System.out.println(bridge.summary());
-      long batches = bridge.rows() / 256;
-      int chunk = (int) (bridge.bytes() / batches);
-
-      c0 = cpu();
-      double raw = raw(bridge.bytes(), chunk, python, benchDir);
-      double rawCpu = cpu() - c0;
-      System.out.printf("raw tcp: %d bytes in chunks of %d to 2 Python consumers in %.2f s: %.1f MB/s%n",
-          bridge.bytes(), chunk, raw, bridge.bytes() / 1e6 / raw);
-
-      c0 = cpu();
-      double[] npz = npz(df, work.resolve("npz"), python, benchDir);
-      double npzCpu = cpu() - c0;
-      System.out.printf("npz: written in %.2f s, read by 2 Python consumers in %.2f s: %.2f s in all%n", npz[0],
-          npz[1], npz[0] + npz[1]);
-
-      System.out.printf("%nrows %d, %.1f MB delivered%n", bridge.rows(), bridge.bytes() / 1e6);
-      System.out.printf("| path | seconds | MB/s | JVM CPU s | vs bridge |%n|---|---|---|---|---|%n");
-      System.out.printf("| bridge | %.2f | %.1f | %.1f | 1.00 |%n", bridge.seconds(),
-          bridge.bytes() / 1e6 / bridge.seconds(), bridgeCpu);
-      System.out.printf("| (a) raw loopback TCP | %.2f | %.1f | %.1f | bridge at %.0f %% of it |%n", raw,
-          bridge.bytes() / 1e6 / raw, rawCpu, 100 * raw / bridge.seconds());
-      System.out.printf("| (b) npz write + numpy read | %.2f | %.1f | %.1f | bridge %.2fx faster |%n",
-          npz[0] + npz[1], bridge.bytes() / 1e6 / (npz[0] + npz[1]), npzCpu, (npz[0] + npz[1]) / bridge.seconds());
+      System.out.printf("persisted %d rows in %d partitions (%s) in %.1f s; bridge options %s%n", rows, partitions,
+          level.description(), (System.nanoTime() - t) / 1e9, options);
+      runner.run(df, rows, false);
     } finally {
       spark.stop();
+    }
+  }
+
+  /** Runs the selected paths over one DataFrame. */
+  record Runner(SparkSession spark, List<String> paths, Map<String, String> options, String python, Path pkg,
+      Path benchDir, Path work) {
+
+    void run(Dataset<Row> df, long rows, boolean quiet) throws Exception {
+      List<Measured> results = new ArrayList<>();
+      StringBuilder log = new StringBuilder();
+      long bytes;
+      long delivered;
+      PyOut bridgeOut = null;
+      if (paths.contains("bridge")) {
+        double l0 = load();
+        double c0 = cpu();
+        CpuAccount account = new CpuAccount(spark.sparkContext());
+        StreamToPython.Result bridge = StreamToPython.run(df, options, RANKS, 1, python, pkg, List.of("--checksum"));
+        double jvm = cpu() - c0;
+        account.close();
+        bridgeOut = new PyOut();
+        for (String l : bridge.rankLines()) {
+          bridgeOut.add(l);
+        }
+        results.add(new Measured("bridge", bridge.seconds(), jvm, bridgeOut.cpu, l0, load()));
+        log.append(bridge.summary()).append('\n');
+        bridge.rankLines().forEach(l -> l.lines().filter(x -> !x.startsWith("checksum ")).forEach(x ->
+            log.append("  ").append(x).append('\n')));
+        log.append(account.report());
+        bytes = bridge.bytes();
+        delivered = bridge.rows();
+      } else {
+        delivered = rows / (RANKS * BATCH) * RANKS * BATCH;
+        bytes = delivered * 4124; // the data bytes of the rows (the bridge adds ~0.5 KB per batch)
+      }
+      if (paths.contains("raw")) {
+        int chunk = (int) (bytes / (delivered / BATCH));
+        double l0 = load();
+        double c0 = cpu();
+        PyOut out = new PyOut();
+        CpuAccount account = new CpuAccount(spark.sparkContext());
+        double raw = raw(bytes, chunk, python, pkg, benchDir, out, log);
+        account.close();
+        results.add(new Measured("(a) raw loopback TCP", raw, cpu() - c0, out.cpu, l0, load()));
+        log.append(String.format("raw tcp: %d bytes in chunks of %d to 2 Python consumers in %.2f s: %.1f MB/s%n",
+            bytes, chunk, raw, bytes / 1e6 / raw));
+        log.append(account.report());
+      }
+      if (paths.contains("npz")) {
+        double l0 = load();
+        double c0 = cpu();
+        PyOut out = new PyOut();
+        CpuAccount account = new CpuAccount(spark.sparkContext());
+        double[] npz = npz(df, work.resolve("npz"), python, pkg, benchDir, out, log);
+        account.close();
+        results.add(new Measured(String.format("(b) npz write + numpy read (%.1f s + %.1f s)", npz[0], npz[1]),
+            npz[0] + npz[1], cpu() - c0, out.cpu, l0, load()));
+        log.append(String.format("npz: written in %.2f s, read by 2 Python consumers in %.2f s: %.2f s in all%n",
+            npz[0], npz[1], npz[0] + npz[1]));
+        log.append(account.report());
+        if (bridgeOut != null) {
+          log.append(compare(bridgeOut, out, rows % (RANKS * BATCH) == 0)).append('\n');
+        }
+      }
+      if (!quiet) {
+        System.out.print(log);
+        table(results, delivered, bytes);
+      }
+    }
+  }
+
+  private static String compare(PyOut bridge, PyOut npz, boolean whole) {
+    if (!whole) {
+      return "checksums: not compared (the bridge drops the rows that do not fill a last step)";
+    }
+    List<String> bad = new ArrayList<>();
+    for (Map.Entry<String, Long> e : bridge.xor.entrySet()) {
+      if (!e.getValue().equals(npz.xor.get(e.getKey()))) {
+        bad.add(e.getKey());
+      }
+    }
+    if (!bad.isEmpty() || bridge.xor.isEmpty()) {
+      throw new IllegalStateException("the bridge and the npz path delivered different data in columns " + bad
+          + ": bridge " + bridge.xor + ", npz " + npz.xor);
+    }
+    return "checksums: the bridge and the npz path delivered the same values in " + bridge.xor.keySet();
+  }
+
+  private static void table(List<Measured> results, long rows, long bytes) {
+    System.out.printf("%nrows %d, %.1f MB delivered%n", rows, bytes / 1e6);
+    System.out.println("| path | seconds | MB/s | JVM CPU s | Python CPU s | load avg (start, end) |");
+    System.out.println("|---|---|---|---|---|---|");
+    for (Measured r : results) {
+      System.out.printf("| %s | %.2f | %.1f | %.1f | %.1f | %.1f, %.1f |%n", r.name(), r.seconds(),
+          bytes / 1e6 / r.seconds(), r.jvmCpu(), r.pythonCpu(), r.load0(), r.load1());
+    }
+    Measured bridge = results.stream().filter(r -> r.name().equals("bridge")).findFirst().orElse(null);
+    if (bridge != null) {
+      for (Measured r : results) {
+        if (r != bridge) {
+          System.out.printf("bridge vs %s: time ratio %.2f (the bridge at %.0f %% of its speed), CPU ratio %.2f%n",
+              r.name(), r.seconds() / bridge.seconds(), 100 * r.seconds() / bridge.seconds(),
+              (r.jvmCpu() + r.pythonCpu()) / (bridge.jvmCpu() + bridge.pythonCpu()));
+        }
+      }
     }
   }
 
@@ -95,8 +232,35 @@ public final class BridgeBench {
         .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
   }
 
+  /** The 1-minute load average (0 where /proc is absent). */
+  static double load() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  private static Process python(List<String> cmd, Path pkg) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("PYTHONPATH", pkg.toString());
+    return pb.start();
+  }
+
+  private static void await(List<Process> procs, String what, PyOut out, StringBuilder log) throws Exception {
+    for (Process p : procs) {
+      String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        throw new IOException(what + " failed: " + text);
+      }
+      text.lines().filter(l -> !l.startsWith("checksum ")).forEach(l -> log.append("  ").append(l).append('\n'));
+      out.add(text);
+    }
+  }
+
   /** Seconds to send {@code total} bytes (half to each of 2 Python consumers), Python start included. */
-  static double raw(long total, int chunk, String python, Path benchDir) throws Exception {
+  static double raw(long total, int chunk, String python, Path pkg, Path benchDir, PyOut out, StringBuilder log)
+      throws Exception {
     byte[] data = new byte[chunk];
     new Random(1).nextBytes(data);
     long half = total / 2;
@@ -104,16 +268,16 @@ public final class BridgeBench {
       long t0 = System.nanoTime();
       List<Process> procs = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
-        procs.add(new ProcessBuilder(python, benchDir.resolve("raw_tcp_consumer.py").toString(), "127.0.0.1",
-            Integer.toString(server.getLocalPort()), Long.toString(half), Integer.toString(chunk)).inheritIO().start());
+        procs.add(python(List.of(python, benchDir.resolve("raw_tcp_consumer.py").toString(), "127.0.0.1",
+            Integer.toString(server.getLocalPort()), Long.toString(half), Integer.toString(chunk)), pkg));
       }
       List<Thread> senders = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
         Socket s = server.accept();
         Thread th = new Thread(() -> {
-          try (s; OutputStream out = s.getOutputStream()) {
+          try (s; OutputStream o = s.getOutputStream()) {
             for (long sent = 0; sent < half; sent += chunk) {
-              out.write(data, 0, (int) Math.min(chunk, half - sent));
+              o.write(data, 0, (int) Math.min(chunk, half - sent));
             }
           } catch (IOException e) {
             throw new RuntimeException(e);
@@ -125,17 +289,14 @@ public final class BridgeBench {
       for (Thread th : senders) {
         th.join();
       }
-      for (Process p : procs) {
-        if (p.waitFor() != 0) {
-          throw new IOException("raw consumer failed");
-        }
-      }
+      await(procs, "raw consumer", out, log);
       return (System.nanoTime() - t0) / 1e9;
     }
   }
 
   /** {write seconds, read seconds} of the npz path. */
-  static double[] npz(Dataset<Row> df, Path dir, String python, Path benchDir) throws Exception {
+  static double[] npz(Dataset<Row> df, Path dir, String python, Path pkg, Path benchDir, PyOut out, StringBuilder log)
+      throws Exception {
     long t0 = System.nanoTime();
     df.write().format("npz").option("layout", "sample").mode("overwrite").save(dir.toUri().toString());
     long t1 = System.nanoTime();
@@ -149,13 +310,9 @@ public final class BridgeBench {
       for (int k = i; k < files.size(); k += 2) {
         cmd.add(files.get(k));
       }
-      procs.add(new ProcessBuilder(cmd).inheritIO().start());
+      procs.add(python(cmd, pkg));
     }
-    for (Process p : procs) {
-      if (p.waitFor() != 0) {
-        throw new IOException("npz reader failed");
-      }
-    }
+    await(procs, "npz reader", out, log);
     return new double[] {(t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9};
   }
 }

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -192,7 +193,54 @@ class TestTfRecordDataset {
     Files.delete(Path.of(u.key() + ".idx"));
     assertThatThrownBy(() -> TfRecordDataset.builder(stores).files(List.of(u)).build())
         .isInstanceOf(FileNotFoundException.class)
-        .hasMessageContaining("no DALI index for " + u + " at " + u + ".idx (write one with: s3dlio tfrecord-index");
+        .hasMessageContaining("no DALI index for " + u + " at " + Fixtures.local(dir.resolve("_index/a.tfrecord.idx"))
+            + " or " + u + ".idx (write one with: s3dlio tfrecord-index");
+  }
+
+  /**
+   * A folder written by the tfrecord Spark source (parts, their indexes in {@code _index/},
+   * {@code _SUCCESS} and checksum files): read as a dataset by prefix, every record once. An index
+   * in {@code _index/} is used before one beside the file (here a wrong one, which would fail).
+   */
+  @Test
+  void readsAFolderWrittenBySparkWithItsIndexesInTheIndexFolder() throws IOException {
+    Path out = dir.resolve("spark-out");
+    // Another test class of this JVM may hold a session: use it then, and leave it running.
+    boolean own = SparkSession.getDefaultSession().isEmpty();
+    SparkSession spark = own ? SparkSession.builder().master("local[1]").appName("TestTfRecordDataset")
+        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate()
+        : SparkSession.getDefaultSession().get();
+    try {
+      spark.range(0, 300, 1, 3).selectExpr("id", "cast(id * 2 as bigint) as twice").write().format("tfrecord")
+          .save(out.toUri().toString());
+    } finally {
+      if (own) {
+        spark.stop();
+      }
+    }
+    List<Path> parts;
+    try (var listing = Files.list(out)) {
+      parts = listing.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList();
+    }
+    assertThat(parts).hasSize(3);
+    assertThat(out.resolve("_SUCCESS")).exists();
+    for (Path part : parts) {
+      assertThat(out.resolve("_index").resolve(part.getFileName() + ".idx")).exists();
+    }
+    Files.write(Path.of(parts.get(0) + ".idx"), "0 16\n".getBytes(StandardCharsets.US_ASCII));
+
+    TfRecordDataset ds = TfRecordDataset.builder(stores).prefix(Fixtures.local(out).child(""))
+        .features(TfFeature.int64("id"), TfFeature.int64("twice")).build();
+    assertThat(ds.fileCount()).isEqualTo(3);
+    assertThat(ds.size()).isEqualTo(300);
+    Set<Long> ids = new HashSet<>();
+    for (long i = 0; i < ds.size(); i++) {
+      Sample s = ds.get(i);
+      long id = s.tensor("id").longs()[0];
+      assertThat(s.tensor("twice").longs()[0]).isEqualTo(2 * id);
+      ids.add(id);
+    }
+    assertThat(ids).hasSize(300).allMatch(id -> id >= 0 && id < 300);
   }
 
   /** Golden corrupt files with DALI's own indexes: the bad record fails naming file, offset and cause. */

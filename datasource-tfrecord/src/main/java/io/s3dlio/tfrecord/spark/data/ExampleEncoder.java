@@ -12,6 +12,7 @@ import io.s3dlio.tfrecord.proto.Int64List;
 import io.s3dlio.tfrecord.proto.SequenceExample;
 import io.s3dlio.tfrecord.spark.SparkRecordType;
 import java.io.Serializable;
+import java.util.function.Supplier;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
@@ -104,12 +105,12 @@ public final class ExampleEncoder implements Serializable {
   /**
    * The payload of one row.
    *
-   * @param where names the record in errors (file and record number)
+   * @param where names the record in errors (file and record number); asked for only on an error
    */
-  public byte[] encode(InternalRow row, String where) {
+  public byte[] encode(InternalRow row, Supplier<String> where) {
     if (recordType == SparkRecordType.BYTE_ARRAY) {
       if (row.isNullAt(ordinals[0])) {
-        throw new IllegalArgumentException("Cannot write " + where + ": column " + names[0]
+        throw new IllegalArgumentException("Cannot write " + where.get() + ": column " + names[0]
             + " is null and recordType=ByteArray has no way to write a null record");
       }
       return row.getBinary(ordinals[0]);
@@ -130,7 +131,7 @@ public final class ExampleEncoder implements Serializable {
         FeatureList.Builder fl = FeatureList.newBuilder();
         for (int j = 0; j < outer.numElements(); j++) {
           if (outer.isNullAt(j)) {
-            throw new IllegalArgumentException("Cannot write " + where + ": column " + names[i] + " has a null list at "
+            throw new IllegalArgumentException("Cannot write " + where.get() + ": column " + names[i] + " has a null list at "
                 + j + " (a feature list holds no nulls)");
           }
           fl.addFeature(list(outer.getArray(j), elems[i], i, where));
@@ -170,11 +171,11 @@ public final class ExampleEncoder implements Serializable {
     return row.getByte(o);
   }
 
-  private Feature list(ArrayData a, DataType t, int col, String where) {
+  private Feature list(ArrayData a, DataType t, int col, Supplier<String> where) {
     int n = a.numElements();
     for (int j = 0; j < n; j++) {
       if (a.isNullAt(j)) {
-        throw new IllegalArgumentException("Cannot write " + where + ": column " + names[col] + " has a null at index "
+        throw new IllegalArgumentException("Cannot write " + where.get() + ": column " + names[col] + " has a null at index "
             + j + " (a TFRecord list holds no nulls)");
       }
     }

@@ -7,8 +7,11 @@ import io.s3dlio.tfrecord.spark.io.DaliIndex;
 import io.s3dlio.tfrecord.spark.io.HadoopFiles;
 import io.s3dlio.tfrecord.spark.io.RecordSource;
 import io.s3dlio.tfrecord.spark.io.RecordStream;
-import io.s3dlio.tfrecord.spark.source.FileListing;
-import io.s3dlio.tfrecord.spark.source.SerializableConf;
+import io.s3dlio.tfrecord.spark.TfRecordOptions;
+import io.s3dlio.tfrecord.spark.io.IndexLookup;
+import io.s3dlio.tfrecord.spark.source.FileSplits;
+import io.s3dlio.tfrecord.spark.source.Sources;
+import io.s3dlio.tfrecord.spark.source.TfRecordTable;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
@@ -29,9 +31,16 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+import org.apache.spark.util.SerializableConfiguration;
+import scala.Option;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Writes the DALI index of every TFRecord file under a path or glob as a Spark job: one task per
+ * Writes the DALI index of every TFRecord file under a path or glob as a Spark job, into the
+ * {@code _index} folder beside each file (where the tfrecord source writes and looks for them, and
+ * where Hadoop and Spark listings skip them). The files are listed by Spark's file index (globs,
+ * hidden files skipped), one task per
  * file, and a file above {@code chunkBytes} cut into chunks indexed in parallel (each chunk
  * resynchronises at its start, exactly as a split read does, and lists the records starting in
  * it), then stitched on the driver and checked (contiguous from 0, covering the whole file) before
@@ -73,41 +82,50 @@ public final class SparkIndexer {
 
   private static Map<String, Long> run(SparkSession spark, String pathOrGlob, long chunkBytes, String suffix,
       boolean force) throws IOException {
-    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    FileListing listing = FileListing.list(hadoop, List.of(pathOrGlob), suffix);
+    Map<String, String> opts = Map.of(TfRecordOptions.INDEX_SUFFIX, suffix);
+    Configuration hadoop = Sources.hadoopConf(spark, opts);
+    TfRecordTable table = new TfRecordTable("index " + pathOrGlob, spark, new CaseInsensitiveStringMap(opts),
+        CollectionConverters.asScala(List.of(pathOrGlob)).toSeq(), Option.empty());
+    List<FileStatus> listed = new ArrayList<>();
+    for (FileStatus f : CollectionConverters.asJava(table.fileIndex().allFiles())) {
+      if (!f.getPath().getName().endsWith(suffix)) {
+        listed.add(f);
+      }
+    }
+    listed.sort((a, b) -> a.getPath().toString().compareTo(b.getPath().toString()));
     Map<String, Long> result = new TreeMap<>();
     List<Chunk> work = new ArrayList<>();
     Map<String, Long> lengths = new LinkedHashMap<>();
-    for (FileListing.FileEntry f : listing.files()) {
-      Path data = new Path(f.path());
-      Path idx = new Path(f.path() + suffix);
+    for (FileStatus f : listed) {
+      Path data = f.getPath();
+      String path = data.toString();
+      Path idx = IndexLookup.writtenIndex(data, suffix);
       FileSystem fs = data.getFileSystem(hadoop);
+      boolean compressed = FileSplits.compressionByName(data.getName()) != null;
       if (!force) {
-        Long upToDate = upToDate(fs, idx, f);
+        Long upToDate = upToDate(fs, idx, f, compressed);
         if (upToDate != null) {
-          result.put(f.path(), upToDate);
+          result.put(path, upToDate);
           continue;
         }
       }
-      String n = f.path().toLowerCase(Locale.ROOT);
-      boolean compressed = n.endsWith(".gz") || n.endsWith(".gzip") || n.endsWith(".zlib");
-      lengths.put(f.path(), f.length());
-      if (compressed || f.length() <= chunkBytes) {
-        work.add(new Chunk(f.path(), f.length(), 0, 0, f.length(), compressed));
+      lengths.put(path, f.getLen());
+      if (compressed || f.getLen() <= chunkBytes) {
+        work.add(new Chunk(path, f.getLen(), 0, 0, f.getLen(), compressed));
       } else {
         int c = 0;
-        for (long s = 0; s < f.length(); s += chunkBytes) {
-          work.add(new Chunk(f.path(), f.length(), c++, s, Math.min(f.length(), s + chunkBytes), false));
+        for (long s = 0; s < f.getLen(); s += chunkBytes) {
+          work.add(new Chunk(path, f.getLen(), c++, s, Math.min(f.getLen(), s + chunkBytes), false));
         }
       }
     }
     if (work.isEmpty()) {
       return result;
     }
-    Broadcast<SerializableConf> bc = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .broadcast(new SerializableConf(hadoop));
+    Broadcast<SerializableConfiguration> bc = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .broadcast(new SerializableConfiguration(hadoop));
     List<ChunkIndex> parts = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(work, work.size()).map(c -> indexChunk(c, bc.value().get())).collect();
+        .parallelize(work, work.size()).map(c -> indexChunk(c, bc.value().value())).collect();
     Map<String, List<ChunkIndex>> byFile = new TreeMap<>();
     for (ChunkIndex p : parts) {
       byFile.computeIfAbsent(p.file(), k -> new ArrayList<>()).add(p);
@@ -120,25 +138,23 @@ public final class SparkIndexer {
       if (bad != null) {
         throw new IOException("Cannot index " + e.getKey() + ": the stitched chunks do not cover the file: " + bad);
       }
-      write(new Path(e.getKey() + suffix), index.toBytes(), hadoop);
+      write(IndexLookup.writtenIndex(new Path(e.getKey()), suffix), index.toBytes(), hadoop);
       result.put(e.getKey(), (long) index.size());
     }
     return result;
   }
 
-  private static Long upToDate(FileSystem fs, Path idx, FileListing.FileEntry f) throws IOException {
+  private static Long upToDate(FileSystem fs, Path idx, FileStatus f, boolean compressed) throws IOException {
     try {
       FileStatus st = fs.getFileStatus(idx);
-      if (st.getModificationTime() < f.modificationTime()) {
+      if (st.getModificationTime() < f.getModificationTime()) {
         return null;
       }
       DaliIndex index;
       try (InputStream in = fs.open(idx)) {
         index = DaliIndex.read(in, idx.toString());
       }
-      String n = f.path().toLowerCase(Locale.ROOT);
-      boolean compressed = n.endsWith(".gz") || n.endsWith(".gzip") || n.endsWith(".zlib");
-      return compressed || index.inconsistency(f.length()) == null ? (long) index.size() : null;
+      return compressed || index.inconsistency(f.getLen()) == null ? (long) index.size() : null;
     } catch (FileNotFoundException e) {
       return null;
     }

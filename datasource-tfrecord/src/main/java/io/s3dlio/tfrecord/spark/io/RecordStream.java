@@ -66,6 +66,15 @@ public final class RecordStream implements RecordSource {
    */
   public RecordStream(InputStream in, String source, long fileLength, long start, long end, boolean atBoundary,
       boolean verify, boolean skipCorrupt, boolean skipPayloads) throws IOException {
+    this(in, source, fileLength, start, end, atBoundary, verify, skipCorrupt, skipPayloads, null, 0);
+  }
+
+  /**
+   * As above, with the first {@code prefixLength} bytes of the split already read from {@code in}
+   * (for example to detect the compression): they are used, not read again.
+   */
+  public RecordStream(InputStream in, String source, long fileLength, long start, long end, boolean atBoundary,
+      boolean verify, boolean skipCorrupt, boolean skipPayloads, byte[] prefix, int prefixLength) throws IOException {
     this.in = in;
     this.source = source;
     this.fileLength = fileLength;
@@ -76,6 +85,12 @@ public final class RecordStream implements RecordSource {
     this.buf = new byte[(int) Math.max(4096, Math.min(MIN_BUFFER, fileLength - start + 64))];
     this.bufPos = start;
     this.streamPos = start;
+    if (prefixLength > 0) {
+      System.arraycopy(prefix, 0, buf, 0, prefixLength);
+      hi = prefixLength;
+      streamPos += prefixLength;
+      fetched += prefixLength;
+    }
     if (!atBoundary && start > 0) {
       resynced = true;
       if (!resync()) {

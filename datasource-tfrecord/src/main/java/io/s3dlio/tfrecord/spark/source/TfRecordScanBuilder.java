@@ -1,45 +1,38 @@
 package io.s3dlio.tfrecord.spark.source;
 
-import io.s3dlio.tfrecord.spark.TfRecordReadConf;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
+import io.s3dlio.tfrecord.spark.TfRecordOptions;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.read.Scan;
-import org.apache.spark.sql.connector.read.ScanBuilder;
-import org.apache.spark.sql.connector.read.SupportsPushDownRequiredColumns;
-import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.execution.datasources.PartitioningAwareFileIndex;
+import org.apache.spark.sql.execution.datasources.v2.FileScanBuilder;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
-/** Takes the columns the query needs: only those are decoded. */
-final class TfRecordScanBuilder implements ScanBuilder, SupportsPushDownRequiredColumns {
-  private final TfRecordTable table;
-  private final TfRecordReadConf conf;
-  private StructType required;
+/**
+ * Spark's {@link FileScanBuilder}: takes the columns the query needs (only those are decoded)
+ * and splits the filters into partition filters (used to prune partition folders) and data
+ * filters (not pushed: Spark applies them after the scan).
+ */
+final class TfRecordScanBuilder extends FileScanBuilder {
+  private final SparkSession sparkSession;
+  private final PartitioningAwareFileIndex fileIndex;
+  private final StructType dataSchema;
+  private final CaseInsensitiveStringMap options;
+  private final TfRecordOptions parsed;
 
-  TfRecordScanBuilder(TfRecordTable table, TfRecordReadConf conf) {
-    this.table = table;
-    this.conf = conf;
-    this.required = table.schema();
-  }
-
-  @Override
-  public void pruneColumns(StructType requiredSchema) {
-    this.required = requiredSchema;
+  TfRecordScanBuilder(SparkSession sparkSession, PartitioningAwareFileIndex fileIndex, StructType dataSchema,
+      CaseInsensitiveStringMap options, TfRecordOptions parsed) {
+    super(sparkSession, fileIndex, dataSchema);
+    this.sparkSession = sparkSession;
+    this.fileIndex = fileIndex;
+    this.dataSchema = dataSchema;
+    this.options = options;
+    this.parsed = parsed;
   }
 
   @Override
   public Scan build() {
-    Set<String> partCols = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-    for (StructField f : table.partitionSchema().fields()) {
-      partCols.add(f.name());
-    }
-    List<StructField> data = new ArrayList<>();
-    List<StructField> part = new ArrayList<>();
-    for (StructField f : required.fields()) {
-      (partCols.contains(f.name()) ? part : data).add(f);
-    }
-    return new TfRecordScan(table, conf, new StructType(data.toArray(new StructField[0])),
-        new StructType(part.toArray(new StructField[0])));
+    return new TfRecordScan(sparkSession, fileIndex, dataSchema, readDataSchema(), readPartitionSchema(), options,
+        parsed, partitionFilters(), dataFilters());
   }
 }

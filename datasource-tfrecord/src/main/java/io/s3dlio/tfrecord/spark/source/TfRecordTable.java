@@ -1,126 +1,87 @@
 package io.s3dlio.tfrecord.spark.source;
 
-import io.s3dlio.tfrecord.spark.TfRecordReadConf;
-import java.io.FileNotFoundException;
+import io.s3dlio.tfrecord.spark.TfRecordFileFormat;
+import io.s3dlio.tfrecord.spark.TfRecordOptions;
+import io.s3dlio.tfrecord.spark.write.TfRecordWrite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import org.apache.spark.network.util.JavaUtils;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.connector.catalog.SupportsRead;
-import org.apache.spark.sql.connector.catalog.SupportsWrite;
-import org.apache.spark.sql.connector.catalog.TableCapability;
-import org.apache.spark.sql.connector.expressions.Expressions;
-import org.apache.spark.sql.connector.expressions.Transform;
 import org.apache.spark.sql.connector.read.ScanBuilder;
 import org.apache.spark.sql.connector.write.LogicalWriteInfo;
+import org.apache.spark.sql.connector.write.Write;
 import org.apache.spark.sql.connector.write.WriteBuilder;
-import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.execution.datasources.FileFormat;
+import org.apache.spark.sql.execution.datasources.v2.FileTable;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+import scala.Option;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * TFRecord files under one or more paths. Reads through DSv2 ({@link TfRecordScanBuilder});
- * writes through a V1 write ({@code V1_BATCH_WRITE}: the write job handles partitioning, file
- * rolling and the commit itself, see {@link TfRecordWriteJob}), which is also what lets
- * DataFrameWriter offer every SaveMode.
+ * TFRecord files under one or more paths: Spark's {@link FileTable}, whose file index lists the
+ * paths once (globs, {@code key=value} partition folders, hidden files skipped, and Spark's
+ * {@code pathGlobFilter}, {@code recursiveFileLookup}, {@code modifiedBefore/After} options).
+ * Options are validated when the table is made.
  */
-public final class TfRecordTable implements SupportsRead, SupportsWrite {
-  private final List<String> paths;
-  private final StructType dataAndPartitionSchema;
-  private final Map<String, String> options;
-  private StructType partitionSchema;
+public final class TfRecordTable extends FileTable {
+  private final String name;
+  private final SparkSession sparkSession;
+  private final CaseInsensitiveStringMap options;
+  private final Seq<String> paths;
+  private final TfRecordOptions parsed;
 
-  public TfRecordTable(List<String> paths, StructType schema, Map<String, String> options) {
-    this.paths = paths;
+  public TfRecordTable(String name, SparkSession sparkSession, CaseInsensitiveStringMap options, Seq<String> paths,
+      Option<StructType> userSpecifiedSchema) {
+    super(sparkSession, options, paths, userSpecifiedSchema);
+    this.name = name;
+    this.sparkSession = sparkSession;
     this.options = options;
-    StructType parts = discoverPartitions();
-    StructType s = schema;
-    for (StructField f : parts.fields()) {
-      if (s.getFieldIndex(f.name()).isEmpty()) {
-        s = s.add(f);
-      }
-    }
-    this.dataAndPartitionSchema = s;
-    List<StructField> ps = new ArrayList<>();
-    for (StructField f : parts.fields()) {
-      ps.add(s.apply(f.name()));
-    }
-    this.partitionSchema = new StructType(ps.toArray(new StructField[0]));
+    this.paths = paths;
+    this.parsed = TfRecordOptions.parse(options.asCaseSensitiveMap());
   }
 
-  private StructType discoverPartitions() {
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String formatName() {
+    return "TFRecord";
+  }
+
+  @Override
+  public Class<? extends FileFormat> fallbackFileFormat() {
+    return TfRecordFileFormat.class;
+  }
+
+  @Override
+  public Option<StructType> inferSchema(Seq<FileStatus> files) {
     try {
-      TfRecordReadConf conf = TfRecordReadConf.parse(options, 0);
-      return FileListing.list(SparkSession.active().sparkContext().hadoopConfiguration(), paths, conf.indexSuffix())
-          .partitionSchema();
-    } catch (FileNotFoundException e) {
-      return new StructType();
+      return Option.apply(SchemaSampler.infer(Sources.hadoopConf(sparkSession, options),
+          CollectionConverters.asJava(files), parsed));
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
     }
   }
 
-  List<String> paths() {
-    return paths;
-  }
-
-  StructType partitionSchema() {
-    return partitionSchema;
-  }
-
-  @Override
-  public String name() {
-    return "tfrecord " + paths;
-  }
-
-  @Override
-  public StructType schema() {
-    return dataAndPartitionSchema;
-  }
-
-  @Override
-  public Transform[] partitioning() {
-    Transform[] t = new Transform[partitionSchema.size()];
-    for (int i = 0; i < t.length; i++) {
-      t[i] = Expressions.identity(partitionSchema.fields()[i].name());
-    }
-    return t;
-  }
-
-  @Override
-  public Set<TableCapability> capabilities() {
-    return EnumSet.of(TableCapability.BATCH_READ, TableCapability.V1_BATCH_WRITE, TableCapability.TRUNCATE);
-  }
-
   @Override
   public ScanBuilder newScanBuilder(CaseInsensitiveStringMap scanOptions) {
-    Map<String, String> all = new HashMap<>(options);
-    all.putAll(scanOptions.asCaseSensitiveMap());
-    return new TfRecordScanBuilder(this, TfRecordReadConf.parse(all, sessionMaxPartitionBytes()));
-  }
-
-  static long sessionMaxPartitionBytes() {
-    String v = SparkSession.active().conf().get("spark.sql.files.maxPartitionBytes", "128m");
-    return JavaUtils.byteStringAsBytes(v);
+    CaseInsensitiveStringMap merged = mergedOptions(scanOptions);
+    return new TfRecordScanBuilder(sparkSession, fileIndex(), dataSchema(), merged,
+        TfRecordOptions.parse(merged.asCaseSensitiveMap()));
   }
 
   @Override
   public WriteBuilder newWriteBuilder(LogicalWriteInfo info) {
-    Map<String, String> all = new HashMap<>(options);
-    all.putAll(info.options().asCaseSensitiveMap());
-    List<String> partCols = new ArrayList<>();
-    for (StructField f : partitionSchema.fields()) {
-      partCols.add(f.name());
-    }
-    if (paths.size() != 1) {
-      throw new IllegalArgumentException("Cannot write to " + paths + ": a TFRecord table is written to one path");
-    }
-    return new TfRecordWriteBuilder(paths.get(0), all, partCols);
+    LogicalWriteInfo merged = mergedWriteInfo(info);
+    return new WriteBuilder() {
+      @Override
+      public Write build() {
+        return new TfRecordWrite(paths, formatName(), merged);
+      }
+    };
   }
 }
