@@ -41,7 +41,7 @@ import org.apache.spark.sql.types.StructType;
  * (or on S3 with {@code --s3}), each step timed and checked against the data it generated first:
  * <ol>
  *   <li>generate a small image-like dataset (ids, labels, keys, 3×32×32 images) in memory;</li>
- *   <li>write it as TFRecord with Spark, every part file with its DALI index;</li>
+ *   <li>write it as TFRecord with Spark, a DALI index for every part file (in {@code _index/});</li>
  *   <li>write one more TFRecord file without index and index it with the Spark index job;</li>
  *   <li>read both with {@code format("tfrecord")} split along those indexes across the cores: exact
  *       counts and sums;</li>
@@ -157,14 +157,14 @@ public final class Quickstart {
     Dataset<Row> df = spark.createDataFrame(rows, schema).repartition(4);
     s.done(String.format("%.1f MB", records * (double) IMAGE_BYTES / 1e6));
 
-    s = new Step("2. write TFRecord with Spark (each part file with its DALI index)");
+    s = new Step("2. write TFRecord with Spark (a DALI index for each part file)");
     String tf = root + "tfrecord/";
     df.write().format("tfrecord").option("maxRecordsPerFile", String.valueOf(records / 8)).mode("overwrite").save(tf);
     List<String> parts = files(tf, ".tfrecord");
     List<String> indexes = files(tf, ".idx");
     check(parts.size() >= 8, "part files written", 8, parts.size());
     check(indexes.size() == parts.size(), "an index for every part file", parts.size(), indexes.size());
-    s.done(parts.size() + " part files, " + indexes.size() + " indexes");
+    s.done(parts.size() + " part files, " + indexes.size() + " indexes (in " + folderOf(indexes.get(0), tf) + ")");
 
     s = new Step("3. index a TFRecord file written without index, with the Spark index job");
     String raw = root + "raw/";
@@ -314,6 +314,12 @@ public final class Quickstart {
       }
     }
     return out;
+  }
+
+  /** The folder of {@code file} relative to {@code root} ({@code _index/}), or "the part files' folder". */
+  private static String folderOf(String file, String root) {
+    String parent = new org.apache.hadoop.fs.Path(file).getParent().getName();
+    return root.endsWith(parent + "/") ? "the part files' folder" : parent + "/";
   }
 
   private static void check(boolean ok, String what, Object expected, Object actual) throws Mismatch {

@@ -45,7 +45,7 @@ class TestQuickstart {
     }
     String log = out.toString(StandardCharsets.UTF_8);
     System.out.print(log);
-    assertThat(log).contains("1. generate 512 + 128", "2. write TFRecord", "8 indexes", "3. index a TFRecord file",
+    assertThat(log).contains("1. generate 512 + 128", "2. write TFRecord", "8 indexes (in _index/)", "3. index a TFRecord file",
         "128 records indexed", "4. read with format(\"tfrecord\")", "640 records in", "16 random keys found",
         "512 samples in", "512 samples to 2 ranks");
     assertThat(log.lines().filter(l -> l.matches("\\s+\\d+\\.\\d\\d s  .*"))).as("a timing per step").hasSize(7);

@@ -34,6 +34,11 @@ public final class BridgeKeys implements ConfigKeySource {
       "how long a rank whose connection dropped may take to come back before the epoch fails");
   static final ConfigKey HANDSHAKE_TIMEOUT = ConfigKey.of(PREFIX + "handshake-timeout", DURATION, "10s",
       "how long a new connection may take to say hello");
+  static final ConfigKey UPLOAD = ConfigKey.of(PREFIX + "upload", STRING, "auto",
+      "how executor tasks hand their encoded partitions to the driver: `auto` (in memory when the task runs in the driver's JVM, else over TCP to the driver's upload port), `tcp`, or `off` (as Spark task results)");
+  static final ConfigKey UPLOAD_ADDRESS = ConfigKey.of(PREFIX + "upload-address", STRING, null,
+      "address of the driver's upload port as executors reach it; default `127.0.0.1` in local mode, else `spark.driver.host`");
+  static final ConfigKey UPLOAD_PORT = ConfigKey.of(PREFIX + "upload-port", INT, "0", "the upload port; 0 takes a free one");
   static final ConfigKey TENSOR = ConfigKey.of(PREFIX + "tensor.<column>", STRING, null,
       "`[dtype:]d1,d2,...`: stream the column as an `arrow.fixed_shape_tensor` of that shape");
 
@@ -53,6 +58,6 @@ public final class BridgeKeys implements ConfigKeySource {
         "Options of `BridgeFeed`: set per feed with `.option(\"<option>\", value)` (the name after "
             + "`spark.s3dlio.bridge.`), or for every feed as the Spark conf key below: [bridge](bridge.md).",
         List.of(WORLD_SIZE, BATCH_SIZE, SEED, BLOCK_PARTITIONS, PREFETCH_BLOCKS, TAIL, TENSOR, ADDRESS, PORT, MAX_CREDITS,
-            RECONNECT_TIMEOUT, HANDSHAKE_TIMEOUT)));
+            RECONNECT_TIMEOUT, HANDSHAKE_TIMEOUT, UPLOAD, UPLOAD_ADDRESS, UPLOAD_PORT)));
   }
 }

@@ -53,21 +53,21 @@ public final class BridgeOptions {
   public static final String DEFAULT_HANDSHAKE_TIMEOUT = BridgeKeys.HANDSHAKE_TIMEOUT.defaultValue();
 
   /**
-   * How executor tasks hand their encoded partitions to the driver: {@value #DEFAULT_UPLOAD}
+   * How executor tasks hand their encoded partitions to the driver: {@code auto}
    * (in memory when the task runs in the driver's JVM, as in local mode; otherwise over TCP to the
    * driver's upload port), {@code tcp} (always over TCP) or {@code off} (as Spark task results).
    */
-  public static final String UPLOAD = "upload";
-  public static final String DEFAULT_UPLOAD = "auto";
+  public static final String UPLOAD = BridgeKeys.option(BridgeKeys.UPLOAD);
+  public static final String DEFAULT_UPLOAD = BridgeKeys.UPLOAD.defaultValue();
 
   /**
    * Address of the driver's upload port as executors reach it. Default: 127.0.0.1 in local mode,
    * else {@code spark.driver.host} (listening on {@code spark.driver.bindAddress} when set).
    */
-  public static final String UPLOAD_ADDRESS = "upload-address";
+  public static final String UPLOAD_ADDRESS = BridgeKeys.option(BridgeKeys.UPLOAD_ADDRESS);
 
   /** Port of the driver's upload port; 0 (the default) takes a free one. */
-  public static final String UPLOAD_PORT = "upload-port";
+  public static final String UPLOAD_PORT = BridgeKeys.option(BridgeKeys.UPLOAD_PORT);
 
   /**
    * Prefix of the tensor declarations: {@code tensor.<column> = [dtype:]d1,d2,...} streams the column
