@@ -4,7 +4,10 @@
 # object, each client in its own JVM with its own classpath (S3A's AWS SDK bundle 2.35.x cannot
 # share a classpath with this project's SDK modules). Prints a table of medians and the ratios
 # ours / S3A. Only 127.0.0.1 is contacted (explicit keys, -Daws.disableEc2Metadata=true).
-#   connector-fs/bench/run-fs-bench.sh [ROUNDS=3] [SIZE_MIB=256]
+#   [BASELINE_REF=<git ref>] [OURS_OPTS="k=v ..."] connector-fs/bench/run-fs-bench.sh [ROUNDS=3] [SIZE_MIB=256]
+# BASELINE_REF adds a fourth JVM per round, "before": this FileSystem as built from that commit
+# (extracted with git archive into target/bench-baseline-<ref> and compiled once), for before/after
+# figures in the same run. OURS_OPTS: extra Hadoop keys for "ours" (e.g. fs.s3dlio.prefetch.depth=0).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ROUNDS="${1:-3}"; SIZE_MIB="${2:-256}"
@@ -21,6 +24,12 @@ $MVN -f connector-fs/bench/s3a-classpath.xml dependency:build-classpath -Dinclud
 rm -rf "$T/bench-classes" && mkdir -p "$T/bench-classes/io/s3dlio/fs/bench"
 cp "$T"/test-classes/io/s3dlio/fs/bench/*.class "$T/bench-classes/io/s3dlio/fs/bench/"
 OURS_CP="$T/classes:$T/bench-classes:$(cat "$T/bench-ours-cp.txt")"
+LABELS="ours s3a-classic s3a-default"
+source connector-fs/bench/baseline.sh
+if [[ -n "${BASELINE_REF:-}" ]]; then
+  BEFORE_CP="$(baseline_classes "$BASELINE_REF"):$T/bench-classes:$(cat "$T/bench-ours-cp.txt")"
+  LABELS="ours before s3a-classic s3a-default"
+fi
 S3A_CP="$T/bench-classes:$(cat "$T/bench-s3a-cp.txt")"
 
 DIR="$T/bench-s3proxy"
@@ -55,31 +64,42 @@ side() {  # one client in its own JVM; metric lines to the results, log4j 1 chat
 }
 for round in $(seq "$ROUNDS"); do
   echo "== round $round/$ROUNDS" >&2
-  side -cp "$OURS_CP" $main read "s3://$OBJ" ours "${OURS_CONF[@]}"
+  # shellcheck disable=SC2086
+  side -cp "$OURS_CP" $main read "s3://$OBJ" ours "${OURS_CONF[@]}" ${OURS_OPTS:-}
+  if [[ -n "${BASELINE_REF:-}" ]]; then
+    side -cp "$BEFORE_CP" $main read "s3://$OBJ" before "${OURS_CONF[@]}"
+  fi
   side -cp "$S3A_CP" $main read "s3a://$OBJ" s3a-classic "${S3A_CONF[@]}" fs.s3a.input.stream.type=classic
   side -cp "$S3A_CP" $main read "s3a://$OBJ" s3a-default "${S3A_CONF[@]}" fs.s3a.input.stream.type=default
 done
 
 echo
 echo "Medians over $ROUNDS rounds ($SIZE_MIB MiB object, S3Proxy in-memory blobstore, $(nproc) cores):"
-python3 - "$RESULTS" <<'PY'
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 - "$RESULTS" $LABELS <<'PY'
 import sys, statistics, collections
 v = collections.defaultdict(list)
 for line in open(sys.argv[1]):
     label, metric, value = line.split()
     v[(label, metric)].append(float(value))
 m = {k: statistics.median(x) for k, x in v.items()}
+spread = {k: (min(x), max(x)) for k, x in v.items()}
 metrics = [("seq_mbps", "sequential MB/s", True), ("rand_p50_us", "random 64K p50 us", False),
            ("rand_p99_us", "random 64K p99 us", False), ("vec_cold_mbps", "readVectored 100x64K MB/s, 1st", True),
            ("vec_mbps", "readVectored 100x64K MB/s, med", True)]
-labels = ["ours", "s3a-classic", "s3a-default"]
+labels = sys.argv[2:]
+others = [l for l in labels if l != "ours"]
 print(f"| {'metric':33} | " + " | ".join(f"{l:>11}" for l in labels)
-      + " | ours/classic | ours/default |")
-print("|" + "---|" * (len(labels) + 3))
+      + " | " + " | ".join(f"ours/{l}" for l in others) + " |")
+print("|" + "---|" * (len(labels) + len(others) + 1))
 for key, name, higher in metrics:
     row = [m.get((l, key), float("nan")) for l in labels]
-    ratios = [row[0] / row[i] if row[i] else float("nan") for i in (1, 2)]
+    ratios = [row[0] / m[(l, key)] if m.get((l, key)) else float("nan") for l in others]
     print(f"| {name:33} | " + " | ".join(f"{x:11.1f}" for x in row)
-          + " | " + " | ".join(f"{r:12.2f}" for r in ratios) + " |")
-print("(ratios are ours / S3A: above 1 is better for MB/s, below 1 is better for latency)")
+          + " | " + " | ".join(f"{r:8.2f}" for r in ratios) + " |")
+print("(ratios are ours / other: above 1 is better for MB/s, below 1 is better for latency)")
+print("spread (min-max over rounds):")
+for key, name, higher in metrics:
+    print(f"  {name}: " + "; ".join(f"{l} {spread[(l, key)][0]:.1f}-{spread[(l, key)][1]:.1f}"
+                                   for l in labels if (l, key) in spread))
 PY

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Loader benchmark (docs/loader.md): io.s3dlio.loader.bench.LoaderBench writes 100,000 TFRecord
 # records of ~4 KB (10 files, with DALI indexes) to the S3 test server (S3Proxy, started here) and
-# to local disk, and reads them by index with shuffle through the DataLoader, against one
-# sequential read of the same bytes (the ceiling) and one range GET per sample with the same
-# concurrency (the baseline). Extra arguments go to LoaderBench, e.g.
-#   --samples 20000 --workers 4 --target s3 --skip-full
+# to local disk, and reads them by index with shuffle through the DataLoader (blocks of a batch;
+# groups of 8 blocks of 2,048 records), against one sequential read of the same bytes (the
+# ceiling, also with TFRecord framing and CRC checks) and one range GET per sample with the same
+# concurrency (the baseline), interleaved, several repetitions. Extra arguments go to LoaderBench, e.g.
+#   --samples 20000 --workers 4 --target s3 --reps 2 --skip-full --probe
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"

@@ -32,6 +32,11 @@ public final class CliContext implements AutoCloseable {
     overrides.put(key, value);
   }
 
+  /** The settings of this command line: the environment's, with {@code --set} over them. */
+  public synchronized StoreConfig config() {
+    return config.with(overrides);
+  }
+
   public ObjectStore store(ObjectUri uri) throws IOException {
     return stores().storeFor(uri);
   }

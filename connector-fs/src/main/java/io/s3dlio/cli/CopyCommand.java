@@ -6,6 +6,7 @@ import io.s3dlio.store.ObjectStat;
 import io.s3dlio.store.ObjectStore;
 import io.s3dlio.store.ObjectUri;
 import io.s3dlio.store.ObjectWriter;
+import io.s3dlio.store.ParallelDownload;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,9 +29,10 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * Copies objects: upload (local to store), download (store to local) and store to store, on the
- * same or different backends. Within one remote store the copy is server-side; otherwise bytes are
- * streamed with bounded memory. Targets appear only when complete (each backend's writer commits
- * at close).
+ * same or different backends. Within one remote store the copy is server-side; a download to a
+ * {@code file://} target is concurrent ranged GETs written in place ({@link LocalDownload});
+ * otherwise bytes are streamed with bounded memory. Targets appear only when complete (each
+ * backend's writer commits at close).
  */
 @Command(name = "cp", description = "Copy objects between any two URIs (upload, download, backend to backend).")
 final class CopyCommand implements Callable<Integer> {
@@ -57,6 +59,9 @@ final class CopyCommand implements Callable<Integer> {
 
   record Job(ObjectUri source, ObjectUri target, long size) {
   }
+
+  /** How downloads to local files split each object (range-concurrency, range-part-size). */
+  private ParallelDownload.Settings downloads;
 
   @Override
   public Integer call() throws Exception {
@@ -102,6 +107,7 @@ final class CopyCommand implements Callable<Integer> {
       }
     }
 
+    downloads = ParallelDownload.Settings.from(root.context().config());
     long total = jobList.stream().mapToLong(Job::size).sum();
     Progress progress = noProgress ? Progress.none() : Progress.create(root.context().err(), jobList.size(), total);
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, Math.max(1, jobList.size())));
@@ -137,6 +143,13 @@ final class CopyCommand implements Callable<Integer> {
     if (sameRemoteStore) {
       from.copy(j.source(), j.target());
       progress.add(j.size());
+    } else if (j.target().scheme() == ObjectUri.Scheme.FILE) {
+      // a download: concurrent ranged GETs written in place
+      try {
+        LocalDownload.run(from, j.source(), 0, -1, Path.of(j.target().key()), downloads, progress::add);
+      } catch (IOException e) {
+        throw new IOException("cp " + j.source() + " -> " + j.target() + ": " + e.getMessage(), e);
+      }
     } else {
       try (InputStream in = from.openRange(j.source(), 0, -1)) {
         ObjectWriter w = to.openWriter(j.target());

@@ -2,18 +2,18 @@ package io.s3dlio.cli;
 
 import io.s3dlio.store.ObjectStore;
 import io.s3dlio.store.ObjectUri;
+import io.s3dlio.store.ParallelDownload;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "get", description = "Download an object (or a byte range of it) to a local file, or '-' for stdout.")
+@Command(name = "get", description = {"Download an object (or a byte range of it) to a local file, or '-' for stdout.",
+    "To a file: concurrent ranged GETs written in place (settings range-concurrency, default 8, and range-part-size,",
+    "default 8m: --set or S3DLIO_RANGE_CONCURRENCY / S3DLIO_RANGE_PART_SIZE); the file appears only when complete."})
 final class GetCommand implements Callable<Integer> {
   @ParentCommand
   S3dlioCli root;
@@ -45,17 +45,8 @@ final class GetCommand implements Callable<Integer> {
       root.context().out().flush();
       return 0;
     }
-    // download to a temporary file beside the target; the target appears only when complete
-    Path target = Path.of(output).toAbsolutePath();
-    Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
-    try {
-      try (InputStream in = store.openRange(u, offset, length); OutputStream out = Files.newOutputStream(tmp)) {
-        in.transferTo(out);
-      }
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    LocalDownload.run(store, u, offset, length, Path.of(output), ParallelDownload.Settings.from(root.context().config()),
+        n -> { });
     return 0;
   }
 

@@ -60,7 +60,19 @@ public final class FsConstants {
   public static final String VECTORED_MAX_MERGED = FsKeys.VECTORED_MAX_MERGED.name();
   public static final long VECTORED_MAX_MERGED_DEFAULT = FsKeys.VECTORED_MAX_MERGED.sizeDefault();
 
-  /** Threads (per FileSystem instance) fetching vectored ranges and copying during rename.  */
+  /** Vectored reads: merged ranges fetched at once by one {@code readVectored} call. */
+  public static final String VECTORED_CONCURRENCY = FsKeys.VECTORED_CONCURRENCY.name();
+  public static final int VECTORED_CONCURRENCY_DEFAULT = FsKeys.VECTORED_CONCURRENCY.intDefault();
+
+  /** Sequential reads of remote objects: ranged GETs in flight per stream; 0 turns read-ahead off. */
+  public static final String PREFETCH_DEPTH = FsKeys.PREFETCH_DEPTH.name();
+  public static final int PREFETCH_DEPTH_DEFAULT = FsKeys.PREFETCH_DEPTH.intDefault();
+
+  /** Largest part of the sequential read-ahead ({@link #PREFETCH_DEPTH}). */
+  public static final String PREFETCH_PART_SIZE = FsKeys.PREFETCH_PART_SIZE.name();
+  public static final long PREFETCH_PART_SIZE_DEFAULT = FsKeys.PREFETCH_PART_SIZE.sizeDefault();
+
+  /** Threads (per FileSystem instance) fetching vectored ranges and read-ahead parts, and copying during rename. */
   public static final String THREADS = FsKeys.THREADS.name();
   public static final int THREADS_DEFAULT = FsKeys.THREADS.intDefault();
 

@@ -22,8 +22,15 @@ public final class FsKeys implements ConfigKeySource {
       "vectored reads: ranges closer than this are merged into one GET");
   static final ConfigKey VECTORED_MAX_MERGED = ConfigKey.of("fs.s3dlio.vectored.max-merged", SIZE, "1m",
       "vectored reads: largest merged GET");
+  static final ConfigKey VECTORED_CONCURRENCY = ConfigKey.of("fs.s3dlio.vectored.concurrency", INT, "8",
+      "vectored reads: merged ranges fetched at once by one `readVectored` call (as S3A's `fs.s3a.vectored.active.ranged.reads`)");
+  static final ConfigKey PREFETCH_DEPTH = ConfigKey.of("fs.s3dlio.prefetch.depth", INT, "4",
+      "sequential reads of remote objects (policies sequential, whole-file, adaptive): ranged GETs in flight per stream, parts from 1 MiB doubling up to `fs.s3dlio.prefetch.part-size`; 0: one long GET");
+  static final ConfigKey PREFETCH_PART_SIZE = ConfigKey.of("fs.s3dlio.prefetch.part-size", SIZE, "8m",
+      "largest part of the sequential read-ahead (memory per open stream: at most depth × part size)");
   static final ConfigKey THREADS = ConfigKey.of("fs.s3dlio.threads", INT, "16",
-      "threads per FileSystem instance fetching vectored ranges and copying during rename").env("S3DLIO_RT_THREADS");
+      "threads per FileSystem instance fetching vectored ranges and read-ahead parts, and copying during rename")
+      .env("S3DLIO_RT_THREADS");
   static final ConfigKey LIST_PAGE_SIZE = ConfigKey.of("fs.s3dlio.list.page-size", INT, "1000", "page size of listings");
   static final ConfigKey LOCAL_CHECKSUM = ConfigKey.of("fs.s3dlio.file.checksum", BOOLEAN, "false",
       "`file://` through `S3dlioLocalFileSystem`: write and verify LocalFileSystem's `.crc` sidecar files");
@@ -39,7 +46,7 @@ public final class FsKeys implements ConfigKeySource {
         "Set in the Hadoop Configuration (`spark.hadoop.fs.s3dlio.*` in Spark). Every store key above is also read "
             + "as `fs.s3dlio.<key>`, and per bucket as `fs.s3dlio.bucket.<bucket>.<key>` (for `az://` the bucket is the "
             + "account); secret keys also through Hadoop credential providers. See [Hadoop FileSystem](hadoop-fs.md).",
-        List.of(READ_POLICY, READAHEAD, BLOCK_SIZE, VECTORED_MIN_SEEK, VECTORED_MAX_MERGED, THREADS, LIST_PAGE_SIZE,
-            LOCAL_CHECKSUM)));
+        List.of(READ_POLICY, READAHEAD, BLOCK_SIZE, VECTORED_MIN_SEEK, VECTORED_MAX_MERGED, VECTORED_CONCURRENCY,
+            PREFETCH_DEPTH, PREFETCH_PART_SIZE, THREADS, LIST_PAGE_SIZE, LOCAL_CHECKSUM)));
   }
 }

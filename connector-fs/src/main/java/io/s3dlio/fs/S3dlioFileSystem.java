@@ -87,6 +87,9 @@ public abstract class S3dlioFileSystem extends FileSystem implements IOStatistic
   private int minSeek;
   private int maxMerged;
   private long blockSize;
+  private int vectoredConcurrency;
+  private int prefetchDepth;
+  private int prefetchPart;
   private IOStatistics ioStatistics;
 
   protected S3dlioFileSystem(ObjectUri.Scheme kind) {
@@ -161,6 +164,15 @@ public abstract class S3dlioFileSystem extends FileSystem implements IOStatistic
     minSeek = (int) config.bytes(FsConstants.VECTORED_MIN_SEEK, FsConstants.VECTORED_MIN_SEEK_DEFAULT);
     maxMerged = (int) config.bytes(FsConstants.VECTORED_MAX_MERGED, FsConstants.VECTORED_MAX_MERGED_DEFAULT);
     blockSize = config.bytes(FsConstants.BLOCK_SIZE, FsConstants.BLOCK_SIZE_DEFAULT);
+    vectoredConcurrency = config.integer(FsConstants.VECTORED_CONCURRENCY, FsConstants.VECTORED_CONCURRENCY_DEFAULT);
+    prefetchDepth = config.integer(FsConstants.PREFETCH_DEPTH, FsConstants.PREFETCH_DEPTH_DEFAULT);
+    prefetchPart = (int) Math.min(1L << 30, config.bytes(FsConstants.PREFETCH_PART_SIZE,
+        FsConstants.PREFETCH_PART_SIZE_DEFAULT));
+    if (vectoredConcurrency < 1 || prefetchDepth < 0 || prefetchPart < 1) {
+      throw new IllegalArgumentException("Bad read settings for " + name + ": " + FsConstants.VECTORED_CONCURRENCY
+          + "=" + vectoredConcurrency + " (need >= 1), " + FsConstants.PREFETCH_DEPTH + "=" + prefetchDepth
+          + " (need >= 0), " + FsConstants.PREFETCH_PART_SIZE + "=" + prefetchPart + " (need >= 1)");
+    }
     int threads = config.integer(FsConstants.THREADS, FsConstants.THREADS_DEFAULT);
     AtomicInteger n = new AtomicInteger();
     ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
@@ -304,7 +316,8 @@ public abstract class S3dlioFileSystem extends FileSystem implements IOStatistic
         ? new LocalFileRangeSource(u.key(), policy)
         : new StoreRangeSource(store, u, path.toString(), kind.isLocal() ? null : etag);
     return new FSDataInputStream(new ObjectInputStream(path.toString(), source, length,
-        new ObjectInputStream.Options(policy, readahead, minSeek, maxMerged, splitEnd), executor, statistics));
+        new ObjectInputStream.Options(policy, readahead, minSeek, maxMerged, splitEnd, vectoredConcurrency,
+            prefetchDepth, prefetchPart), executor, statistics));
   }
 
   /** The openFile() options this FileSystem understands (besides the standard ones). */

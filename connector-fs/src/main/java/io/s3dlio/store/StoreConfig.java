@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * {@code AWS_REGION}, {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, {@code AWS_PROFILE},
  * {@code AZURE_STORAGE_CONNECTION_STRING}, {@code AZURE_STORAGE_ACCOUNT}, {@code AZURE_STORAGE_KEY},
  * {@code AZURE_STORAGE_SAS_TOKEN}) and the knobs of the original s3dlio ({@code S3DLIO_MAX_HTTP_CONNECTIONS},
- * {@code S3DLIO_RT_THREADS}, {@code S3DLIO_RANGE_CONCURRENCY}, {@code S3DLIO_OPLOG},
+ * {@code S3DLIO_RT_THREADS}, {@code S3DLIO_RANGE_CONCURRENCY}, {@code S3DLIO_RANGE_PART_SIZE}, {@code S3DLIO_OPLOG},
  * {@code S3DLIO_OPLOG_LEVEL}, {@code S3DLIO_OPLOG_BUF}, {@code S3DLIO_OPLOG_LOSSLESS}, {@code S3DLIO_METRICS};
  * see {@code docs/observability.md}) onto these keys, and any key can be set as
  * {@code S3DLIO_<KEY>} ({@link #envOf}: {@code S3DLIO_S3_CHECKSUM_CALCULATION} for
@@ -33,8 +33,14 @@ public final class StoreConfig {
    */
   public static final String THREADS = "threads";
 
-  /** Concurrent ranged GETs of one large object read ({@code S3DLIO_RANGE_CONCURRENCY}); nothing reads it yet. */
+  /**
+   * Concurrent ranged GETs of one large object downloaded to a local file ({@code s3dlio get},
+   * {@code s3dlio cp}: {@link ParallelDownload}); environment {@code S3DLIO_RANGE_CONCURRENCY}.
+   */
   public static final String RANGE_CONCURRENCY = StoreKeys.RANGE_CONCURRENCY.name();
+
+  /** Bytes per ranged GET of those downloads; environment {@code S3DLIO_RANGE_PART_SIZE}. */
+  public static final String RANGE_PART_SIZE = StoreKeys.RANGE_PART_SIZE.name();
 
   public static final StoreConfig EMPTY = new StoreConfig(Map.of());
 

@@ -180,8 +180,11 @@ public final class StoreKeys implements ConfigKeySource {
       .env("S3DLIO_OPLOG_LOSSLESS");
   public static final ConfigKey OPLOG_MAX_WAIT = ConfigKey.of("oplog.max-wait", DURATION, "1s",
       "longest wait of a lossless log for room in its queue, per record").deprecated("oplog.max-wait-ms");
-  public static final ConfigKey RANGE_CONCURRENCY = ConfigKey.of("range-concurrency", INT, null,
-      "defined for concurrent ranged downloads of one large object; nothing reads it yet").env("S3DLIO_RANGE_CONCURRENCY");
+  public static final ConfigKey RANGE_CONCURRENCY = ConfigKey.of("range-concurrency", INT, "8",
+      "concurrent ranged GETs of one large object downloaded to a local file (`s3dlio get`, `s3dlio cp`)")
+      .env("S3DLIO_RANGE_CONCURRENCY");
+  public static final ConfigKey RANGE_PART_SIZE = ConfigKey.of("range-part-size", SIZE, "8m",
+      "bytes per ranged GET of those downloads").env("S3DLIO_RANGE_PART_SIZE");
 
   private static List<ConfigKey> gcsKeys() {
     List<ConfigKey> out = new ArrayList<>();
@@ -214,7 +217,8 @@ public final class StoreKeys implements ConfigKeySource {
             AZURE_RESUME_ATTEMPTS, AZURE_BLOCK_SIZE, AZURE_UPLOAD_ACTIVE_BLOCKS, AZURE_UPLOAD_BUFFER, AZURE_UPLOAD_BUFFER_DIR,
             AZURE_SERVICE_VERSION, AZURE_BULK_DELETE, AZURE_DELETE_PARALLELISM)),
         new ConfigSection("Local files (file://, direct://)", "", List.of(LOCAL_FSYNC, DIRECT_BUFFER_SIZE, DIRECT_FALLBACK)),
-        new ConfigSection("Metrics and the operation log", "Every backend: [observability](observability.md).",
-            List.of(METRICS_ENABLED, OPLOG_FILE, OPLOG_ZSTD_LEVEL, OPLOG_QUEUE_SIZE, OPLOG_LOSSLESS, OPLOG_MAX_WAIT, RANGE_CONCURRENCY)));
+        new ConfigSection("Metrics, operation log, downloads", "Every backend: [observability](observability.md).",
+            List.of(METRICS_ENABLED, OPLOG_FILE, OPLOG_ZSTD_LEVEL, OPLOG_QUEUE_SIZE, OPLOG_LOSSLESS, OPLOG_MAX_WAIT, RANGE_CONCURRENCY,
+                RANGE_PART_SIZE)));
   }
 }

@@ -136,10 +136,43 @@ class TestS3dlioFileSystemOnTheWire {
 
   // ---- GET sizes follow the read policy ----
 
+  /** The read-ahead parts of bytes [start, end): 1 MiB, then doubling up to 8 MiB. */
+  private static List<String> parts(long start, long end) {
+    List<String> out = new ArrayList<>();
+    long size = 1 << 20;
+    for (long at = start; at < end; at += size, size = Math.min(8 << 20, 2 * size)) {
+      out.add(range(at, Math.min(end, at + size) - 1));
+    }
+    return out;
+  }
+
   @Test
-  void sequentialPolicyReadsWithOneGetToTheEnd() throws Exception {
+  void sequentialPolicyReadsAheadInDoublingParts() throws Exception {
     FaultProxy p = proxy();
     FileSystem fs = fs(p);
+    try (FSDataInputStream in = openFile(fs, file, "sequential")) {
+      byte[] b = new byte[100_000];
+      for (int i = 0; i < 5; i++) {
+        in.readFully(b);
+        assertBytes(b, (long) i * b.length);
+      }
+      in.seek(2_500_000); // forward, inside the read-ahead window: no new GET
+      in.readFully(b, 0, 10);
+      assertBytes(Arrays.copyOf(b, 10), 2_500_000);
+      in.seek(LEN - 100_000);
+      in.readFully(b);
+      assertBytes(b, LEN - 100_000);
+      assertThat(counter(in.getIOStatistics(), StreamStatisticNames.STREAM_READ_PREFETCH_OPERATIONS)).isEqualTo(3);
+      assertThat(counter(in.getIOStatistics(), StreamStatisticNames.STREAM_READ_OPENED)).isEqualTo(3);
+    }
+    assertThat(gets(p)).containsExactlyInAnyOrderElementsOf(parts(0, LEN))
+        .containsExactlyInAnyOrder(range(0, (1 << 20) - 1), range(1 << 20, (3 << 20) - 1), range(3 << 20, LEN - 1));
+  }
+
+  @Test
+  void readAheadOffReadsWithOneGetToTheEnd() throws Exception {
+    FaultProxy p = proxy();
+    FileSystem fs = fs(p, FsConstants.PREFETCH_DEPTH, "0");
     try (FSDataInputStream in = openFile(fs, file, "sequential")) {
       byte[] b = new byte[100_000];
       for (int i = 0; i < 5; i++) {
@@ -153,6 +186,18 @@ class TestS3dlioFileSystemOnTheWire {
     assertThat(gets(p)).containsExactly(range(0, LEN - 1));
   }
 
+  @Test
+  void readAheadKeepsAtMostDepthGetsInFlightAndReadsEveryByteOnce() throws Exception {
+    FaultProxy p = proxy();
+    p.latency(Duration.ofMillis(100));
+    FileSystem fs = fs(p, FsConstants.PREFETCH_DEPTH, "2", FsConstants.PREFETCH_PART_SIZE, "1m");
+    try (FSDataInputStream in = openFile(fs, file, "whole-file")) {
+      assertThat(in.readAllBytes()).isEqualTo(data);
+    }
+    assertThat(gets(p)).containsExactlyInAnyOrderElementsOf(List.of(range(0, (1 << 20) - 1),
+        range(1 << 20, (2 << 20) - 1), range(2 << 20, (3 << 20) - 1), range(3 << 20, LEN - 1)));
+    assertThat(p.peakInFlight()).as("GETs in flight with prefetch.depth=2").isBetween(1, 2);
+  }
   @Test
   void randomPolicyGetsReadaheadOrTheRequestedLengthWhicheverIsLarger() throws Exception {
     FaultProxy p = proxy();
@@ -177,8 +222,9 @@ class TestS3dlioFileSystemOnTheWire {
     byte[] b = new byte[10];
     try (FSDataInputStream in = fs.open(file)) { // open() uses the default policy: adaptive
       in.readFully(b);
-      in.seek(1_000_000); // forward past the readahead: a new GET, still to the end
+      in.seek(1_000_000); // forward, inside the first read-ahead part (adaptive: one part until it is read)
       in.readFully(b);
+      assertBytes(b, 1_000_000);
       in.seek(100); // backward: random from now on
       in.readFully(b);
       assertBytes(b, 100);
@@ -186,22 +232,28 @@ class TestS3dlioFileSystemOnTheWire {
       in.readFully(b);
       assertThat(counter(in.getIOStatistics(), StreamStatisticNames.STREAM_READ_SEEK_POLICY_CHANGED)).isEqualTo(1);
     }
-    assertThat(gets(p)).containsExactly(range(0, LEN - 1), range(1_000_000, LEN - 1), range(100, 100 + KIB64 - 1),
+    assertThat(gets(p)).containsExactly(range(0, (1 << 20) - 1), range(100, 100 + KIB64 - 1),
         range(3_000_000, 3_000_000 + KIB64 - 1));
   }
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = ';', value = {
-      "sequential; long", "whole-file; long", "adaptive; long", "default; long", "avro; long",
+      "sequential; ahead", "whole-file; ahead", "adaptive; ramp", "default; ramp", "avro; ahead",
       "random; short", "vector; short", "parquet; short", "orc; short",
-      "no-such-policy, random; short", "no-such-policy; long"})
+      "no-such-policy, random; short", "no-such-policy; ramp"})
   void openFileReadPolicyValues(String policy, String expected) throws Exception {
     FaultProxy p = proxy();
     FileSystem fs = fs(p);
     try (FSDataInputStream in = openFile(fs, file, policy)) {
       in.readFully(new byte[10]);
     }
-    assertThat(gets(p)).containsExactly(expected.equals("long") ? range(0, LEN - 1) : range(0, KIB64 - 1));
+    switch (expected) {
+      case "short" -> assertThat(gets(p)).containsExactly(range(0, KIB64 - 1));
+      // adaptive: one read-ahead part until it has been read
+      case "ramp" -> assertThat(gets(p)).containsExactly(range(0, (1 << 20) - 1));
+      // sequential: every part of the window scheduled at once (those not yet started are dropped at close)
+      default -> assertThat(gets(p)).contains(range(0, (1 << 20) - 1)).isSubsetOf(parts(0, LEN));
+    }
   }
 
   @Test
@@ -252,8 +304,9 @@ class TestS3dlioFileSystemOnTheWire {
       in.readFully(b);
       assertBytes(b, start);
     }
-    // to the split end plus max(readahead, 1 MiB) for the record that crosses it; not to the end of the file
-    assertThat(gets(p)).containsExactly(range(start, end + (1 << 20) - 1));
+    // parts up to the split end plus max(readahead, 1 MiB) for the record that crosses it; not to the end of the file
+    assertThat(gets(p)).contains(range(start, end - 1)).isSubsetOf(parts(start, end + (1 << 20)));
+    assertThat(parts(start, end + (1 << 20))).containsExactly(range(start, end - 1), range(end, end + (1 << 20) - 1));
   }
 
   // ---- vectored reads ----
@@ -342,6 +395,20 @@ class TestS3dlioFileSystemOnTheWire {
       awaitAndCheck(rs8);
     }
     assertThat(p8.peakInFlight()).as("GETs in flight with fs.s3dlio.threads=8").isGreaterThan(2);
+
+    FaultProxy pc = proxy();
+    pc.latency(Duration.ofMillis(150));
+    FileSystem fsc = fs(pc, FsConstants.THREADS, "8", FsConstants.VECTORED_CONCURRENCY, "2");
+    List<FileRange> rsc = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      rsc.add(FileRange.createFileRange(i * 400_000L, 100));
+    }
+    try (FSDataInputStream in = openFile(fsc, file, "vector")) {
+      in.readVectored(rsc, ByteBuffer::allocate);
+      awaitAndCheck(rsc);
+    }
+    assertThat(count(pc, "GET")).isEqualTo(8);
+    assertThat(pc.peakInFlight()).as("GETs in flight with vectored.concurrency=2").isBetween(1, 2);
   }
 
   @Test

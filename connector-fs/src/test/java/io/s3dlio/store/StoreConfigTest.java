@@ -29,6 +29,7 @@ class StoreConfigTest {
         "S3DLIO_MAX_HTTP_CONNECTIONS", "400",
         "S3DLIO_RT_THREADS", "32",
         "S3DLIO_RANGE_CONCURRENCY", "64",
+        "S3DLIO_RANGE_PART_SIZE", "16m",
         "S3DLIO_OPLOG", "/tmp/ops.tsv.zst",
         "S3DLIO_OPLOG_LEVEL", "5",
         "S3DLIO_OPLOG_BUF", "2048",
@@ -38,6 +39,7 @@ class StoreConfigTest {
         .maxConnections()).isEqualTo(400);
     assertThat(c.getInt(StoreConfig.THREADS, 16)).isEqualTo(32);
     assertThat(c.getInt(StoreConfig.RANGE_CONCURRENCY, 1)).isEqualTo(64);
+    assertThat(ParallelDownload.Settings.from(c)).isEqualTo(new ParallelDownload.Settings(64, 16L << 20));
     assertThat(c.get(io.s3dlio.store.metrics.MetricsKeys.OPLOG_FILE)).contains("/tmp/ops.tsv.zst");
     assertThat(c.getInt(io.s3dlio.store.metrics.MetricsKeys.OPLOG_ZSTD_LEVEL, 1)).isEqualTo(5);
     assertThat(c.getInt(io.s3dlio.store.metrics.MetricsKeys.OPLOG_QUEUE_SIZE, 0)).isEqualTo(2048);

@@ -89,7 +89,8 @@ public final class DataLoader implements AutoCloseable {
     if (!o.shuffle()) {
       return new SequentialSampler(n);
     }
-    return o.shuffleBlock() > 1 ? new BlockShuffleSampler(n, o.shuffleBlock(), o.seed()) : new RandomSampler(n, o.seed());
+    return o.shuffleBlock() > 1 ? new BlockShuffleSampler(n, o.shuffleBlock(), o.shuffleMix(), o.seed())
+        : new RandomSampler(n, o.seed());
   }
 
   private static ExecutorService newPool(int threads) {

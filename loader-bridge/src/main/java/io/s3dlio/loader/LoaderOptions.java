@@ -18,6 +18,7 @@ public final class LoaderOptions {
   private final boolean dropLast;
   private final boolean shuffle;
   private final int shuffleBlock;
+  private final int shuffleMix;
   private final long seed;
   private final int numWorkers;
   private final int prefetch;
@@ -37,6 +38,7 @@ public final class LoaderOptions {
     this.dropLast = b.dropLast;
     this.shuffle = b.shuffle;
     this.shuffleBlock = b.shuffleBlock;
+    this.shuffleMix = b.shuffleMix;
     this.seed = b.seed;
     this.numWorkers = b.numWorkers;
     this.prefetch = b.prefetch > 0 ? b.prefetch : 2 * b.numWorkers;
@@ -75,6 +77,10 @@ public final class LoaderOptions {
 
   public int shuffleBlock() {
     return shuffleBlock;
+  }
+
+  public int shuffleMix() {
+    return shuffleMix;
   }
 
   public long seed() {
@@ -138,7 +144,7 @@ public final class LoaderOptions {
   @Override
   public String toString() {
     return "LoaderOptions{batchSize=" + batchSize + ", dropLast=" + dropLast + ", shuffle=" + shuffle + ", shuffleBlock="
-        + shuffleBlock + ", seed=" + seed + ", numWorkers=" + numWorkers + ", prefetch=" + prefetch
+        + shuffleBlock + ", shuffleMix=" + shuffleMix + ", seed=" + seed + ", numWorkers=" + numWorkers + ", prefetch=" + prefetch
         + ", maxBufferedBytes=" + maxBufferedBytes + ", timeout=" + timeout + ", autotune=" + autotune
         + ", autotuneMaxWorkers=" + autotuneMaxWorkers + ", shuffleBuffer=" + shuffleBuffer + ", ordered=" + ordered
         + ", errorPolicy=" + errorPolicy + ", rank=" + rank + ", worldSize=" + worldSize + ", tail=" + tail + "}";
@@ -150,6 +156,7 @@ public final class LoaderOptions {
     private boolean dropLast;
     private boolean shuffle;
     private int shuffleBlock = 1;
+    private int shuffleMix = 1;
     private long seed;
     private int numWorkers = DEFAULT_NUM_WORKERS;
     private int prefetch;
@@ -200,6 +207,19 @@ public final class LoaderOptions {
      */
     public Builder shuffleBlock(int v) {
       shuffleBlock = positive("shuffleBlock", v);
+      return this;
+    }
+
+    /**
+     * With shuffle and a {@link #shuffleBlock} above 1, shuffle the indices of this many blocks
+     * together (default 1: each block on its own). The loader then fetches whole groups of
+     * {@code shuffleMix} blocks, each block with one range request (TFRecord, NPZ, HDF5), and every
+     * batch is a random draw from its group's blocks. Choose {@code shuffleBlock} so that a block's
+     * bytes make a good request (4-16 MiB), and keep a group's bytes ({@code shuffleBlock *
+     * shuffleMix} samples) well under {@link #maxBufferedBytes}: the loader holds whole groups.
+     */
+    public Builder shuffleMix(int v) {
+      shuffleMix = positive("shuffleMix", v);
       return this;
     }
 

@@ -15,16 +15,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The batches of one epoch of a map-style dataset. The epoch's positions are cut into fetches of
- * {@code batchSize} consecutive positions. The dataset splits each fetch into parts
- * ({@link MapDataset#split}: one per coalesced request), and the loader's workers run the parts
- * ({@link MapDataset#getAll} on the part's samples, then the transforms), in position order, at
- * most the concurrency limit at once. Fetches start while fewer than {@code prefetch} are ahead
- * of the consumer and their estimated bytes fit in {@code maxBufferedBytes}; the consumer takes
- * their outputs in position order (or in completion order when not ordered) and cuts them into
- * batches.
+ * consecutive positions: whole locality groups of the sampler ({@link Sampler#groupEnd}), at
+ * least {@code batchSize} positions (exactly {@code batchSize} for samplers without groups). The
+ * dataset splits each fetch into parts ({@link MapDataset#split}: one per coalesced request), and
+ * the loader's workers run the parts ({@link MapDataset#getAll} on the part's samples, then the
+ * transforms), in position order, at most the concurrency limit at once. A fetch starts while
+ * its positions and those ahead of the consumer make at most {@code prefetch} batches (or, with
+ * {@code prefetch >= 2}, while fewer than two fetches are ahead, or while a group's fetch would
+ * keep an otherwise idle worker busy: a group can be larger than that) and its estimated bytes fit
+ * in {@code maxBufferedBytes}; the consumer takes their outputs in
+ * position order (or in completion order when not ordered) and cuts them into batches.
  */
 final class MapBatchIterator implements BatchIterator {
   private static final Logger LOG = LoggerFactory.getLogger(MapBatchIterator.class);
+  /** Most positions in one fetch (a locality group larger than this is fetched in pieces). */
+  static final int MAX_FETCH = 1 << 22;
 
   /** One fetch: consecutive positions of the epoch, read in parts that may run at once. */
   private static final class Task {
@@ -71,6 +76,8 @@ final class MapBatchIterator implements BatchIterator {
   /** Parts of started fetches not yet running, in position order. */
   private final ArrayDeque<Part> waiting = new ArrayDeque<>();
   private long nextDispatch;
+  /** Positions of the fetches in {@link #window} (those of {@link #cur} before {@link #curIdx} included). */
+  private long windowPositions;
   private int inFlight;
   /** Bytes held ahead of the consumer: reservations of running fetches, outputs of finished ones. */
   private long held;
@@ -133,9 +140,18 @@ final class MapBatchIterator implements BatchIterator {
    * runs their parts while fewer than the concurrency limit are running. Call with the lock held.
    */
   private void dispatch() {
-    while (!closed && nextDispatch < length && window.size() < options.prefetch()
-        && waiting.size() < tuner.concurrency()) {
-      int n = (int) Math.min(options.batchSize(), length - nextDispatch);
+    while (!closed && nextDispatch < length && waiting.size() < tuner.concurrency()) {
+      int n = fetchLength(nextDispatch);
+      // At most prefetch batches' worth of positions ahead. A fetch of a whole group can be many
+      // batches: then, with prefetch >= 2, the next group while the consumer works on one, and more
+      // groups while workers would otherwise idle (the straggling parts of a group); the byte cap
+      // below bounds them.
+      boolean group = n > options.batchSize();
+      if (ahead() + n > (long) options.prefetch() * options.batchSize()
+          && window.size() >= Math.min(2, options.prefetch())
+          && !(group && options.prefetch() >= 2 && inFlight + waiting.size() < tuner.concurrency())) {
+        break;
+      }
       long[] idx = new long[n];
       long reserve = 0;
       for (int i = 0; i < n; i++) {
@@ -147,6 +163,7 @@ final class MapBatchIterator implements BatchIterator {
       }
       Task t = new Task(nextDispatch, idx, reserve);
       nextDispatch += n;
+      windowPositions += n;
       held += reserve;
       metrics.buffered(reserve);
       window.addLast(t);
@@ -169,7 +186,26 @@ final class MapBatchIterator implements BatchIterator {
         throw new LoaderException("Cannot start a fetch: the loader is closed", e);
       }
     }
-    metrics.queueDepth(window.size());
+    metrics.queueDepth((int) ((ahead() + options.batchSize() - 1) / options.batchSize()));
+  }
+
+  /** Positions dispatched and not yet consumed. Lock held. */
+  private long ahead() {
+    return windowPositions - (cur != null ? curIdx : 0);
+  }
+
+  /**
+   * Positions of the fetch starting at {@code from}: the sampler's groups from there, whole, until
+   * they make at least a batch (a batch for samplers without groups), and at most
+   * {@link #MAX_FETCH} positions.
+   */
+  private int fetchLength(long from) {
+    long want = Math.min(length, from + options.batchSize());
+    long end = from;
+    do {
+      end = sampler.groupEnd(end);
+    } while (end < want);
+    return (int) Math.min(Math.min(end, length) - from, MAX_FETCH);
   }
 
   /** Runs on a worker: reads and transforms the samples of one part. */
@@ -314,6 +350,7 @@ final class MapBatchIterator implements BatchIterator {
         }
         if (curIdx == cur.indices.length) {
           window.remove(cur);
+          windowPositions -= cur.indices.length;
           held -= cur.actual;
           metrics.buffered(-cur.actual);
           cur = null;
@@ -430,6 +467,7 @@ final class MapBatchIterator implements BatchIterator {
       metrics.buffered(-held);
       held = 0;
       window.clear();
+      windowPositions = 0;
       waiting.clear();
       metrics.queueDepth(0);
       changed.signalAll();

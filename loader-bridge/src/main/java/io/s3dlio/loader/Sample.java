@@ -13,10 +13,24 @@ import java.util.Objects;
 public final class Sample {
   private final long index;
   private final Map<String, Object> fields;
+  private final long byteSize;
 
   private Sample(long index, Map<String, Object> fields) {
+    this(index, fields, sizeOf(fields));
+  }
+
+  private Sample(long index, Map<String, Object> fields, long byteSize) {
     this.index = index;
     this.fields = fields;
+    this.byteSize = byteSize;
+  }
+
+  private static long sizeOf(Map<String, Object> fields) {
+    long n = 0;
+    for (Object v : fields.values()) {
+      n += v instanceof Tensor t ? t.byteSize() : ((byte[]) v).length;
+    }
+    return n;
   }
 
   /** A sample with the given fields (values are {@link Tensor} or {@code byte[]}), in iteration order. */
@@ -28,7 +42,7 @@ public final class Sample {
 
   /** A sample with one bytes field. */
   public static Sample ofBytes(long index, String field, byte[] value) {
-    return new Sample(index, Map.of(field, check(field, value)));
+    return new Sample(index, Map.of(field, check(field, value)), value.length);
   }
 
   private static Object check(String name, Object v) {
@@ -97,11 +111,7 @@ public final class Sample {
 
   /** Bytes the values take in memory (what the prefetch bound counts). */
   public long byteSize() {
-    long n = 0;
-    for (Object v : fields.values()) {
-      n += v instanceof Tensor t ? t.byteSize() : ((byte[]) v).length;
-    }
-    return n;
+    return byteSize;
   }
 
   @Override

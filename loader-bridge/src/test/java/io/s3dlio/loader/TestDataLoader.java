@@ -99,8 +99,8 @@ class TestDataLoader {
   }
 
   /**
-   * Property: for random dataset sizes, batch sizes, worker counts, fetch parts, samplers,
-   * transforms, ranks and cut points, a loader restored from the JSON state of an interrupted one delivers exactly
+   * Property: for random dataset sizes, batch sizes, worker counts, fetch parts, samplers (group
+   * shuffle too: fetches of whole groups, many batches long), transforms, ranks and cut points, a loader restored from the JSON state of an interrupted one delivers exactly
    * the batches the uninterrupted loader delivers after the cut.
    */
   @Test
@@ -114,6 +114,7 @@ class TestDataLoader {
           .dropLast(rnd.nextBoolean())
           .shuffle(rnd.nextInt(3) > 0)
           .shuffleBlock(rnd.nextBoolean() ? 1 : 1 + rnd.nextInt(20))
+          .shuffleMix(1 + rnd.nextInt(4))
           .seed(rnd.nextLong())
           .numWorkers(1 + rnd.nextInt(4))
           .prefetch(1 + rnd.nextInt(6))
@@ -143,6 +144,40 @@ class TestDataLoader {
       assertThat(joined).as("trial %d: n=%d %s transforms=%d parts=%d cut=%d state=%s", trial, n, o, transforms, parts,
           cut, json)
           .isEqualTo(full);
+    }
+  }
+
+  /**
+   * Group shuffle: each fetch is one whole group of the sampler (here 5 blocks of 20, several
+   * batches), every sample comes once per epoch in the sampler's order, and with a byte cap of
+   * about one group, at most two groups are held.
+   */
+  @Test
+  void groupShuffleFetchesWholeGroupsInSamplerOrder() {
+    MemoryDataset ds = new MemoryDataset(1000);
+    LoaderOptions o = LoaderOptions.builder().batchSize(7).shuffle(true).shuffleBlock(20).shuffleMix(5).seed(4)
+        .numWorkers(3).build();
+    List<Long> got;
+    try (DataLoader l = loader(ds, o)) {
+      got = indices(Streams.take(l, 1000, 1));
+    }
+    io.s3dlio.loader.sampler.BlockShuffleSampler s = new io.s3dlio.loader.sampler.BlockShuffleSampler(1000, 20, 5, 4);
+    s.setEpoch(0);
+    List<Long> expected = new ArrayList<>();
+    for (long p = 0; p < 1000; p++) {
+      expected.add(s.index(p));
+    }
+    assertThat(got).isEqualTo(expected);
+    assertThat(ds.fetches.get()).isEqualTo(10);
+    // the byte cap still holds: a group's estimate is about 100 * 20 bytes
+    long cap = 2 * 100 * 23;
+    try (DataLoader l = loader(ds, LoaderOptions.builder().batchSize(7).shuffle(true).shuffleBlock(20).shuffleMix(5)
+        .maxBufferedBytes(cap).build()); BatchIterator it = l.iterator()) {
+      while (it.hasNext()) {
+        it.next();
+        assertThat(l.metrics().snapshot().bufferedBytes()).isLessThanOrEqualTo(cap);
+      }
+      assertThat(l.metrics().snapshot().peakBufferedBytes()).isLessThanOrEqualTo(cap).isGreaterThan(cap / 2);
     }
   }
 

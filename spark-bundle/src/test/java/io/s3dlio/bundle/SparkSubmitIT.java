@@ -168,10 +168,8 @@ class SparkSubmitIT {
         "--conf", "spark.hadoop.fs.az.impl=io.s3dlio.fs.S3dlioFileSystem$Az"));
     Map<String, String> store = new TreeMap<>(s3Config.withPrefix("s3."));
     store.putAll(azureConfig.withPrefix("azure."));
+    // One configuration path: the FileSystem's keys, for the tfrecord and npz sources alike.
     store.forEach((k, v) -> cmd.addAll(List.of("--conf", "spark.hadoop.fs.s3dlio." + k + "=" + v)));
-    // The npz source of this revision reads its store settings from spark.s3dlio.*, not from the
-    // FileSystem's keys; drop these once it reads through the FileSystem.
-    store.forEach((k, v) -> cmd.addAll(List.of("--conf", "spark.s3dlio." + k + "=" + v)));
     cmd.addAll(List.of(jobJar.toString(), s3Base, azBase, result.toString()));
 
     Path log = result.resolveSibling(result.getFileName() + ".log");

@@ -130,6 +130,25 @@ public final class LocalFileRangeSource implements RangeSource {
     return total;
   }
 
+  @Override
+  public void readFully(long position, ByteBuffer dst) throws IOException {
+    FileChannel ch = channel();
+    long at = position;
+    while (dst.hasRemaining()) {
+      int n = pread(ch, dst, at);
+      if (n < 0) {
+        throw new java.io.EOFException("read file://" + path + ": end of file at " + at + " with "
+            + dst.remaining() + " bytes still to read");
+      }
+      at += n;
+    }
+  }
+
+  @Override
+  public boolean positional() {
+    return true;
+  }
+
   /** A positional read; one that close() interrupted says the stream is closed. */
   private int pread(FileChannel ch, ByteBuffer buf, long position) throws IOException {
     try {

@@ -32,7 +32,10 @@ import org.apache.hadoop.fs.statistics.impl.IOStatisticsStore;
  *
  * <p>Sequential reads come from one open GET ({@link RangeSource#open}) whose length follows the
  * read policy (see {@link ReadPolicy}); a forward seek within {@code readahead} bytes skips inside
- * the open GET, any other seek closes it lazily and the next read opens a new one. Positioned
+ * the open GET, any other seek closes it lazily and the next read opens a new one. On a remote
+ * object, a GET that runs to the end of the file or split (sequential, whole-file and adaptive
+ * policies) is a {@link ReadAhead} instead: consecutive parts, several GETs in flight, in bounded
+ * memory, and a forward seek anywhere inside its window costs no request. Positioned
  * reads ({@code read(long, ...)}, {@code readFully(long, ...)}, the ByteBuffer variants) and
  * vectored reads are stateless ranged reads: thread-safe, and they never move {@link #getPos()}.
  * Every GET of one stream reads one version of the object (see {@link StoreRangeSource}): if the
@@ -45,9 +48,23 @@ import org.apache.hadoop.fs.statistics.impl.IOStatisticsStore;
 public final class ObjectInputStream extends FSInputStream implements ByteBufferReadable,
     ByteBufferPositionedReadable, CanUnbuffer, StreamCapabilities, IOStatisticsSource {
 
-  /** Settings of one stream. */
-  public record Options(ReadPolicy policy, long readahead, int minSeek, int maxMerged, long splitEnd) {
+  /**
+   * Settings of one stream.
+   *
+   * @param readahead smallest GET of a random read; farthest forward seek skipped inside an open GET
+   * @param minSeek vectored reads: ranges closer than this share one GET
+   * @param maxMerged vectored reads: largest merged GET
+   * @param splitEnd end of the caller's split (0: unknown)
+   * @param vectoredConcurrency vectored reads: merged GETs in flight per call
+   * @param prefetchDepth sequential reads of a remote object: parts in flight ({@link ReadAhead}); 0: one long GET
+   * @param prefetchPart sequential reads: largest part
+   */
+  public record Options(ReadPolicy policy, long readahead, int minSeek, int maxMerged, long splitEnd,
+      int vectoredConcurrency, int prefetchDepth, int prefetchPart) {
   }
+
+  /** The first part of a read-ahead; later parts double up to {@link Options#prefetchPart()}. */
+  static final int FIRST_PART = 1 << 20;
 
   private final String path;
   private final RangeSource source;
@@ -84,7 +101,8 @@ public final class ObjectInputStream extends FSInputStream implements ByteBuffer
             STREAM_READ_SEEK_OPERATIONS, STREAM_READ_SEEK_BACKWARD_OPERATIONS, STREAM_READ_SEEK_FORWARD_OPERATIONS,
             STREAM_READ_SEEK_POLICY_CHANGED, STREAM_READ_UNBUFFERED, STREAM_READ_EXCEPTIONS,
             STREAM_READ_VECTORED_OPERATIONS, STREAM_READ_VECTORED_INCOMING_RANGES,
-            STREAM_READ_VECTORED_COMBINED_RANGES, STREAM_READ_TOTAL_BYTES)
+            STREAM_READ_VECTORED_COMBINED_RANGES, STREAM_READ_VECTORED_READ_BYTES_DISCARDED, STREAM_READ_TOTAL_BYTES,
+            STREAM_READ_PREFETCH_OPERATIONS, STREAM_READ_PREFETCHED_BYTES)
         .withCounters(LocalFileRangeSource.FADVISE_COUNTERS)
         .build();
     source.statistics(stats);
@@ -209,6 +227,10 @@ public final class ObjectInputStream extends FSInputStream implements ByteBuffer
     if (in != null && pos == inPos && inPos < inEnd) {
       return;
     }
+    if (in instanceof ReadAhead ahead && pos > inPos && ahead.moveTo(pos)) {
+      inPos = pos;
+      return;
+    }
     if (in != null && pos > inPos && pos < inEnd && pos - inPos <= options.readahead()) {
       try {
         in.skipNBytes(pos - inPos);
@@ -236,13 +258,20 @@ public final class ObjectInputStream extends FSInputStream implements ByteBuffer
       end = Math.min(length, pos + Math.max(options.readahead(), wanted));
     }
     firstGet = false;
-    try {
-      in = source.open(pos, end - pos);
-    } catch (IOException e) {
-      stats.incrementCounter(STREAM_READ_EXCEPTIONS);
-      throw e;
+    if (policy.longGets() && options.prefetchDepth() > 0 && !source.positional() && end - pos > FIRST_PART) {
+      // several ranged GETs in flight: ReadAhead counts each one it opens
+      int maxPart = Math.max(FIRST_PART, options.prefetchPart());
+      in = new ReadAhead(path, source, executor, stats, pos, end,
+          new ReadAhead.Sizing(options.prefetchDepth(), FIRST_PART, maxPart, policy == ReadPolicy.ADAPTIVE));
+    } else {
+      try {
+        in = source.open(pos, end - pos);
+      } catch (IOException e) {
+        stats.incrementCounter(STREAM_READ_EXCEPTIONS);
+        throw e;
+      }
+      stats.incrementCounter(STREAM_READ_OPENED);
     }
-    stats.incrementCounter(STREAM_READ_OPENED);
     inPos = pos;
     inEnd = end;
   }
@@ -327,19 +356,30 @@ public final class ObjectInputStream extends FSInputStream implements ByteBuffer
     if (position >= length) {
       return -1;
     }
-    byte[] tmp = new byte[(int) Math.min(buf.remaining(), length - position)];
-    int n = read(position, tmp, 0, tmp.length);
-    if (n > 0) {
-      buf.put(tmp, 0, n);
-    }
+    int n = (int) Math.min(buf.remaining(), length - position);
+    ByteBuffer slice = buf.duplicate();
+    slice.limit(slice.position() + n);
+    source.readFully(position, slice);
+    buf.position(buf.position() + n);
+    count(n);
     return n;
   }
 
   @Override
   public void readFully(long position, ByteBuffer buf) throws IOException {
-    byte[] tmp = new byte[buf.remaining()];
-    readFully(position, tmp, 0, tmp.length);
-    buf.put(tmp);
+    checkOpen();
+    if (position < 0) {
+      throw new EOFException("Negative position read: " + position + " in " + path);
+    }
+    int len = buf.remaining();
+    if (position + len > length) {
+      throw new EOFException(FSExceptionMessages.EOF_IN_READ_FULLY + ": " + path + " at " + position + " length "
+          + len + " past the end " + length);
+    }
+    ByteBuffer slice = buf.duplicate();
+    source.readFully(position, slice);
+    buf.position(buf.position() + len);
+    count(len);
   }
 
   // ---- vectored reads ----
@@ -362,8 +402,10 @@ public final class ObjectInputStream extends FSInputStream implements ByteBuffer
   /**
    * Validates the ranges (overlap: IllegalArgumentException; past the end: EOFException), merges
    * those closer than {@link #minSeekForVectorReads()} up to {@link #maxReadSizeForVectorReads()},
-   * and fetches each merged range as one ranged read on the FileSystem's bounded pool. Each
-   * range's future completes with its own buffer as soon as its merged read is in.
+   * and fetches the merged ranges on the FileSystem's pool, at most
+   * {@link Options#vectoredConcurrency()} at a time (see {@link VectoredRead}). Each range's future
+   * completes as soon as its own bytes are in its buffer; a buffer whose range fails goes back to
+   * {@code release}.
    */
   @Override
   public void readVectored(List<? extends FileRange> ranges, IntFunction<ByteBuffer> allocate,
@@ -384,44 +426,8 @@ public final class ObjectInputStream extends FSInputStream implements ByteBuffer
       // on the calling (task) thread: the bytes this call delivers, fetched on pool threads
       fsStats.incrementBytesRead(ranges.stream().mapToLong(FileRange::getLength).sum());
     }
-    for (CombinedFileRange c : merged) {
-      executor.execute(() -> fetch(c, allocate, release));
-    }
-  }
-
-  private void fetch(CombinedFileRange c, IntFunction<ByteBuffer> allocate, Consumer<ByteBuffer> release) {
-    try {
-      checkOpen();
-      byte[] data = new byte[c.getLength()];
-      int done = 0;
-      while (done < data.length) {
-        int n = source.readAt(c.getOffset() + done, data, done, data.length - done);
-        if (n <= 0) {
-          throw new EOFException("readVectored " + path + ": end of object at " + (c.getOffset() + done)
-              + " inside range [" + c.getOffset() + ", " + (c.getOffset() + c.getLength()) + ")");
-        }
-        done += n;
-      }
-      countStream(data.length);
-      for (FileRange r : c.getUnderlying()) {
-        ByteBuffer b = allocate.apply(r.getLength());
-        try {
-          b.put(data, (int) (r.getOffset() - c.getOffset()), r.getLength());
-          b.flip();
-        } catch (RuntimeException e) {
-          release.accept(b);
-          throw e;
-        }
-        r.getData().complete(b);
-      }
-    } catch (Throwable t) {
-      stats.incrementCounter(STREAM_READ_EXCEPTIONS);
-      Throwable err = t instanceof IOException ? t
-          : new IOException("readVectored " + path + " at " + c.getOffset() + ": " + t, t);
-      for (FileRange r : c.getUnderlying()) {
-        r.getData().completeExceptionally(err);
-      }
-    }
+    new VectoredRead(path, source, merged, allocate, release, stats, () -> closed)
+        .start(executor, options.vectoredConcurrency());
   }
 
   // ---- lifecycle, capabilities, statistics ----

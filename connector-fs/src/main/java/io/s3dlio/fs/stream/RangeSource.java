@@ -16,6 +16,38 @@ public interface RangeSource extends Closeable {
    */
   int readAt(long position, byte[] buf, int off, int len) throws IOException;
 
+  /**
+   * Fills {@code dst} (its remaining bytes) from {@code position}; {@link java.io.EOFException} if
+   * the object ends first. Thread-safe, as {@link #readAt}. The default reads through a heap array.
+   */
+  default void readFully(long position, java.nio.ByteBuffer dst) throws IOException {
+    int len = dst.remaining();
+    byte[] b = dst.hasArray() ? dst.array() : new byte[len];
+    int base = dst.hasArray() ? dst.arrayOffset() + dst.position() : 0;
+    int done = 0;
+    while (done < len) {
+      int n = readAt(position + done, b, base + done, len - done);
+      if (n <= 0) {
+        throw new java.io.EOFException("read at " + (position + done) + ": end of the object inside range ["
+            + position + ", " + (position + len) + ")");
+      }
+      done += n;
+    }
+    if (dst.hasArray()) {
+      dst.position(dst.position() + len);
+    } else {
+      dst.put(b);
+    }
+  }
+
+  /**
+   * Whether positional reads are cheap (a local file: one {@code pread} each), so that vectored
+   * reads need not merge ranges into one GET.
+   */
+  default boolean positional() {
+    return false;
+  }
+
   /** Gives the source the stream's statistics (local files count the hints the kernel accepted). */
   default void statistics(org.apache.hadoop.fs.statistics.impl.IOStatisticsStore stats) {
   }

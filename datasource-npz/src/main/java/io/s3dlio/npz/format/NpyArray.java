@@ -58,8 +58,21 @@ public final class NpyArray {
           + (stored.length - offset) + " of " + len + " bytes (shape " + Arrays.toString(header.shape()) + ", dtype "
           + header.dtype() + ")");
     }
-    byte[] out = Arrays.copyOfRange(stored, offset, offset + (int) len);
+    return adopt(header, Arrays.copyOfRange(stored, offset, offset + (int) len), source);
+  }
+
+  /**
+   * {@link #decode} of values held in their own array of exactly {@link NpyHeader#dataLength()}
+   * bytes, which the array takes over (no copy; big-endian values are swapped in place).
+   */
+  static NpyArray adopt(NpyHeader header, byte[] data, String source) throws NpzFormatException {
+    if (data.length != header.dataLength()) {
+      throw new NpzFormatException(source, header.dataOffset() + Math.min(data.length, header.dataLength()),
+          "data is " + data.length + " bytes, the header (shape " + Arrays.toString(header.shape()) + ", dtype "
+          + header.dtype() + ") needs " + header.dataLength());
+    }
     NpyDtype dt = header.dtype();
+    byte[] out = data;
     if (dt.order() == ByteOrder.BIG_ENDIAN && dt.swapUnit() > 1) {
       swap(out, dt.swapUnit());
     }

@@ -53,7 +53,7 @@ public final class NpyFile implements ArrayFile {
     NpyHeader h = header(array);
     checkLength(h);
     byte[] data = src.read(h.dataOffset(), (int) h.dataLength());
-    return NpyArray.decode(h, data, 0, src.name());
+    return NpyArray.adopt(h, data, src.name());
   }
 
   private void checkLength(NpyHeader h) throws NpzFormatException {

@@ -48,7 +48,7 @@ public final class NpyReader {
       throw new NpzFormatException(source, h.dataOffset() + got, "data ends after " + got + " of " + len
           + " bytes (shape " + Arrays.toString(h.shape()) + ", dtype " + h.dtype() + ")");
     }
-    return NpyArray.decode(h, data, 0, source);
+    return NpyArray.adopt(h, data, source);
   }
 
   static int readUpTo(InputStream in, byte[] b, int off, int len) throws IOException {

@@ -217,44 +217,166 @@ public final class NpzReader implements ArrayFile {
     ZipDirectory.Entry e = entry(array);
     checkReadable(e);
     if (e.isStored()) {
-      byte[] member;
-      Long start = dataStarts.get(e.name());
-      if (start != null) {
-        member = src.read(start, (int) e.compressedSize());
-      } else {
-        long local = e.localHeaderOffset();
-        long want = 30L + e.name().length() * 4L + EXTRA_GUESS + e.compressedSize();
-        byte[] buf = src.read(local, (int) Math.min(want, src.size() - local));
-        start = parseLocal(e, buf);
-        int at = (int) (start - local);
-        if (at + e.compressedSize() <= buf.length) {
-          member = Arrays.copyOfRange(buf, at, at + (int) e.compressedSize());
-        } else {
-          member = src.read(start, (int) e.compressedSize());
-        }
-      }
-      CRC32 crc = new CRC32();
-      crc.update(member);
-      checkCrc(e, crc.getValue(), member.length);
-      NpyHeader h = NpyHeader.parse(member, member.length, where(e));
-      headers.putIfAbsent(array, h);
-      return NpyArray.decode(h, member, (int) h.dataOffset(), where(e));
+      return readStored(array, e);
     }
     long start = dataStart(e);
     try (CheckedInputStream in = new CheckedInputStream(inflating(e, start, e.compressedSize()), new CRC32())) {
       NpyHeader h = NpyReader.readHeader(in, where(e));
       checkFits(e, h);
       headers.putIfAbsent(array, h);
-      byte[] data = in.readNBytes((int) h.dataLength());
-      if (data.length < h.dataLength()) {
-        throw new NpzFormatException(where(e), h.dataOffset() + data.length, "data ends after " + data.length
+      byte[] data = new byte[(int) h.dataLength()];
+      int got = NpyReader.readUpTo(in, data, 0, data.length);
+      if (got < data.length) {
+        throw new NpzFormatException(where(e), h.dataOffset() + got, "data ends after " + got
             + " of " + h.dataLength() + " bytes");
       }
-      byte[] rest = in.readAllBytes();
-      checkCrc(e, in.getChecksum().getValue(), h.dataOffset() + data.length + rest.length);
-      return NpyArray.decode(h, data, 0, where(e));
+      long rest = drain(in);
+      checkCrc(e, in.getChecksum().getValue(), h.dataOffset() + data.length + rest);
+      return NpyArray.adopt(h, data, where(e));
     } catch (java.util.zip.ZipException z) {
       throw new NpzFormatException(where(e), 0, "compressed data is damaged: " + z.getMessage(), z);
+    }
+  }
+
+  /**
+   * A stored member in one pass over one ranged read: the local header (unless its data start is
+   * already known), the .npy header, then the values straight into the array's own buffer, with
+   * the CRC-32 computed slice by slice as the bytes arrive. The read asks for a few bytes past the
+   * member when the local header's size is guessed; they are read and dropped, so that the
+   * connection is reused. If the local header is larger than guessed, the rest of the member is a
+   * second ranged read.
+   */
+  private NpyArray readStored(String array, ZipDirectory.Entry e) throws IOException {
+    Long known = dataStarts.get(e.name());
+    long from = known != null ? known : e.localHeaderOffset();
+    long guessEnd = known != null ? known + e.compressedSize()
+        : Math.min(src.size(), e.localHeaderOffset() + 30L + e.name().length() * 4L + EXTRA_GUESS + e.compressedSize());
+    try (MemberStream in = new MemberStream(from, guessEnd)) {
+      long start;
+      if (known != null) {
+        start = known;
+      } else {
+        byte[] local = new byte[30];
+        int n = NpyReader.readUpTo(in, local, 0, 30);
+        ByteBuffer b = ByteBuffer.wrap(local).order(ByteOrder.LITTLE_ENDIAN);
+        if (n < 30 || b.getInt(0) != ZipDirectory.LOCAL) {
+          throw new NpzFormatException(src.name(), from, n < 30 ? "local header of " + e.name()
+              + " runs past the end of the file" : "no local header of " + e.name() + " where the central directory points");
+        }
+        int skip = (b.getShort(26) & 0xffff) + (b.getShort(28) & 0xffff);
+        start = from + 30 + skip;
+        if (start + e.compressedSize() > src.size()) {
+          throw new NpzFormatException(src.name(), start, "data of " + e.name() + " (" + e.compressedSize()
+              + " bytes) runs past the end of the file (" + src.size() + " bytes)");
+        }
+        dataStarts.put(e.name(), start);
+        in.skipFully(skip);
+      }
+      in.memberEnd(start + e.compressedSize());
+      CRC32 crc = new CRC32();
+      CheckedInputStream checked = new CheckedInputStream(in, crc);
+      NpyHeader h = NpyReader.readHeader(checked, where(e));
+      checkFits(e, h);
+      headers.putIfAbsent(array, h);
+      byte[] data = new byte[(int) h.dataLength()];
+      for (int done = 0; done < data.length; ) {
+        // slices small enough that the CRC reads them from the cache they were just written to
+        int n = checked.read(data, done, Math.min(CRC_SLICE, data.length - done));
+        if (n < 0) {
+          throw new NpzFormatException(where(e), h.dataOffset() + done, "data ends after " + done + " of "
+              + h.dataLength() + " bytes");
+        }
+        done += n;
+      }
+      long rest = drain(checked);
+      checkCrc(e, crc.getValue(), h.dataOffset() + data.length + rest);
+      return NpyArray.adopt(h, data, where(e));
+    }
+  }
+
+  /** Bytes of a member read at a time, each checksummed at once. */
+  private static final int CRC_SLICE = 256 << 10;
+
+  /** Reads a stream to its end; returns how many bytes were left. */
+  private static long drain(InputStream in) throws IOException {
+    byte[] scratch = new byte[8192];
+    long total = 0;
+    for (int n; (n = in.read(scratch)) > 0; ) {
+      total += n;
+    }
+    return total;
+  }
+
+  /**
+   * The bytes of one stored member from {@code from}: one ranged read to {@code guessEnd}, then,
+   * once the member's end is known ({@link #memberEnd}), a second read for whatever the first did
+   * not cover. It ends at the member's end; the bytes of the first read past it are dropped at
+   * close.
+   */
+  private final class MemberStream extends InputStream {
+    private InputStream cur;
+    private long pos;
+    private long curEnd;
+    private long end;
+
+    MemberStream(long from, long guessEnd) throws IOException {
+      this.pos = from;
+      this.curEnd = guessEnd;
+      this.end = guessEnd;
+      this.cur = src.open(from, guessEnd - from);
+    }
+
+    void memberEnd(long memberEnd) {
+      this.end = memberEnd;
+    }
+
+    void skipFully(long n) throws IOException {
+      byte[] scratch = new byte[(int) Math.min(n, 8192)];
+      for (long left = n; left > 0; ) {
+        int k = read(scratch, 0, (int) Math.min(scratch.length, left));
+        if (k < 0) {
+          throw new NpzFormatException(src.name(), pos, "file ends inside a local header");
+        }
+        left -= k;
+      }
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (pos >= end) {
+        return -1;
+      }
+      if (pos >= curEnd) {
+        cur.close();
+        cur = src.open(pos, end - pos);
+        curEnd = end;
+      }
+      int n = cur.read(b, off, (int) Math.min(len, Math.min(end, curEnd) - pos));
+      if (n < 0) {
+        throw new NpzFormatException(src.name(), pos, "file ends before the " + (curEnd - pos)
+            + " bytes asked for at this offset (was it replaced?)");
+      }
+      pos += n;
+      return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (pos < curEnd && curEnd - pos <= EXTRA_GUESS + 4096) {
+        // a few bytes past the member: read them, so that the connection can be reused
+        try {
+          drain(cur);
+        } catch (IOException ignored) {
+          // closed below either way
+        }
+      }
+      cur.close();
     }
   }
 
@@ -306,6 +428,6 @@ public final class NpzReader implements ArrayFile {
     byte[] data = src.read(dataStart + first * rowBytes, (int) len);
     shape[0] = count;
     NpyHeader part = NpyHeader.of(h.dtype(), shape, false);
-    return NpyArray.decode(part, data, 0, where);
+    return NpyArray.adopt(part, data, where);
   }
 }

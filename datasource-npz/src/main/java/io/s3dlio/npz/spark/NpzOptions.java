@@ -1,36 +1,55 @@
 package io.s3dlio.npz.spark;
 
-/** Option keys of the npz and npy sources (read and write), with their defaults. */
-public final class NpzOptions {
-  private NpzOptions() {
-  }
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.network.util.JavaUtils;
+import org.apache.spark.sql.execution.datasources.FileIndexOptions$;
 
-  /** {@code file}: one row per file; {@code sample}: one row per index along axis 0. Default {@value}. */
+/**
+ * The options of the {@code npz} and {@code npy} sources: the keys (camelCase, as Spark's own
+ * sources), parsed once into typed values and validated. An option that is neither ours, nor one
+ * of Spark's generic file-source options, nor a Hadoop setting (a key with a dot, such as
+ * {@code fs.s3dlio.s3.endpoint}, which Spark passes into the Hadoop configuration of the read or
+ * write) is rejected with the list of valid ones.
+ */
+public final class NpzOptions {
+  /** {@code file}: one row per file; {@code sample}: one row per index along axis 0. Default {@value #LAYOUT_DEFAULT}. */
   public static final String LAYOUT = "layout";
   public static final String LAYOUT_DEFAULT = "file";
 
-  /** Comma-separated array names to use (default: every array of the first file). */
+  /** Read: comma-separated array names to use (default: every array of the first file). */
   public static final String ARRAYS = "arrays";
-
-  /** Target bytes per input partition; files larger than this are split by rows where possible. Default {@value}. */
-  public static final String SPLIT_SIZE = "split-size";
-  public static final String SPLIT_SIZE_DEFAULT = "128m";
 
   /** Write: {@code none} (stored members, as numpy.savez) or {@code deflate} (as numpy.savez_compressed). */
   public static final String COMPRESSION = "compression";
   public static final String COMPRESSION_DEFAULT = "none";
 
-  /** Write, sample layout: most rows per output file (0: one file per task). Default {@value}. */
-  public static final String MAX_RECORDS_PER_FILE = "max-records-per-file";
-  public static final String MAX_RECORDS_PER_FILE_DEFAULT = "0";
+  /**
+   * Read: {@code spark.sql.files.maxPartitionBytes} for this read only: the most bytes packed into
+   * one partition, and the size of the row ranges a large sample-layout file is split into.
+   */
+  public static final String MAX_PARTITION_BYTES = "maxPartitionBytes";
 
-  /** Prefix of Spark conf keys passed to the object stores: {@code spark.s3dlio.s3.endpoint} → {@code s3.endpoint}. */
-  public static final String STORE_CONF_PREFIX = "spark.s3dlio.";
+  /** Spark's read option: only files whose name matches this glob; this source's default is {@code *.npz} / {@code *.npy}. */
+  public static final String PATH_GLOB_FILTER = "pathGlobFilter";
 
-  /** Prefix of read/write options passed to the object stores: {@code store.s3.endpoint} → {@code s3.endpoint}. */
-  public static final String STORE_OPTION_PREFIX = "store.";
+  /** Spark's generic file-source options, accepted and handled by Spark. */
+  static final Set<String> SPARK_OPTIONS = Set.of("path", "paths", PATH_GLOB_FILTER, "recursiveFileLookup",
+      "modifiedBefore", "modifiedAfter", "ignoreCorruptFiles", "ignoreMissingFiles", "ignoreInvalidPartitionPaths",
+      "basePath", "timeZone", "maxRecordsPerFile", "partitionOverwriteMode");
 
-  /** Column with the file's URI. */
+  /** Keys Spark itself adds to the options it hands a file format ({@code FileFormat.OPTION_RETURNING_BATCH}). */
+  private static final Set<String> SPARK_INTERNAL = Set.of("returning_batch");
+
+  /** This source's options. */
+  static final Set<String> OWN_OPTIONS = Set.of(LAYOUT, ARRAYS, COMPRESSION, MAX_PARTITION_BYTES);
+
+  /** Column with the file's path. */
   public static final String PATH_COLUMN = "path";
   /** Sample layout: column with the index along axis 0. */
   public static final String INDEX_COLUMN = "index";
@@ -38,4 +57,122 @@ public final class NpzOptions {
   public static final String SHAPE_SUFFIX = "_shape";
   /** File layout: suffix of the column with an array's numpy dtype (descr). */
   public static final String DTYPE_SUFFIX = "_dtype";
+
+  private final String format;
+  private final Layout layout;
+  private final List<String> arrays;
+  private final boolean deflate;
+  private final long maxPartitionBytes;
+
+  private NpzOptions(String format, Layout layout, List<String> arrays, boolean deflate, long maxPartitionBytes) {
+    this.format = format;
+    this.layout = layout;
+    this.arrays = arrays;
+    this.deflate = deflate;
+    this.maxPartitionBytes = maxPartitionBytes;
+  }
+
+  /**
+   * Parses and validates {@code options} (keys in any case) of a read or write of {@code format}
+   * ("npz" or "npy").
+   *
+   * @throws IllegalArgumentException naming the option, its value and what is accepted
+   */
+  public static NpzOptions parse(String format, Map<String, String> options) {
+    Map<String, String> lower = new java.util.HashMap<>();
+    for (Map.Entry<String, String> e : options.entrySet()) {
+      checkKnown(format, e.getKey());
+      lower.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue());
+    }
+    Layout layout = Layout.parse(lower.getOrDefault(LAYOUT.toLowerCase(Locale.ROOT), LAYOUT_DEFAULT));
+    List<String> arrays = new ArrayList<>();
+    String a = lower.get(ARRAYS.toLowerCase(Locale.ROOT));
+    if (a != null) {
+      for (String s : a.split(",")) {
+        if (!s.trim().isEmpty()) {
+          arrays.add(s.trim());
+        }
+      }
+      if (arrays.isEmpty()) {
+        throw new IllegalArgumentException("Cannot use option " + ARRAYS + "='" + a + "': no array names");
+      }
+    }
+    String c = lower.getOrDefault(COMPRESSION.toLowerCase(Locale.ROOT), COMPRESSION_DEFAULT).trim()
+        .toLowerCase(Locale.ROOT);
+    if (!c.equals("none") && !c.equals("deflate")) {
+      throw new IllegalArgumentException("Cannot use option " + COMPRESSION + "='" + c
+          + "': expected 'none' or 'deflate'");
+    }
+    boolean deflate = c.equals("deflate");
+    if (deflate && format.equals("npy")) {
+      throw new IllegalArgumentException("Cannot use option " + COMPRESSION + "='deflate' with format npy: only"
+          + " .npz members can be compressed");
+    }
+    long maxBytes = -1;
+    String m = lower.get(MAX_PARTITION_BYTES.toLowerCase(Locale.ROOT));
+    if (m != null) {
+      try {
+        maxBytes = JavaUtils.byteStringAsBytes(m.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("Cannot use option " + MAX_PARTITION_BYTES + "='" + m
+            + "': not a size (examples: 134217728, 128m, 1g)", e);
+      }
+      if (maxBytes <= 0) {
+        throw new IllegalArgumentException("Cannot use option " + MAX_PARTITION_BYTES + "='" + m
+            + "': must be positive");
+      }
+    }
+    return new NpzOptions(format, layout, List.copyOf(arrays), deflate, maxBytes);
+  }
+
+  private static void checkKnown(String format, String key) {
+    if (key.contains(".") || key.startsWith("__") || SPARK_INTERNAL.contains(key)
+        || FileIndexOptions$.MODULE$.isValidOption(key)) {
+      return; // Hadoop settings (fs.s3dlio.*, ...), Spark's internal keys, its file index's options
+    }
+    for (String k : OWN_OPTIONS) {
+      if (k.equalsIgnoreCase(key)) {
+        return;
+      }
+    }
+    for (String k : SPARK_OPTIONS) {
+      if (k.equalsIgnoreCase(key)) {
+        return;
+      }
+    }
+    Set<String> valid = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    valid.addAll(OWN_OPTIONS);
+    valid.addAll(SPARK_OPTIONS);
+    throw new IllegalArgumentException("Cannot use option '" + key + "' with format " + format + ": unknown option."
+        + " Valid options: " + String.join(", ", valid) + "; and Hadoop settings (keys with a dot, such as"
+        + " fs.s3dlio.s3.endpoint)");
+  }
+
+  /** The default {@code pathGlobFilter}: files named {@code *.npz} or {@code *.npy}. */
+  static String defaultGlob(String format) {
+    return "*." + format;
+  }
+
+  String format() {
+    return format;
+  }
+
+  Layout layout() {
+    return layout;
+  }
+
+  /** The arrays asked for with {@link #ARRAYS}; empty: all arrays of the first file. */
+  List<String> arrays() {
+    return arrays;
+  }
+
+  /** Write: deflate members. */
+  boolean deflate() {
+    return deflate;
+  }
+
+  /** {@link #MAX_PARTITION_BYTES}, if given. */
+  Optional<Long> maxPartitionBytes() {
+    return maxPartitionBytes > 0 ? Optional.of(maxPartitionBytes) : Optional.empty();
+  }
 }

@@ -1,29 +1,36 @@
 package io.s3dlio.npz.spark;
 
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.read.Scan;
-import org.apache.spark.sql.connector.read.ScanBuilder;
-import org.apache.spark.sql.connector.read.SupportsPushDownRequiredColumns;
+import org.apache.spark.sql.execution.datasources.PartitioningAwareFileIndex;
+import org.apache.spark.sql.execution.datasources.v2.FileScanBuilder;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
-/** Column pruning: arrays whose columns are not needed are never fetched; shape/dtype need only headers. */
-final class NpzScanBuilder implements ScanBuilder, SupportsPushDownRequiredColumns {
-  private final ReadConf conf;
-  private final StructType fullSchema;
-  private StructType required;
+/**
+ * Spark's {@link FileScanBuilder} does the pushdown: column pruning (arrays whose columns are not
+ * needed are never fetched) and partition filters (pruned folders are never listed into the scan).
+ */
+final class NpzScanBuilder extends FileScanBuilder {
+  private final SparkSession session;
+  private final PartitioningAwareFileIndex index;
+  private final StructType dataSchema;
+  private final CaseInsensitiveStringMap options;
+  private final NpzOptions parsed;
 
-  NpzScanBuilder(ReadConf conf, StructType fullSchema) {
-    this.conf = conf;
-    this.fullSchema = fullSchema;
-    this.required = fullSchema;
-  }
-
-  @Override
-  public void pruneColumns(StructType requiredSchema) {
-    this.required = requiredSchema;
+  NpzScanBuilder(SparkSession session, PartitioningAwareFileIndex index, StructType dataSchema,
+      CaseInsensitiveStringMap options, NpzOptions parsed) {
+    super(session, index, dataSchema);
+    this.session = session;
+    this.index = index;
+    this.dataSchema = dataSchema;
+    this.options = options;
+    this.parsed = parsed;
   }
 
   @Override
   public Scan build() {
-    return new NpzScan(conf, fullSchema, required);
+    return new NpzScan(session, index, dataSchema, readDataSchema(), readPartitionSchema(), options, parsed,
+        partitionFilters(), dataFilters());
   }
 }

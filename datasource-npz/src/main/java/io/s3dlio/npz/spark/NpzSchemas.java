@@ -8,6 +8,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Comparator;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -26,23 +31,56 @@ final class NpzSchemas {
   private NpzSchemas() {
   }
 
-  static StructType infer(ReadConf conf) {
-    InputFile first = conf.files().get(0);
-    try {
-      ArrayFile f = ArrayFiles.open(conf.format(), first, conf.storeSettings());
-      List<String> names = conf.arrays().isEmpty() ? f.arrayNames() : conf.arrays();
+  /**
+   * The data schema of a read, from the headers of the first of {@code files} by path (the others
+   * must agree when read); empty when there are no files.
+   */
+  static Optional<StructType> infer(NpzOptions options, List<FileStatus> files, Configuration conf) {
+    Optional<FileStatus> first = files.stream().filter(FileStatus::isFile)
+        .min(Comparator.comparing(f -> f.getPath().toString()));
+    if (first.isEmpty()) {
+      return Optional.empty();
+    }
+    Path path = first.get().getPath();
+    try (HadoopRangeSource src = HadoopRangeSource.open(path, first.get().getLen(), conf)) {
+      ArrayFile f = ReadSpec.open(options.format(), src);
+      List<String> names = options.arrays().isEmpty() ? f.arrayNames() : options.arrays();
       Map<String, NpyHeader> headers = new LinkedHashMap<>();
       for (String n : names) {
         if (!f.arrayNames().contains(n)) {
-          throw new IllegalArgumentException("Cannot find array '" + n + "' in " + first.uri() + " (arrays: "
+          throw new IllegalArgumentException("Cannot find array '" + n + "' in " + path + " (arrays: "
               + f.arrayNames() + ")");
         }
         headers.put(n, f.header(n));
       }
-      return conf.layout() == Layout.FILE ? fileSchema(headers) : sampleSchema(headers, first.uri());
+      return Optional.of(options.layout() == Layout.FILE ? fileSchema(headers) : sampleSchema(headers, path.toString()));
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot infer the schema from " + first.uri() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("Cannot infer the schema from " + path + ": " + e.getMessage(), e);
     }
+  }
+
+  /** What the readers need for {@code readDataSchema}, a pruned {@code dataSchema}. */
+  static ReadSpec readSpec(NpzOptions options, StructType dataSchema, StructType readDataSchema) {
+    Map<String, ColumnSpec> specs = columns(dataSchema, options.layout());
+    List<ColumnSpec> columns = new ArrayList<>();
+    for (StructField f : readDataSchema.fields()) {
+      ColumnSpec c = specs.get(f.name());
+      if (c == null) {
+        throw new IllegalArgumentException("Cannot read column '" + f.name() + "': not in " + dataSchema.simpleString());
+      }
+      columns.add(c);
+    }
+    List<String> all = new ArrayList<>();
+    specs.values().forEach(c -> {
+      if (c.kind() == ColumnSpec.Kind.VALUES) {
+        all.add(c.array());
+      }
+    });
+    if (options.layout() == Layout.SAMPLE && all.isEmpty()) {
+      throw new IllegalArgumentException("Cannot read by sample with schema " + dataSchema.simpleString()
+          + ": it has no array column to count the samples of");
+    }
+    return new ReadSpec(options.format(), options.layout(), columns, all);
   }
 
   private static StructType fileSchema(Map<String, NpyHeader> headers) {
@@ -65,6 +103,15 @@ final class NpzSchemas {
       s = s.add(e.getKey(), e.getValue().rank() == 1 ? t : DataTypes.createArrayType(t, false), false);
     }
     return s;
+  }
+
+  /**
+   * Whether a column of this type can be read and written: the element types of
+   * {@link ColumnBuffer} and arrays of them.
+   */
+  static boolean supported(DataType type) {
+    DataType t = type instanceof org.apache.spark.sql.types.ArrayType a ? a.elementType() : type;
+    return ColumnBuffer.supported(t);
   }
 
   /** Sample layout: every array has a first dimension, and it is the same for all. */

@@ -19,14 +19,14 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.spark.sql.SparkSession;
 
 /**
- * Read throughput of a folder of .npz files, against a raw read of the same bytes in the same run.
- * Not a test. Usage (see docs/npz.md):
+ * Codec read throughput of a folder of .npz files, against a raw read of the same bytes in the
+ * same run (the Spark source has its own bench, {@link NpzSparkBench}). Not a test. Usage (see
+ * docs/npz.md):
  *
  * <pre>
- * NpzReadBench &lt;folder-uri&gt; [files=1000] [mib-per-file=4] [threads=2] [spark=true]
+ * NpzReadBench &lt;folder-uri&gt; [files=1000] [mib-per-file=4] [threads=2]
  * </pre>
  * The folder is filled first if it holds fewer files. Store settings come from the environment
  * (AWS_ENDPOINT_URL, ...) and from -Ds3dlio.&lt;key&gt;=value system properties.
@@ -40,7 +40,6 @@ public final class NpzReadBench {
     int files = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
     int mib = args.length > 2 ? Integer.parseInt(args[2]) : 4;
     int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
-    boolean spark = args.length <= 4 || Boolean.parseBoolean(args[4]);
     java.util.Map<String, String> settings = new java.util.TreeMap<>(StoreConfig.fromEnvironment().withPrefix(""));
     System.getProperties().forEach((k, v) -> {
       if (k.toString().startsWith("s3dlio.") && !k.toString().startsWith("s3dlio.golden")) {
@@ -71,20 +70,6 @@ public final class NpzReadBench {
             round, raw, codec, 100 * codec / raw, threads);
       }
       pool.shutdown();
-      if (spark) {
-        SparkSession s = SparkSession.builder().master("local[" + threads + "]").appName("npz-bench")
-            .config("spark.ui.enabled", "false").getOrCreate();
-        settings.forEach((k, v) -> s.conf().set("spark.s3dlio." + k, v));
-        for (int round = 0; round < 2; round++) {
-          long t0 = System.nanoTime();
-          long rows = s.read().format("npz").option("layout", "sample").load(dir.toString())
-              .selectExpr("sum(size(x))").first().getLong(0);
-          double sec = (System.nanoTime() - t0) / 1e9;
-          System.out.printf("round %d: spark sample layout sum(size(x)) over %d values: %.0f MB/s (%.1f s)%n",
-              round, rows, total / 1e6 / sec, sec);
-        }
-        s.stop();
-      }
     }
   }
 

@@ -72,4 +72,106 @@ class TestNpzCodec {
         .isInstanceOf(NpzFormatException.class)
         .hasMessageStartingWith("Cannot read c.npz!x.npy at offset 0: CRC-32 mismatch: member has ");
   }
+
+  /** A stored member whose local header carries a 1,000-byte extra field (more than the reader guesses). */
+  private static byte[] zipWithLargeLocalExtra(byte[] npy) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(out)) {
+      java.util.zip.ZipEntry e = new java.util.zip.ZipEntry("x.npy");
+      e.setMethod(java.util.zip.ZipEntry.STORED);
+      e.setSize(npy.length);
+      e.setCompressedSize(npy.length);
+      java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+      crc.update(npy);
+      e.setCrc(crc.getValue());
+      byte[] extra = new byte[1000];
+      extra[0] = (byte) 0xfe; // header id 0xcafe, then the data size (996), little-endian
+      extra[1] = (byte) 0xca;
+      extra[2] = (byte) (996 & 0xff);
+      extra[3] = (byte) (996 >> 8);
+      e.setExtra(extra);
+      z.putNextEntry(e);
+      z.write(npy);
+      z.closeEntry();
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void aLocalHeaderLargerThanGuessedCostsOneMoreRead() throws Exception {
+    byte[] values = new byte[400_000];
+    new java.util.Random(3).nextBytes(values);
+    NpyArray a = new NpyArray(NpyDtype.of('f', 4), new long[] {1000, 100}, values);
+    byte[] zip = zipWithLargeLocalExtra(NpyWriter.toBytes(a));
+    NpzReader r = NpzReader.open(RangeSource.of("big-extra.npz", zip));
+    long before = r.source().requests();
+    NpyArray got = r.read("x");
+    assertThat(got.data()).isEqualTo(values);
+    assertThat(got.shape()).containsExactly(1000, 100);
+    assertThat(r.source().requests() - before).as("the guessed read, then the rest of the member").isEqualTo(2);
+    // a second read knows where the data starts: one read of exactly the member
+    long again = r.source().requests();
+    long bytes = r.source().bytesRead();
+    assertThat(r.read("x").data()).isEqualTo(values);
+    assertThat(r.source().requests() - again).isEqualTo(1);
+    assertThat(r.source().bytesRead() - bytes).isEqualTo(r.entry("x").compressedSize());
+  }
+
+  @Test
+  void aStoredMemberReadsTheSameWhateverWasReadBefore() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] big = new byte[3 << 20]; // several CRC slices
+    new java.util.Random(9).nextBytes(big);
+    try (NpzWriter w = NpzWriter.stored(out)) {
+      w.add("x", new NpyArray(NpyDtype.parse(">i4"), new long[] {big.length / 4}, big));
+      w.add("y", new NpyArray(NpyDtype.of('u', 1), new long[] {0}, new byte[0]));
+    }
+    byte[] zip = out.toByteArray();
+    NpzReader cold = NpzReader.open(RangeSource.of("m.npz", zip));
+    NpzReader warm = NpzReader.open(RangeSource.of("m.npz", zip));
+    warm.header("x");
+    warm.header("y");
+    for (NpzReader r : java.util.List.of(cold, warm)) {
+      NpyArray x = r.read("x");
+      assertThat(x.count()).isEqualTo(big.length / 4);
+      // stored big-endian by the writer, swapped back to little-endian in place by the reader
+      assertThat(x.data()).isEqualTo(big);
+      java.nio.ByteBuffer le = java.nio.ByteBuffer.wrap(big).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      assertThat(x.getLong(0)).isEqualTo(le.getInt(0));
+      assertThat(x.getLong(x.count() - 1)).isEqualTo(le.getInt(big.length - 4));
+      assertThat(r.read("y").count()).isZero();
+    }
+    // the caller's bytes are left as they were
+    byte[] copy = zip.clone();
+    NpzReader.open(RangeSource.of("m.npz", copy)).read("x");
+    assertThat(copy).isEqualTo(zip);
+  }
+
+  @Test
+  void aStoredMemberCutShortIsReportedWithFileAndOffset() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (NpzWriter w = NpzWriter.stored(out)) {
+      w.add("x", new NpyArray(NpyDtype.of('i', 1), new long[] {100_000}, new byte[100_000]));
+    }
+    byte[] zip = out.toByteArray();
+    NpzReader r = NpzReader.open(RangeSource.of("cut.npz", zip));
+    ZipDirectory.Entry e = r.entry("x");
+    // a source that claims the full size but whose member bytes end early (the object was replaced)
+    RangeSource shortened = new RangeSource("cut.npz", zip.length) {
+      @Override
+      protected byte[] fetch(long offset, int length) {
+        return Arrays.copyOfRange(zip, (int) offset, (int) offset + length);
+      }
+
+      @Override
+      protected java.io.InputStream stream(long offset, long length) {
+        long stop = Math.min(offset + length, e.localHeaderOffset() + 30 + 5 + 20 + 128 + 50_000);
+        return new java.io.ByteArrayInputStream(zip, (int) offset, (int) Math.max(0, stop - offset));
+      }
+    };
+    assertThatThrownBy(() -> NpzReader.open(shortened).read("x"))
+        .isInstanceOf(NpzFormatException.class)
+        .hasMessageContaining("cut.npz")
+        .hasMessageContaining("file ends before");
+  }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class TestNpzSparkRead extends SparkTestBase {
         .isEqualTo("array<struct<real:float,imag:float>>");
     Row r = df.select("path", "b_int64", "h_bigendian", "h_bigendian_dtype", "g_fortran", "g_fortran_shape",
         "d_unicode").first();
-    assertThat(r.getString(0)).isEqualTo("file://" + f);
+    assertThat(r.getString(0)).isEqualTo("file:" + f);
     assertThat(r.getList(1)).containsExactly(Long.MIN_VALUE, -1L, 0L, 1L, Long.MAX_VALUE, -6519408338692630574L);
     assertThat(r.getString(3)).isEqualTo(">i4");
     assertThat(r.getList(5)).containsExactly(3L, 4L);
@@ -53,17 +54,22 @@ class TestNpzSparkRead extends SparkTestBase {
         w.add("label", new NpyArray(NpyDtype.of('i', 4), new long[] {1}, new byte[] {(byte) k, 0, 0, 0}));
       }
     }
-    NpzReadMetrics.reset();
-    List<Row> rows = spark.read().format("npz").load(d.toString()).select("label", "big_shape").collectAsList();
+    Dataset<Row> pruned = spark.read().format("npz").load(d.toString()).select("label", "big_shape");
+    List<Row> rows = new java.util.ArrayList<>(pruned.collectAsList());
+    rows.sort(java.util.Comparator.comparing(r -> r.<Integer>getList(0).get(0)));
     assertThat(rows).hasSize(2);
     assertThat(rows.get(1).getList(0)).containsExactly(1);
     assertThat(rows.get(1).getList(1)).containsExactly(4194304L);
-    assertThat(NpzReadMetrics.bytes()).as("bytes fetched without the big member").isLessThan(200_000);
-    NpzReadMetrics.reset();
-    long sum = spark.read().format("npz").load(d.toString()).selectExpr("size(big)").collectAsList().stream()
-        .mapToLong(x -> x.getInt(0)).sum();
+    Map<String, Long> m = metrics(pruned);
+    assertThat(m.get(NpzMetrics.BYTES_READ)).as("bytes fetched without the big member").isLessThan(200_000);
+    assertThat(m.get(NpzMetrics.FILES_READ)).isEqualTo(2);
+    assertThat(m.get(NpzMetrics.ARRAYS_READ)).as("label only; big_shape is a header").isEqualTo(2);
+    // per file: the zip directory, the label member, the big member's header
+    assertThat(m.get(NpzMetrics.RANGED_READS)).isEqualTo(6);
+    Dataset<Row> all = spark.read().format("npz").load(d.toString()).selectExpr("size(big)");
+    long sum = all.collectAsList().stream().mapToLong(x -> x.getInt(0)).sum();
     assertThat(sum).isEqualTo(2L * (4 << 20));
-    assertThat(NpzReadMetrics.bytes()).isGreaterThan(2L * (4 << 20));
+    assertThat(scanMetrics(all).get(NpzMetrics.BYTES_READ)).isGreaterThan(2L * (4 << 20));
   }
 
   @Test
@@ -74,9 +80,13 @@ class TestNpzSparkRead extends SparkTestBase {
     writeXy(d.resolve("c.npz"), 5000, 30, true);
     Dataset<Row> whole = spark.read().format("npz").option("layout", "sample").load(d.toString());
     assertThat(whole.schema().simpleString()).isEqualTo("struct<path:string,index:bigint,x:array<float>,y:bigint>");
-    Dataset<Row> split = spark.read().format("npz").option("layout", "sample").option("split-size", "256")
+    Dataset<Row> split = spark.read().format("npz").option("layout", "sample").option("maxPartitionBytes", "256")
         .load(d.toString());
-    assertThat(split.rdd().getNumPartitions()).isGreaterThan(5);
+    Map<String, Long> m = scanMetrics(split);
+    // a.npz (1,706 bytes) and b.npz split into byte ranges of 256; c.npz is deflated: whole
+    assertThat(m.get(NpzMetrics.PARTITIONS_PLANNED)).isGreaterThan(5);
+    assertThat(m.get(NpzMetrics.FILES_OPENED_TO_PLAN)).isEqualTo(3);
+    assertThat(m.get(NpzMetrics.ROW_RANGE_SPLITS)).isEqualTo(m.get(NpzMetrics.PARTITIONS_PLANNED) - 1);
     for (Dataset<Row> df : List.of(whole, split)) {
       List<Row> rows = df.orderBy("y").collectAsList();
       assertThat(rows).hasSize(180);
@@ -102,10 +112,14 @@ class TestNpzSparkRead extends SparkTestBase {
       w.add("y", new NpyArray(NpyDtype.of('i', 1), new long[] {4}, new byte[4]));
     }
     assertThatThrownBy(() -> spark.read().format("npz").option("layout", "sample").load(f.toString()).schema())
-        .hasMessageContaining("Cannot read file://" + f + " by sample: array 'y' has 4 rows but 'x' has 3"
+        .hasMessageContaining("Cannot read file:" + f + " by sample: array 'y' has 4 rows but 'x' has 3"
             + " (choose arrays of the same first dimension with the 'arrays' option)");
     assertThat(spark.read().format("npz").option("layout", "sample").option("arrays", "y").load(f.toString())
         .count()).isEqualTo(4);
+    assertThatThrownBy(() -> spark.read().format("npz").option("layout", "sample").schema("path string, index bigint")
+        .load(f.toString()).collectAsList())
+        .hasMessage("Cannot read by sample with schema struct<path:string,index:bigint>: it has no array column"
+            + " to count the samples of");
   }
 
   @Test
@@ -130,7 +144,7 @@ class TestNpzSparkRead extends SparkTestBase {
     Files.createDirectories(d);
     Files.copy(io.s3dlio.npz.format.TestGoldenFiles.GOLDEN.resolve("real/numpy_py3-objarr.npz"), d.resolve("o.npz"));
     assertThatThrownBy(() -> spark.read().format("npz").load(d.toString()).schema())
-        .hasMessageContaining("Cannot read file://" + d.resolve("o.npz") + "!x.npy at offset")
+        .hasMessageContaining("Cannot read file:" + d.resolve("o.npz") + "!x.npy at offset")
         .hasMessageContaining("object arrays hold pickled Python objects, which are not supported");
   }
 }

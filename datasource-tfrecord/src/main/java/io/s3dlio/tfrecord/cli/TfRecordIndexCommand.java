@@ -10,8 +10,14 @@ import io.s3dlio.tfrecord.index.IndexResult;
 import io.s3dlio.tfrecord.index.InputResolver;
 import io.s3dlio.tfrecord.index.ScanMode;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,6 +64,14 @@ final class TfRecordIndexCommand implements Callable<Integer> {
   @Option(names = "--validate", description = "Check existing indexes against their files instead of writing.")
   boolean validate;
 
+  @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "4",
+      description = "Files indexed at once, in this JVM (default ${DEFAULT-VALUE}); results print in input order.")
+  int jobs;
+
+  /** One file's outcome: its line for stdout, its record count, or the error for stderr. */
+  private record Outcome(String line, long records, IOException error) {
+  }
+
   @Override
   public Integer call() throws Exception {
     CliContext ctx = root.context();
@@ -75,32 +89,62 @@ final class TfRecordIndexCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "-o needs a single input file, but the inputs name " + files.size());
     }
+    if (jobs < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "bad --jobs " + jobs + ": must be at least 1");
+    }
     DaliIndexer indexer = new DaliIndexer(ctx.stores());
     IndexOptions options = IndexOptions.DEFAULT.withDecompressed(decompressed).withVerifyLengthCrc(!noLengthCrc)
         .withScanMode(mode).withOverwrite(force);
+    int threads = Math.min(jobs, files.size());
+    AtomicInteger n = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+      Thread t = new Thread(r, "s3dlio-index-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
     int failures = 0;
     long total = 0;
-    for (ObjectStat f : files) {
-      ObjectUri out = output == null ? DaliIndexer.defaultIndexUri(f.uri()) : InputResolver.parseArg(output);
-      try {
-        if (validate) {
-          long n = indexer.validate(f.uri(), out);
-          ctx.out().println(f.uri() + "\t" + n + " records\tindex ok: " + out);
-          total += n;
+    try {
+      List<Future<Outcome>> outcomes = new ArrayList<>();
+      for (ObjectStat f : files) {
+        outcomes.add(pool.submit(() -> indexOne(indexer, f, options)));
+      }
+      for (Future<Outcome> o : outcomes) {
+        Outcome r;
+        try {
+          r = o.get();
+        } catch (ExecutionException e) {
+          throw e.getCause() instanceof Exception x ? x : e;
+        }
+        if (r.error() != null) {
+          failures++;
+          ctx.err().println("s3dlio tfrecord-index: " + r.error().getMessage());
         } else {
-          IndexResult r = indexer.index(f.uri(), out, options);
-          ctx.out().println(f.uri() + "\t" + r.records() + " records\t-> " + r.index());
+          ctx.out().println(r.line());
           total += r.records();
         }
-      } catch (IOException e) {
-        failures++;
-        ctx.err().println("s3dlio tfrecord-index: " + e.getMessage());
       }
+    } finally {
+      pool.shutdownNow();
     }
     if (files.size() > 1) {
       ctx.out().println(total + " records in " + (files.size() - failures) + " of " + files.size() + " files");
     }
     return failures == 0 ? 0 : 1;
+  }
+
+  private Outcome indexOne(DaliIndexer indexer, ObjectStat f, IndexOptions options) {
+    ObjectUri out = output == null ? DaliIndexer.defaultIndexUri(f.uri()) : InputResolver.parseArg(output);
+    try {
+      if (validate) {
+        long n = indexer.validate(f.uri(), out);
+        return new Outcome(f.uri() + "\t" + n + " records\tindex ok: " + out, n, null);
+      }
+      IndexResult r = indexer.index(f.uri(), out, options);
+      return new Outcome(f.uri() + "\t" + r.records() + " records\t-> " + r.index(), r.records(), null);
+    } catch (IOException e) {
+      return new Outcome(null, 0, e);
+    }
   }
 
   private int runOnSpark(CliContext ctx) {

@@ -276,6 +276,31 @@ public abstract class AbstractTfrecordStoreTest {
   }
 
   @Test
+  void cliIndexesManyFilesAtOnceAndPrintsThemInInputOrder() throws IOException {
+    for (int i = 0; i < 7; i++) {
+      upload("tfrecord/torchdata_tf_writer/example.tfrecord", "many/f" + i + ".tfrecord");
+    }
+    upload("tfrecord/derived/example.truncated_mid_data.tfrecord", "many/f3b.tfrecord");
+    Result r = cli("tfrecord-index", "-j", "3", root + "many/");
+    assertThat(r.code()).as("one input is truncated").isEqualTo(1);
+    assertThat(r.err().trim()).startsWith("s3dlio tfrecord-index: Bad TFRecord " + uri("many/f3b.tfrecord"))
+        .doesNotContain("\n");
+    List<String> expected = new java.util.ArrayList<>();
+    for (String name : List.of("f0", "f1", "f2", "f3", "f4", "f5", "f6")) {
+      expected.add(uri("many/" + name + ".tfrecord") + "\t4 records\t-> " + uri("many/" + name + ".tfrecord.idx"));
+    }
+    expected.add("28 records in 7 of 8 files");
+    assertThat(r.out().lines().toList()).containsExactlyElementsOf(expected);
+    byte[] golden = Files.readAllBytes(Golden.file("dali/generated/torchdata_tf_writer__example.tfrecord.idx"));
+    for (int i = 0; i < 7; i++) {
+      assertThat(store().get(uri("many/f" + i + ".tfrecord.idx"))).isEqualTo(golden);
+    }
+    Result zero = cli("tfrecord-index", "-j", "0", root + "many/");
+    assertThat(zero.code()).isEqualTo(2);
+    assertThat(zero.err()).contains("bad --jobs 0");
+  }
+
+  @Test
   void cliIndexCatAndKeys() throws IOException {
     upload("tfrecord/torchdata_tf_writer/example.tfrecord", "d/example.tfrecord");
     upload("tfrecord/t2t_translate_ende_wmt32k/translate_ende_wmt32k-dev-00000-of-00001", "d/dev-00000");

@@ -25,7 +25,8 @@ final class FormatTables {
   /** The file formats every write scenario runs with: one line per format. */
   static final List<String> FORMATS = List.of(
       "parquet",
-      "tfrecord");
+      "tfrecord",
+      "npz");
 
   static final String BUCKET = "spark-commit";
 
@@ -48,6 +49,15 @@ final class FormatTables {
     return b;
   }
 
+  /**
+   * Options a format needs to hold the suites' table (id: bigint, v: float) as one row per record:
+   * NPZ's sample layout (one row per index along axis 0, a 1-d array read back as a scalar column;
+   * its default file layout is one file per row with array columns).
+   */
+  static Map<String, String> options(String format) {
+    return format.equals("npz") ? Map.of("layout", "sample") : Map.of();
+  }
+
   /** A new, not yet existing table path. */
   static String newTable(Storage storage, Path localRoot, String name) {
     String run = name + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -57,7 +67,7 @@ final class FormatTables {
   /** The ids of the table, read as a user would (schema inferred), sorted. */
   static List<Long> ids(SparkSession spark, String format, String path) {
     List<Long> out = new ArrayList<>();
-    for (Row r : spark.read().format(format).load(path).select("id").collectAsList()) {
+    for (Row r : spark.read().format(format).options(options(format)).load(path).select("id").collectAsList()) {
       out.add(r.getLong(0));
     }
     out.sort(null);

@@ -36,10 +36,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * published; each for Overwrite and Append of a table that holds 200 rows.
  *
  * <p>What the table reads as afterwards is Spark's semantics, so it is asserted identical for
- * every format (TFRecord no worse than Parquet): a task failure (mid-write or in its commit)
+ * every format (TFRecord and NPZ no worse than Parquet): a task failure (mid-write or in its commit)
  * leaves an Append table as it was, and an Overwritten one empty (Spark deletes the old files
  * before the job: the read then fails, no schema); a job commit that fails half-way leaves the
- * published half readable without error, for Parquet as for TFRecord, since neither Spark's
+ * published half readable without error, for Parquet as for TFRecord and NPZ, since neither Spark's
  * protocol nor Hadoop's committer makes job commit atomic. In every case no staging folder is left,
  * and every TFRecord part has its index and no index is orphaned.
  */
@@ -117,7 +117,8 @@ class TestCommitFaultsAcrossFormats {
 
   private static void write(String format, String table, long from, long failAt, SaveMode mode, String fault) {
     spark.range(from, from + 200, 1, 2).selectExpr("failAt(id, " + failAt + "L) as id", "cast(id * 0.5 as float) as v")
-        .write().format(format).mode(mode).option(FaultInjectingCommitProtocol.FAULT, fault).save(table);
+        .write().format(format).options(FormatTables.options(format)).mode(mode)
+        .option(FaultInjectingCommitProtocol.FAULT, fault).save(table);
   }
 
   @ParameterizedTest(name = "{0} {1} {2}: {3}")
@@ -165,17 +166,15 @@ class TestCommitFaultsAcrossFormats {
 
   @Test
   @Order(2)
-  void tfrecordEndsEveryScenarioAsParquetDoes() {
-    Map<String, Outcome> parquet = new TreeMap<>();
-    Map<String, Outcome> tfrecord = new TreeMap<>();
+  void everyFormatEndsEveryScenarioAsParquetDoes() {
+    Map<String, Map<String, Outcome>> byFormat = new TreeMap<>();
     OUTCOMES.forEach((k, v) -> {
-      if (k.contains(" parquet ")) {
-        parquet.put(k.replace(" parquet ", " "), v);
-      } else if (k.contains(" tfrecord ")) {
-        tfrecord.put(k.replace(" tfrecord ", " "), v);
-      }
+      String[] s = k.split(" ", 3); // storage, format, mode and fault
+      byFormat.computeIfAbsent(s[1], f -> new TreeMap<>()).put(s[0] + " " + s[2], v);
     });
+    assertThat(byFormat.keySet()).containsExactlyInAnyOrderElementsOf(FormatTables.FORMATS);
+    Map<String, Outcome> parquet = byFormat.get("parquet");
     assertThat(parquet).hasSize(12);
-    assertThat(tfrecord).isEqualTo(parquet);
+    byFormat.forEach((format, outcomes) -> assertThat(outcomes).as(format).isEqualTo(parquet));
   }
 }

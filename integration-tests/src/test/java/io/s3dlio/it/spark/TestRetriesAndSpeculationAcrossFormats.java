@@ -116,7 +116,7 @@ class TestRetriesAndSpeculationAcrossFormats {
   }
 
   private static void assertEveryIdOnce(String format, String table) throws IOException {
-    Row r = spark.read().format(format).load(table).selectExpr("count(*)", "count(distinct id)", "sum(id)").first();
+    Row r = spark.read().format(format).options(FormatTables.options(format)).load(table).selectExpr("count(*)", "count(distinct id)", "sum(id)").first();
     assertThat(r.getLong(0)).as("rows").isEqualTo(ROWS);
     assertThat(r.getLong(1)).as("distinct ids").isEqualTo(ROWS);
     assertThat(r.getLong(2)).as("sum of ids").isEqualTo((long) ROWS * (ROWS - 1) / 2);
@@ -131,7 +131,7 @@ class TestRetriesAndSpeculationAcrossFormats {
   private static String writeThrough(String udf, Storage storage, String format) throws Exception {
     String table = FormatTables.newTable(storage, tmp, format + "-" + udf);
     spark.range(0, ROWS, 1, 4).selectExpr(udf + "(id) as id", "cast(id as float) as v").write().format(format)
-        .save(table);
+        .options(FormatTables.options(format)).save(table);
     spark.sparkContext().listenerBus().waitUntilEmpty();
     return table;
   }

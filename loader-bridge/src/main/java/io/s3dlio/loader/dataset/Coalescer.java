@@ -29,11 +29,7 @@ final class Coalescer {
   /** Piece {@code i} is {@code [start[i], start[i] + length[i])} of {@code file[i]}. */
   List<Range> plan(int[] file, long[] start, long[] length) {
     int n = file.length;
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, Comparator.<Integer>comparingInt(i -> file[i]).thenComparingLong(i -> start[i]));
+    int[] order = order(file, start);
     List<Range> out = new ArrayList<>();
     int i = 0;
     while (i < n) {
@@ -58,5 +54,44 @@ final class Coalescer {
       i = j;
     }
     return out;
+  }
+
+  /** The pieces' numbers sorted by file, then start, then number. */
+  static int[] order(int[] file, long[] start) {
+    int n = file.length;
+    int[] order = new int[n];
+    int maxFile = 0;
+    long maxStart = 0;
+    boolean negative = false;
+    for (int i = 0; i < n; i++) {
+      maxFile = Math.max(maxFile, file[i]);
+      maxStart = Math.max(maxStart, start[i]);
+      negative |= file[i] < 0 || start[i] < 0;
+    }
+    int numBits = 64 - Long.numberOfLeadingZeros(Math.max(1, n - 1));
+    int startBits = 64 - Long.numberOfLeadingZeros(maxStart);
+    int fileBits = 32 - Integer.numberOfLeadingZeros(maxFile);
+    if (!negative && numBits + startBits + fileBits <= 63) {
+      // the usual case: (file, start, number) packed into one long, sorted as primitives
+      long[] keys = new long[n];
+      for (int i = 0; i < n; i++) {
+        keys[i] = (long) file[i] << (startBits + numBits) | start[i] << numBits | i;
+      }
+      Arrays.sort(keys);
+      long mask = (1L << numBits) - 1;
+      for (int i = 0; i < n; i++) {
+        order[i] = (int) (keys[i] & mask);
+      }
+      return order;
+    }
+    Integer[] boxed = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      boxed[i] = i;
+    }
+    Arrays.sort(boxed, Comparator.<Integer>comparingInt(i -> file[i]).thenComparingLong(i -> start[i]));
+    for (int i = 0; i < n; i++) {
+      order[i] = boxed[i];
+    }
+    return order;
   }
 }

@@ -6,7 +6,6 @@ import io.s3dlio.loader.MapDataset;
 import io.s3dlio.loader.Sample;
 import io.s3dlio.loader.SampleException;
 import io.s3dlio.store.ObjectStat;
-import io.s3dlio.store.ObjectStore;
 import io.s3dlio.store.ObjectUri;
 import io.s3dlio.store.StoreRegistry;
 import io.s3dlio.tfrecord.codec.MaskedCrc32c;
@@ -18,7 +17,9 @@ import io.s3dlio.tfrecord.index.StaleIndexException;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -184,45 +185,83 @@ public final class TfRecordDataset implements MapDataset {
   @Override
   public Sample[] getAll(long[] indices, SampleException[] errors, FetchContext ctx) {
     Plan plan = plan(indices);
-    long[] start = plan.start();
     Sample[] out = new Sample[indices.length];
     for (Coalescer.Range range : plan.ranges()) {
-      ObjectStat data = files[range.file()];
-      byte[] buf;
-      try {
-        if (ctx.cancelled()) {
-          throw new java.io.InterruptedIOException("the fetch was cancelled (the iterator was closed)");
-        }
-        ObjectStore store = stores.storeFor(data.uri());
-        long t0 = System.nanoTime();
-        buf = store.getRange(data.uri(), range.start(), (int) (range.end() - range.start()));
-        ctx.request(System.nanoTime() - t0, buf.length);
-      } catch (IOException | RuntimeException e) {
-        for (int slot : range.slots()) {
-          errors[slot] = SampleException.of(indices[slot], data.uri().toString(), start[slot], e);
-        }
-        continue;
-      }
-      for (int slot : range.slots()) {
-        try {
-          out[slot] = decode(indices[slot], range.file(), buf, (int) (start[slot] - range.start()), start[slot],
-              plan.length()[slot]);
-        } catch (IOException | RuntimeException e) {
-          errors[slot] = SampleException.of(indices[slot], data.uri().toString(), start[slot], e);
-        }
-      }
+      readRange(range, plan, indices, out, errors, ctx);
     }
     return out;
   }
 
-  private Sample decode(long index, int f, byte[] buf, int at, long offset, long size) throws IOException {
-    String uri = files[f].uri().toString();
-    if (at + size > buf.length) {
-      throw new TfRecordFormatException(uri, offset, false, TfRecordFormatException.Problem.TRUNCATED_PAYLOAD,
-          "the file ends at byte " + (offset - at + buf.length) + ", inside this record of " + size
-              + " indexed bytes (the file changed since " + indexes[f] + " was written)");
+  /**
+   * Reads one coalesced range front to back, each record straight into its own payload array (no
+   * copy of the whole range is held), and decodes the records it serves. A record that fails
+   * leaves the others of the range readable; a failed request fails the records not yet read.
+   */
+  private void readRange(Coalescer.Range range, Plan plan, long[] indices, Sample[] out, SampleException[] errors,
+      FetchContext ctx) {
+    ObjectStat data = files[range.file()];
+    long[] start = plan.start();
+    int[] slots = range.slots();
+    int done = 0;
+    try {
+      if (ctx.cancelled()) {
+        throw new java.io.InterruptedIOException("the fetch was cancelled (the iterator was closed)");
+      }
+      long t0 = System.nanoTime();
+      InputStream stream = stores.storeFor(data.uri()).openRange(data.uri(), range.start(), range.end() - range.start());
+      try (RangeReader in = new RangeReader(stream, range.start(), range.end() - range.start(), System.nanoTime() - t0)) {
+        byte[] header = new byte[TfRecordFraming.HEADER_SIZE];
+        for (; done < slots.length; done++) {
+          int slot = slots[done];
+          long index = indices[slot];
+          if (done > 0 && start[slots[done - 1]] == start[slot]) {
+            // the same record twice in one fetch (sampling with replacement): decoded again, not shared
+            int prev = slots[done - 1];
+            errors[slot] = errors[prev] == null ? null : SampleException.of(index, data.uri().toString(), start[slot],
+                errors[prev].getCause() != null ? errors[prev].getCause() : errors[prev]);
+            out[slot] = out[prev] == null ? null : copy(out[prev]);
+            continue;
+          }
+          try {
+            out[slot] = readRecord(in, header, index, range.file(), start[slot], plan.length()[slot]);
+          } catch (TfRecordFormatException | StaleIndexException | RuntimeException e) {
+            // this record is bad; the stream is fine and the range's other records are read on
+            errors[slot] = SampleException.of(index, data.uri().toString(), start[slot], e);
+          }
+        }
+        ctx.request(in.nanos(), in.bytes());
+      }
+    } catch (IOException | RuntimeException e) {
+      for (; done < slots.length; done++) {
+        int slot = slots[done];
+        errors[slot] = SampleException.of(indices[slot], data.uri().toString(), start[slot], e);
+        out[slot] = null;
+      }
     }
-    long length = TfRecordFraming.checkHeader(buf, at, uri, offset, false, verifyCrc);
+  }
+
+  /** A sample equal to {@code s} whose arrays are its own. */
+  private Sample copy(Sample s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    s.fields().forEach((k, v) -> m.put(k, v instanceof byte[] b ? b.clone() : v));
+    return Sample.of(s.index(), m);
+  }
+
+  /**
+   * Reads the record framed in the {@code size} bytes at {@code offset} (as the index says) from
+   * {@code in}, checks its framing and CRCs, and decodes it.
+   */
+  private Sample readRecord(RangeReader in, byte[] header, long index, int f, long offset, long size)
+      throws IOException {
+    String uri = files[f].uri().toString();
+    int h = (int) Math.min(TfRecordFraming.HEADER_SIZE, size);
+    if (!in.skipTo(offset) || in.read(header, 0, h) < h) {
+      throw endsEarly(f, in.offset(), offset, size);
+    }
+    if (h < TfRecordFraming.HEADER_SIZE) {
+      throw TfRecordFraming.truncatedHeader(uri, offset, false, h);
+    }
+    long length = TfRecordFraming.checkHeader(header, 0, uri, offset, false, verifyCrc);
     long fileSize = files[f].size();
     if (offset + TfRecordFraming.frameSize(length) > fileSize) {
       throw TfRecordFraming.truncatedPayload(uri, offset, false, length,
@@ -233,17 +272,29 @@ public final class TfRecordDataset implements MapDataset {
           + " is indexed as " + size + " bytes, but its header declares a payload of " + length + " bytes ("
           + TfRecordFraming.frameSize(length) + " with framing): the file changed since it was indexed");
     }
-    int p = at + TfRecordFraming.HEADER_SIZE;
+    byte[] payload = new byte[(int) length];
+    if (in.read(payload, 0, payload.length) < payload.length
+        || in.read(header, 0, TfRecordFraming.FOOTER_SIZE) < TfRecordFraming.FOOTER_SIZE) {
+      throw endsEarly(f, in.offset(), offset, size);
+    }
     if (verifyCrc) {
-      int stored = TfRecordFraming.readIntLe(buf, p + (int) length);
-      int computed = MaskedCrc32c.of(buf, p, (int) length);
+      int stored = TfRecordFraming.readIntLe(header, 0);
+      int computed = MaskedCrc32c.of(payload, 0, payload.length);
       if (stored != computed) {
         throw new TfRecordFormatException(uri, offset, false, TfRecordFormatException.Problem.BAD_DATA_CRC,
             String.format("data CRC mismatch (stored 0x%08x, computed 0x%08x over %d payload bytes)", stored, computed,
                 length));
       }
     }
-    return decoder.decode(index, Arrays.copyOfRange(buf, p, p + (int) length), uri, offset);
+    return decoder.decode(index, payload, uri, offset);
+  }
+
+  /** The data of file {@code f} ended at {@code end}, before the end of the record at {@code offset}. */
+  private TfRecordFormatException endsEarly(int f, long end, long offset, long size) {
+    return new TfRecordFormatException(files[f].uri().toString(), offset, false,
+        TfRecordFormatException.Problem.TRUNCATED_PAYLOAD, "the file ends at byte " + end + ", "
+            + (end <= offset ? "before" : "inside") + " this record of " + size + " indexed bytes (the file changed since "
+            + indexes[f] + " was written)");
   }
 
   /**

@@ -117,6 +117,32 @@ public final class DistributedSampler implements Sampler {
     return base.index(remaining == null ? p : remaining[(int) p]);
   }
 
+  /**
+   * The end of this rank's run of positions whose base positions lie in the base sampler's group
+   * of {@code position} (up to the group's end, or the wrap-around of padding).
+   */
+  @Override
+  public long groupEnd(long position) {
+    long m = pool();
+    long len = length();
+    if (position < 0 || position >= len) {
+      throw new IndexOutOfBoundsException("Position " + position + " is outside [0, " + len + ") of rank " + rank);
+    }
+    long p = (rank + position * world) % m;
+    long run;
+    if (remaining == null) {
+      run = base.groupEnd(p) - p;
+    } else {
+      // base positions left after earlier worlds, ascending: count those before the group's end
+      long end = base.groupEnd(remaining[(int) p]);
+      int q = Arrays.binarySearch(remaining, (int) p, remaining.length, end);
+      run = (q >= 0 ? q : -q - 1) - p;
+    }
+    // the base run [p, p + run) holds this rank's positions p, p + W, ...; padding wraps at m
+    long steps = (Math.min(run, m - p) + world - 1) / world;
+    return Math.min(len, position + Math.max(1, steps));
+  }
+
   @Override
   public void setEpoch(long epoch) {
     base.setEpoch(epoch);

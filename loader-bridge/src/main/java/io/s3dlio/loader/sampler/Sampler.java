@@ -17,6 +17,15 @@ public interface Sampler {
   /** The dataset index visited at {@code position}. */
   long index(long position);
 
+  /**
+   * The end of the run of positions from {@code position} that read records lying together
+   * (the sampler's locality group): the loader fetches such runs whole, so that their records are
+   * read with a few large requests. The default, 1 past {@code position}, means no grouping.
+   */
+  default long groupEnd(long position) {
+    return position + 1;
+  }
+
   /** Selects the epoch whose order {@link #index} gives (seeded samplers mix it into the seed). */
   void setEpoch(long epoch);
 }

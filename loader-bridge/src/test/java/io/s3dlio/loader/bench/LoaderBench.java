@@ -14,18 +14,25 @@ import io.s3dlio.store.StoreRegistry;
 import io.s3dlio.testing.S3ProxyServer;
 import io.s3dlio.tfrecord.codec.Compression;
 import io.s3dlio.tfrecord.codec.MaskedCrc32c;
+import io.s3dlio.tfrecord.codec.ReaderOptions;
 import io.s3dlio.tfrecord.codec.TfRecordFraming;
+import io.s3dlio.tfrecord.codec.TfRecordReader;
 import io.s3dlio.tfrecord.codec.TfRecordWriter;
 import io.s3dlio.tfrecord.index.DaliIndexer;
 import io.s3dlio.tfrecord.index.IndexOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,36 +41,53 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The loader benchmark of docs/loader.md (run by loader-bridge/bench/run-loader-bench.sh):
- * SAMPLES TFRecord records of about RECORD bytes in FILES files, on the S3 test server (S3Proxy)
- * and on local disk, read four ways in the same run:
+ * SAMPLES TFRecord records of about RECORD bytes in FILES files, on local disk and on the S3 test
+ * server (S3Proxy), read these ways, interleaved, REPS times per target:
  * <ol>
- *   <li>ceiling: one sequential streaming read of every file, one after the other (measured first
- *       and again last; the ratios use the mean);</li>
- *   <li>loader: TfRecordDataset by index through the DataLoader, block shuffle (blocks of one
- *       batch), WORKERS concurrent fetches;</li>
- *   <li>loader, full shuffle: the same with every index shuffled (the price of full mixing);</li>
- *   <li>baseline: one range GET per sample, in the block-shuffle order, on WORKERS threads.</li>
+ *   <li>ceiling: one sequential streaming read of every file, one after the other (bytes only);</li>
+ *   <li>ceiling + decode: the same read through {@code TfRecordReader}, checking both CRCs of every
+ *       record and handing out each payload as its own {@code byte[]}: the per-record work the
+ *       loader does for raw records, without the index, the shuffle or any concurrency;</li>
+ *   <li>loader, batch blocks: TfRecordDataset by index through the DataLoader, block shuffle with
+ *       blocks of one batch ({@code shuffleBlock(batch)}), WORKERS concurrent fetch parts;</li>
+ *   <li>loader, group shuffle: blocks of BLOCK records, MIX blocks shuffled together
+ *       ({@code shuffleBlock(BLOCK).shuffleMix(MIX)});</li>
+ *   <li>baseline: one range GET per sample, in the block-shuffle order, on WORKERS threads (the same
+ *       concurrency), checking each record's CRC as the loader does; the first SUBSET positions.</li>
  * </ol>
- * Prints MB/s and samples/s of each and the ratios. The two slow ways (marked *) read only the
- * first SUBSET positions (default 25,000) to keep the run short; their rates are of that part.
- * The local target runs ROUNDS times (default 2; the first warms the JIT up) and the S3 target
- * once after it.
+ * Once per target (not per repetition, it is slow): the loader with a full shuffle (the first
+ * SUBSET positions). Every way counts payload bytes (what the loader delivers). Each repetition's
+ * ratios are taken against that repetition's ceilings; the summary gives the median and the
+ * range over repetitions, and the CPU seconds per GB of this JVM (and of the S3Proxy process).
+ * The first repetition of the local target is a warm-up (JIT, page cache) and is not counted.
  *
  * <p>Arguments (all optional): {@code --samples N --record-bytes B --files F --batch N --workers N
- * --target s3|local|both --dir PATH --skip-full}.
+ * --block N --mix N --reps N --subset N --target s3|local|both --dir PATH --skip-full --probe}
+ * ({@code --probe}: also range GETs of 1, 4 and 16 MiB on the S3 server, to tell its per-request
+ * cost from its per-byte cost).
  */
 public final class LoaderBench {
   private LoaderBench() {
   }
 
-  record Result(String name, long samples, long bytes, double seconds, String extra) {
+  /** One measured read: samples and payload bytes delivered, wall time, CPU of this JVM and of the server. */
+  record Result(String name, long samples, long bytes, double seconds, double cpu, double gc, double serverCpu,
+      String extra) {
     double mbps() {
       return bytes / seconds / 1e6;
     }
 
-    double sps() {
-      return samples / seconds;
+    double cpuPerGb() {
+      return cpu / (bytes / 1e9);
     }
+
+    double serverCpuPerGb() {
+      return serverCpu / (bytes / 1e9);
+    }
+  }
+
+  /** Settings of one run. */
+  record Settings(int batch, int workers, int block, int mix, int reps, int subset, boolean full, boolean probe) {
   }
 
   public static void main(String[] args) throws Exception {
@@ -72,11 +96,14 @@ public final class LoaderBench {
     int files = 10;
     int batch = 256;
     int workers = 8;
+    int block = 2048;
+    int mix = 8;
+    int reps = 3;
+    int subset = 10_000;
     String target = "both";
     Path dir = Path.of("loader-bridge/target/bench");
     boolean full = true;
-    int subset = 25_000;
-    int rounds = 2;
+    boolean probe = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--samples" -> samples = Integer.parseInt(args[++i]);
@@ -84,32 +111,36 @@ public final class LoaderBench {
         case "--files" -> files = Integer.parseInt(args[++i]);
         case "--batch" -> batch = Integer.parseInt(args[++i]);
         case "--workers" -> workers = Integer.parseInt(args[++i]);
+        case "--block" -> block = Integer.parseInt(args[++i]);
+        case "--mix" -> mix = Integer.parseInt(args[++i]);
+        case "--reps" -> reps = Integer.parseInt(args[++i]);
+        case "--subset" -> subset = Integer.parseInt(args[++i]);
         case "--target" -> target = args[++i];
         case "--dir" -> dir = Path.of(args[++i]);
         case "--skip-full" -> full = false;
-        case "--subset" -> subset = Integer.parseInt(args[++i]);
-        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        case "--probe" -> probe = true;
         default -> throw new IllegalArgumentException("Unknown argument " + args[i]);
       }
     }
-    System.out.printf(Locale.ROOT, "loader bench: %d samples of ~%d bytes in %d files, batch %d, %d workers, %d cpus%n",
-        samples, recordBytes, files, batch, workers, Runtime.getRuntime().availableProcessors());
+    Settings st = new Settings(batch, workers, block, mix, reps, subset, full, probe);
+    System.out.printf(Locale.ROOT, "loader bench: %d samples of ~%d bytes in %d files, batch %d, %d workers, "
+        + "group shuffle %d x %d records, %d repetitions, %d cpus, load average %s%n", samples, recordBytes, files, batch,
+        workers, mix, block, reps, Runtime.getRuntime().availableProcessors(), loadAverage());
     byte[][] data = makeFiles(samples, recordBytes, files);
     if (target.equals("local") || target.equals("both")) {
       Files.createDirectories(dir);
       try (StoreRegistry stores = new StoreRegistry(StoreConfig.EMPTY)) {
         ObjectUri root = ObjectUri.local(ObjectUri.Scheme.FILE, dir.toAbsolutePath() + "/tf/");
-        for (int r = 1; r <= rounds; r++) {
-          System.out.printf(Locale.ROOT, "%n-- round %d of %d%s --%n", r, rounds, r < rounds ? " (warm-up)" : "");
-          run("file://", stores, root, data, batch, workers, full, subset);
-        }
+        run("file://", stores, root, data, st, true, Optional.empty());
       }
     }
     if (target.equals("s3") || target.equals("both")) {
       S3ProxyServer server = S3ProxyServer.get();
       server.createBucket("bench");
+      Optional<ProcessHandle> proxy = ProcessHandle.current().children()
+          .filter(p -> p.info().commandLine().orElse("").contains("s3proxy")).findFirst();
       try (StoreRegistry stores = new StoreRegistry(server.storeConfig())) {
-        run("s3:// (S3Proxy)", stores, ObjectUri.parse("s3://bench/tf/"), data, batch, workers, full, subset);
+        run("s3:// (S3Proxy)", stores, ObjectUri.parse("s3://bench/tf/"), data, st, false, proxy);
       }
     }
   }
@@ -133,8 +164,67 @@ public final class LoaderBench {
     return out;
   }
 
-  static void run(String where, StoreRegistry stores, ObjectUri root, byte[][] data, int batch, int workers,
-      boolean full, int subset) throws Exception {
+  /** Measures one way: CPU of this JVM and of the server process around {@code body}. */
+  interface Body {
+    Result run(Meter m) throws Exception;
+  }
+
+  /** Wall clock and CPU time since it was made. */
+  static final class Meter {
+    private final Optional<ProcessHandle> server;
+    private final long t0 = System.nanoTime();
+    private final long cpu0 = processCpu();
+    private final long gc0 = gcMillis();
+    private final long server0;
+
+    Meter(Optional<ProcessHandle> server) {
+      this.server = server;
+      this.server0 = server.map(LoaderBench::cpuTicksNanos).orElse(0L);
+    }
+
+    Result result(String name, long samples, long bytes, String extra) {
+      double s = (System.nanoTime() - t0) / 1e9;
+      double cpu = (processCpu() - cpu0) / 1e9;
+      double srv = (server.map(LoaderBench::cpuTicksNanos).orElse(0L) - server0) / 1e9;
+      return new Result(name, samples, bytes, s, cpu, (gcMillis() - gc0) / 1e3, srv, extra);
+    }
+  }
+
+  static long processCpu() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** Time this JVM spent collecting garbage (all collectors; pauses, and concurrent work where a collector counts it). */
+  static long gcMillis() {
+    long t = 0;
+    for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      t += Math.max(0, gc.getCollectionTime());
+    }
+    return t;
+  }
+
+  /** CPU time (user + system) of another process, from /proc (Linux; 100 ticks a second). */
+  static long cpuTicksNanos(ProcessHandle p) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  static void run(String where, StoreRegistry stores, ObjectUri root, byte[][] data, Settings st, boolean warmUp,
+      Optional<ProcessHandle> server) throws Exception {
     List<ObjectUri> uris = new ArrayList<>();
     for (int f = 0; f < data.length; f++) {
       ObjectUri u = root.child(String.format("part-%05d.tfrecord", f));
@@ -143,34 +233,93 @@ public final class LoaderBench {
       uris.add(u);
     }
     TfRecordDataset ds = TfRecordDataset.builder(stores).files(uris).build();
-    System.out.printf(Locale.ROOT, "%n== %s: %d records, %.1f MB ==%n", where, ds.size(), total(data) / 1e6);
-    List<Result> results = new ArrayList<>();
-    results.add(sequential(stores, uris, ds.size()));
-    LoaderOptions block = LoaderOptions.builder().batchSize(batch).shuffle(true).shuffleBlock(batch).seed(7)
-        .numWorkers(workers).build();
-    Result loader = loader("loader, block shuffle", ds, block, Long.MAX_VALUE);
-    results.add(loader);
-    if (full) {
-      results.add(loader("loader, full shuffle*", ds, LoaderOptions.builder().batchSize(batch).shuffle(true).seed(7)
-          .numWorkers(workers).build(), subset));
+    long subset = Math.min(st.subset(), ds.size());
+    System.out.printf(Locale.ROOT, "%n== %s: %d records, %.1f MB, load average %s ==%n", where, ds.size(),
+        total(data) / 1e6, loadAverage());
+    LoaderOptions batchBlocks = LoaderOptions.builder().batchSize(st.batch()).shuffle(true).shuffleBlock(st.batch())
+        .seed(7).numWorkers(st.workers()).build();
+    LoaderOptions groups = LoaderOptions.builder().batchSize(st.batch()).shuffle(true).shuffleBlock(st.block())
+        .shuffleMix(st.mix()).seed(7).numWorkers(st.workers()).build();
+    Map<String, List<Result>> all = new LinkedHashMap<>();
+    int first = warmUp ? 0 : 1;
+    for (int rep = first; rep <= st.reps(); rep++) {
+      System.out.printf(Locale.ROOT, "-- repetition %d of %d%s, load average %s%n", rep, st.reps(),
+          rep == 0 ? " (warm-up, not counted)" : "", loadAverage());
+      List<Result> rs = new ArrayList<>();
+      rs.add(measure(server, m -> sequential(m, stores, uris, ds.size())));
+      rs.add(measure(server, m -> sequentialDecoded(m, stores, uris)));
+      rs.add(measure(server, m -> loader(m, "loader, batch blocks", ds, batchBlocks, Long.MAX_VALUE)));
+      rs.add(measure(server, m -> loader(m, "loader, group shuffle", ds, groups, Long.MAX_VALUE)));
+      rs.add(measure(server, m -> perSampleGets(m, stores, ds, new BlockShuffleSampler(ds.size(), st.batch(), 7),
+          st.workers(), subset)));
+      if (rep == 1 && st.full()) {
+        rs.add(measure(server, m -> loader(m, "loader, full shuffle*", ds, LoaderOptions.builder().batchSize(st.batch())
+            .shuffle(true).seed(7).numWorkers(st.workers()).build(), subset)));
+      }
+      if (rep == 1 && st.probe()) {
+        for (int mib : new int[] {1, 4, 16}) {
+          rs.add(measure(server, m -> rangeGets(m, stores, uris, mib << 20, st.workers())));
+        }
+      }
+      for (Result r : rs) {
+        System.out.printf(Locale.ROOT,
+            "  %-26s %8.1f MB/s %9.0f samples/s %6.2f s  cpu %5.2f s/GB  gc %5.2f s  server %5.2f s/GB  %s%n",
+            r.name(), r.mbps(), r.samples() / r.seconds(), r.seconds(), r.cpuPerGb(), r.gc(), r.serverCpuPerGb(),
+            r.extra());
+        if (rep > 0) {
+          all.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(r);
+        }
+      }
     }
-    Result baseline = perSampleGets(stores, ds, new BlockShuffleSampler(ds.size(), batch, 7), workers,
-        Math.min(subset, ds.size()));
-    results.add(baseline);
-    // The machine's load changes during a run: the ceiling is measured before and after, and the
-    // ratios use the mean of the two.
-    Result again = sequential(stores, uris, ds.size());
-    results.add(new Result("ceiling again", again.samples(), again.bytes(), again.seconds(), ""));
-    Result first = results.get(0);
-    Result ceiling = new Result("ceiling (mean)", first.samples(), first.bytes(),
-        2 * first.bytes() / (first.mbps() + again.mbps()) / 1e6, "");
-    results.add(ceiling);
-    for (Result r : results) {
-      System.out.printf(Locale.ROOT, "%-26s %9.1f MB/s %10.0f samples/s  %6.2fx ceiling %7.2fx per-sample GETs  %s%n",
-          r.name(), r.mbps(), r.sps(), r.mbps() / ceiling.mbps(), r.mbps() / baseline.mbps(), r.extra());
+    summary(where, all);
+  }
+
+  static Result measure(Optional<ProcessHandle> server, Body body) throws Exception {
+    System.gc();
+    return body.run(new Meter(server));
+  }
+
+  /** Medians and ranges over repetitions; each ratio within its own repetition. */
+  static void summary(String where, Map<String, List<Result>> all) {
+    List<Result> ceil = all.get("ceiling: sequential read");
+    List<Result> dec = all.get("ceiling + decode");
+    List<Result> base = all.get("baseline: GET per sample*");
+    System.out.printf(Locale.ROOT, "%n%s summary (median [min-max] over %d repetitions), load average %s%n", where,
+        ceil.size(), loadAverage());
+    System.out.printf(Locale.ROOT, "  %-26s %-22s %-20s %-20s %-20s %-12s %-12s%n", "way", "MB/s", "x ceiling",
+        "x ceiling+decode", "x GET per sample", "cpu s/GB", "server s/GB");
+    for (Map.Entry<String, List<Result>> e : all.entrySet()) {
+      List<Result> rs = e.getValue();
+      int n = rs.size();
+      double[] mb = new double[n];
+      double[] rc = new double[n];
+      double[] rd = new double[n];
+      double[] rb = new double[n];
+      double[] cpu = new double[n];
+      double[] srv = new double[n];
+      for (int i = 0; i < n; i++) {
+        // ways run once are compared with the first repetition's references
+        Result r = rs.get(i);
+        mb[i] = r.mbps();
+        rc[i] = r.mbps() / ceil.get(i).mbps();
+        rd[i] = r.mbps() / dec.get(i).mbps();
+        rb[i] = r.mbps() / base.get(i).mbps();
+        cpu[i] = r.cpuPerGb();
+        srv[i] = r.serverCpuPerGb();
+      }
+      System.out.printf(Locale.ROOT, "  %-26s %-22s %-20s %-20s %-20s %-12s %-12s%n", e.getKey(), stat(mb, "%.1f"),
+          stat(rc, "%.2f"), stat(rd, "%.2f"), stat(rb, "%.1f"), stat(cpu, "%.2f"), stat(srv, "%.2f"));
     }
-    System.out.printf(Locale.ROOT, "RATIO %s loader/ceiling=%.2f loader/per-sample=%.2f%n", where,
-        loader.mbps() / ceiling.mbps(), loader.mbps() / baseline.mbps());
+  }
+
+  static String stat(double[] v, String fmt) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    double med = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    if (s.length == 1) {
+      return String.format(Locale.ROOT, fmt, med);
+    }
+    return String.format(Locale.ROOT, fmt + " [" + fmt + "-" + fmt + "]", med, s[0], s[s.length - 1]);
   }
 
   static long total(byte[][] d) {
@@ -181,11 +330,10 @@ public final class LoaderBench {
     return t;
   }
 
-  /** (a) One sequential read of every file, one after the other, as the payload bytes the loader delivers. */
-  static Result sequential(StoreRegistry stores, List<ObjectUri> uris, long records) throws IOException {
+  /** (a) One sequential read of every file, one after the other, counting the payload bytes the loader delivers. */
+  static Result sequential(Meter m, StoreRegistry stores, List<ObjectUri> uris, long records) throws IOException {
     byte[] buf = new byte[1 << 20];
     long bytes = 0;
-    long t0 = System.nanoTime();
     for (ObjectUri u : uris) {
       try (InputStream in = stores.storeFor(u).openRange(u, 0, -1)) {
         int n;
@@ -194,16 +342,30 @@ public final class LoaderBench {
         }
       }
     }
-    double s = (System.nanoTime() - t0) / 1e9;
-    // count payload bytes only, as the loader does
-    return new Result("ceiling: sequential read", records, bytes - records * TfRecordFraming.OVERHEAD, s, "");
+    return m.result("ceiling: sequential read", records, bytes - records * TfRecordFraming.OVERHEAD, "");
+  }
+
+  /** (a') The same read, framed and CRC-checked record by record, each payload its own array. */
+  static Result sequentialDecoded(Meter m, StoreRegistry stores, List<ObjectUri> uris) throws IOException {
+    long bytes = 0;
+    long records = 0;
+    for (ObjectUri u : uris) {
+      try (TfRecordReader r = TfRecordReader.open(stores.storeFor(u).openRange(u, 0, -1), u.toString(),
+          ReaderOptions.DEFAULT.withCompression(Compression.NONE))) {
+        byte[] p;
+        while ((p = r.next()) != null) {
+          bytes += p.length;
+          records++;
+        }
+      }
+    }
+    return m.result("ceiling + decode", records, bytes, "");
   }
 
   /** Reads through the loader until the epoch ends or {@code limit} samples were delivered. */
-  static Result loader(String name, TfRecordDataset ds, LoaderOptions o, long limit) {
+  static Result loader(Meter meter, String name, TfRecordDataset ds, LoaderOptions o, long limit) {
     long bytes = 0;
     long n = 0;
-    long t0 = System.nanoTime();
     LoaderMetrics.Snapshot m;
     try (DataLoader l = DataLoader.builder(ds).options(o).build(); BatchIterator it = l.iterator()) {
       while (n < limit && it.hasNext()) {
@@ -215,21 +377,21 @@ public final class LoaderBench {
       }
       m = l.metrics().snapshot();
     }
-    double s = (System.nanoTime() - t0) / 1e9;
-    return new Result(name, n, bytes, s, String.format(Locale.ROOT,
-        "(%d requests, latency p50 %.1f ms p99 %.1f ms)", m.requests(), m.latencyP50Millis(), m.latencyP99Millis()));
+    return meter.result(name, n, bytes, String.format(Locale.ROOT,
+        "(%d requests of %.2f MB, latency p50 %.1f ms p99 %.1f ms, peak buffered %.0f MB)", m.requests(),
+        m.bytesRead() / 1e6 / Math.max(1, m.requests()), m.latencyP50Millis(), m.latencyP99Millis(),
+        m.peakBufferedBytes() / 1e6));
   }
 
   /**
    * (b) One range GET per sample, in the given order, on {@code workers} threads, checking each
    * record's data CRC as the loader does; the first {@code n} positions.
    */
-  static Result perSampleGets(StoreRegistry stores, TfRecordDataset ds, BlockShuffleSampler order, int workers, long n)
-      throws Exception {
+  static Result perSampleGets(Meter m, StoreRegistry stores, TfRecordDataset ds, BlockShuffleSampler order,
+      int workers, long n) throws Exception {
     AtomicLong next = new AtomicLong();
     AtomicLong bytes = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(workers);
-    long t0 = System.nanoTime();
     try {
       List<Future<?>> fs = new ArrayList<>();
       for (int w = 0; w < workers; w++) {
@@ -258,7 +420,42 @@ public final class LoaderBench {
     } finally {
       pool.shutdownNow();
     }
-    double s = (System.nanoTime() - t0) / 1e9;
-    return new Result("baseline: GET per sample*", n, bytes.get(), s, "");
+    return m.result("baseline: GET per sample*", n, bytes.get(), "");
+  }
+
+  /** Range GETs of {@code size} bytes covering every file, on {@code workers} threads (the probe). */
+  static Result rangeGets(Meter m, StoreRegistry stores, List<ObjectUri> uris, int size, int workers)
+      throws Exception {
+    List<long[]> ranges = new ArrayList<>();
+    for (int f = 0; f < uris.size(); f++) {
+      long len = stores.storeFor(uris.get(f)).stat(uris.get(f)).size();
+      for (long off = 0; off < len; off += size) {
+        ranges.add(new long[] {f, off, Math.min(size, len - off)});
+      }
+    }
+    AtomicLong next = new AtomicLong();
+    AtomicLong bytes = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    try {
+      List<Future<?>> fs = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        fs.add(pool.submit(() -> {
+          int k;
+          while ((k = (int) next.getAndIncrement()) < ranges.size()) {
+            long[] r = ranges.get(k);
+            ObjectUri u = uris.get((int) r[0]);
+            bytes.addAndGet(stores.storeFor(u).getRange(u, r[1], (int) r[2]).length);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : fs) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return m.result(String.format(Locale.ROOT, "range GETs of %d MiB", size >> 20), ranges.size(), bytes.get(),
+        "(" + ranges.size() + " requests, file bytes)");
   }
 }

@@ -184,6 +184,16 @@ class TestTfRecordDataset {
         .hasMessageContaining("Stale DALI index " + u + ".idx for " + u + ": the record at byte 0 is indexed as 26 bytes,"
             + " but its header declares a payload of 20 bytes")
         .cause().isInstanceOf(StaleIndexException.class);
+    // the three records are one range request: the stale and the misframed record are skipped
+    // (each with its own cause), the third, still where the index says, is read
+    try (DataLoader l = DataLoader.builder(ds).options(LoaderOptions.builder().batchSize(3)
+        .errorPolicy(ErrorPolicy.SKIP).build()).build(); BatchIterator it = l.iterator()) {
+      assertThat(it.next().indices()).containsExactly(2);
+      assertThat(l.metrics().snapshot().requests()).isEqualTo(1);
+      assertThat(l.metrics().snapshot().recentSkips()).hasSize(2);
+      assertThat(l.metrics().snapshot().recentSkips().get(0)).contains("at byte 0", "Stale DALI index");
+      assertThat(l.metrics().snapshot().recentSkips().get(1)).contains("at byte 26", "CRC");
+    }
     // a longer file: the index no longer adds up, refused at open
     Files.write(Path.of(u.key()), Fixtures.tfrecord(List.of(twenty, twenty, ten)));
     assertThatThrownBy(() -> TfRecordDataset.builder(stores).files(List.of(u)).build())

@@ -95,6 +95,131 @@ class TestSamplers {
     assertThat(order).isNotEqualTo(range(1000));
   }
 
+  /** The group number of each base position, from {@link Sampler#groupEnd} walked from 0. */
+  private static int[] groupOfPosition(Sampler s) {
+    int[] g = new int[(int) s.length()];
+    int group = 0;
+    for (long p = 0; p < s.length(); group++) {
+      long end = s.groupEnd(p);
+      assertThat(end).as("groupEnd(%d)", p).isGreaterThan(p).isLessThanOrEqualTo(s.length());
+      for (long q = p; q < end; q++) {
+        if (s.groupEnd(q) != end) {
+          throw new AssertionError("groupEnd(" + q + ") = " + s.groupEnd(q) + ", but its group ends at " + end);
+        }
+        g[(int) q] = group;
+      }
+      p = end;
+    }
+    return g;
+  }
+
+  /**
+   * Group shuffle: a permutation; each group (positions between groupEnds) holds exactly the
+   * indices of at most {@code mix} whole blocks; within a group, blocks are mixed (a run of one
+   * block's length draws from several blocks); mix 1 is the plain block shuffle.
+   */
+  @Test
+  void groupShuffleDrawsEachGroupFromWholeBlocks() {
+    Random rnd = new Random(77);
+    boolean mixedSomewhere = false;
+    for (int trial = 0; trial < 200; trial++) {
+      long n = rnd.nextInt(400);
+      long block = 1 + rnd.nextInt(30);
+      long mix = 1 + rnd.nextInt(5);
+      long e = rnd.nextInt(3);
+      BlockShuffleSampler s = new BlockShuffleSampler(n, block, mix, 31);
+      long[] order = epoch(s, e);
+      String what = "n=" + n + " block=" + block + " mix=" + mix + " epoch=" + e;
+      assertThat(sorted(order)).as(what).containsExactly(range(n));
+      int[] group = n == 0 ? new int[0] : groupOfPosition(s);
+      for (int p = 0; p < n; ) {
+        int q = p;
+        Map<Long, Integer> perBlock = new HashMap<>();
+        while (q < n && group[q] == group[p]) {
+          perBlock.merge(order[q] / block, 1, Integer::sum);
+          q++;
+        }
+        assertThat(perBlock.size()).as(what).isLessThanOrEqualTo((int) mix);
+        for (Map.Entry<Long, Integer> b : perBlock.entrySet()) {
+          long size = Math.min(block, n - b.getKey() * block);
+          assertThat(b.getValue().longValue()).as("%s: whole block %d in group at %d", what, b.getKey(), p)
+              .isEqualTo(size);
+        }
+        if (perBlock.size() > 1) {
+          Set<Long> firstRun = new HashSet<>();
+          for (int r = p; r < Math.min(q, p + block); r++) {
+            firstRun.add(order[r] / block);
+          }
+          mixedSomewhere |= firstRun.size() > 1;
+        }
+        p = q;
+      }
+      if (mix == 1) {
+        assertThat(order).as(what).isEqualTo(epoch(new BlockShuffleSampler(n, block, 31), e));
+      }
+    }
+    assertThat(mixedSomewhere).isTrue();
+    assertThat(epoch(new BlockShuffleSampler(500, 10, 4, 1), 0)).isNotEqualTo(epoch(new BlockShuffleSampler(500, 10, 4,
+        1), 1));
+    assertThatThrownBy(() -> new BlockShuffleSampler(10, 2, 0, 1)).hasMessageContaining("mixed 0 at a time");
+  }
+
+  /**
+   * A rank's group runs (its groupEnd) only span positions whose samples lie in one group of the
+   * base sampler, also after a reshard and across padding; and they are not trivially short.
+   */
+  @Test
+  void distributedGroupsStayInsideTheBaseGroups() {
+    Random rnd = new Random(78);
+    boolean longRun = false;
+    for (int trial = 0; trial < 120; trial++) {
+      int n = 1 + rnd.nextInt(200);
+      int block = 1 + rnd.nextInt(20);
+      int mix = 1 + rnd.nextInt(4);
+      int w0 = 1 + rnd.nextInt(4);
+      int w1 = 1 + rnd.nextInt(4);
+      Tail tail = rnd.nextBoolean() ? Tail.PAD : Tail.DROP;
+      boolean reshard = rnd.nextBoolean();
+      BlockShuffleSampler base = new BlockShuffleSampler(n, block, mix, 9);
+      long[] baseOrder = epoch(base, 1);
+      int[] baseGroup = groupOfPosition(base);
+      Map<Long, Integer> groupOfIndex = new HashMap<>();
+      for (int p = 0; p < n; p++) {
+        groupOfIndex.put(baseOrder[p], baseGroup[p]);
+      }
+      List<Segment> segs = List.of();
+      if (reshard) {
+        long[] counts = new long[w0];
+        for (int r = 0; r < w0; r++) {
+          counts[r] = rnd.nextInt((int) DistributedSampler.share(n, w0, Tail.PAD) + 1);
+        }
+        segs = List.of(new Segment(w0, counts));
+      }
+      for (int r = 0; r < w1; r++) {
+        DistributedSampler d = new DistributedSampler(new BlockShuffleSampler(n, block, mix, 9), r, w1, tail);
+        d.setEpoch(1);
+        if (reshard) {
+          d.resume(segs);
+        }
+        String what = "trial " + trial + ": n=" + n + " block=" + block + " mix=" + mix + " " + w0 + "->" + w1
+            + " rank " + r + " " + tail + " " + segs;
+        for (long p = 0; p < d.length(); p++) {
+          long end = d.groupEnd(p);
+          assertThat(end).as(what).isGreaterThan(p).isLessThanOrEqualTo(d.length());
+          int g = groupOfIndex.get(d.index(p));
+          for (long q = p + 1; q < end; q++) {
+            if (groupOfIndex.get(d.index(q)) != g) {
+              throw new AssertionError(what + ": position " + q + " in the run of " + p + " is in base group "
+                  + groupOfIndex.get(d.index(q)) + ", not " + g);
+            }
+          }
+          longRun |= end - p >= 3;
+        }
+      }
+    }
+    assertThat(longRun).isTrue();
+  }
+
   private static double[] weights(int n) {
     double[] w = new double[n];
     for (int i = 0; i < n; i++) {

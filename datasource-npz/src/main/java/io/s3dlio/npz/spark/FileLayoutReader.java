@@ -6,7 +6,6 @@ import io.s3dlio.npz.format.NpyDtype;
 import io.s3dlio.npz.format.NpyHeader;
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.connector.read.PartitionReader;
@@ -14,61 +13,55 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * File layout: one row per file. Only arrays whose values column is needed are fetched; a needed
- * shape or dtype costs only the array's header.
+ * File layout: the one row of one file. Only arrays whose values column is needed are fetched; a
+ * needed shape or dtype costs only the array's header; with only the path column (or none, as in
+ * {@code count()}) the file is not opened at all ({@code file} is null).
  */
-final class FileRowReader implements PartitionReader<InternalRow> {
-  private final String format;
-  private final Map<String, String> settings;
+final class FileLayoutReader implements PartitionReader<InternalRow> {
+  private final String path;
+  private final ArrayFile file;
   private final List<ColumnSpec> columns;
-  private final List<Slice> slices;
-  private int next;
+  private final ReadCounters counters;
+  private boolean done;
   private InternalRow row;
 
-  FileRowReader(String format, Map<String, String> settings, List<ColumnSpec> columns, List<Slice> slices) {
-    this.format = format;
-    this.settings = settings;
+  FileLayoutReader(String path, ArrayFile file, List<ColumnSpec> columns, ReadCounters counters) {
+    this.path = path;
+    this.file = file;
     this.columns = columns;
-    this.slices = slices;
+    this.counters = counters;
   }
 
   @Override
   public boolean next() throws IOException {
-    if (next >= slices.size()) {
+    if (done) {
       return false;
     }
-    InputFile f = slices.get(next++).file();
-    ArrayFile file = ArrayFiles.open(format, f, settings);
+    done = true;
     Object[] values = new Object[columns.size()];
     for (int i = 0; i < values.length; i++) {
       ColumnSpec c = columns.get(i);
       switch (c.kind()) {
-        case PATH:
-          values[i] = UTF8String.fromString(f.uri());
-          break;
-        case VALUES: {
+        case PATH -> values[i] = UTF8String.fromString(path);
+        case VALUES -> {
           checkArray(file, c.array());
           NpyArray a = file.read(c.array());
+          counters.arrayRead();
           checkType(file.name(), c.array(), a.dtype(), c.element());
           values[i] = ArrayConverter.toArray(a, 0, a.count());
-          break;
         }
-        case SHAPE: {
+        case SHAPE -> {
           checkArray(file, c.array());
           values[i] = ArrayConverter.shape(file.header(c.array()).shape());
-          break;
         }
-        case DTYPE: {
+        case DTYPE -> {
           checkArray(file, c.array());
           NpyHeader h = file.header(c.array());
           values[i] = UTF8String.fromString(h.dtype().descr());
-          break;
         }
-        default:
-          throw new IllegalStateException("Cannot fill column " + c + " in the file layout");
+        default -> throw new IllegalStateException("Cannot fill column " + c + " in the file layout");
       }
     }
-    NpzReadMetrics.add(file.source());
     row = new GenericInternalRow(values);
     return true;
   }
@@ -95,6 +88,6 @@ final class FileRowReader implements PartitionReader<InternalRow> {
 
   @Override
   public void close() {
-    // stores are shared per JVM (StoreAccess); nothing held per file
+    // the source is closed by SourceClosingReader
   }
 }

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Spark NPZ read benchmark, before/after in one run (docs/npz.md): io.s3dlio.npz.bench.NpzSparkBench
+# on local[2], on the classpath of this checkout ("new") and on that of an older checkout ("old",
+# built with `mvn package`, never `install`), alternating old/new JVMs for ROUNDS rounds.
+#   MOF=$PWD/bin/mvn-offline-first; git worktree add /tmp/npz-old d852f84 && (cd /tmp/npz-old && $MOF -q -DskipTests \
+#     -Ds3dlio.no-test-servers=true -pl datasource-npz -am package)
+#   datasource-npz/bench/run-spark-bench.sh /tmp/npz-old [DIR=target/npz-bench] [ROUNDS=3] [BIG=200] [SMALL=20000]
+# BENCH_URI=s3://bucket/prefix reads a copy of DIR there instead (storage settings from the
+# environment, e.g. `eval "$(bin/s3-test-server start X)"`); EXTRA_JAVA_OPTS are added to both JVMs
+# (e.g. -Dspark.hadoop.fs.file.impl=io.s3dlio.fs.S3dlioLocalFileSystem: the previous implementation
+# reads file:// through its own store and ignores it).
+# Prints every timing (RESULT label query seconds partitions value) to DIR/results-<stamp>.txt and a
+# summary: per query, the median and the minimum of the repeats after each JVM's first, and new/old.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+OLD="$(cd "${1:?usage: $0 OLD_CHECKOUT [DIR] [ROUNDS] [BIG] [SMALL]}" && pwd)"
+DIR="${2:-datasource-npz/target/npz-bench}"
+ROUNDS="${3:-3}"; BIG="${4:-200}"; SMALL="${5:-20000}"
+M=datasource-npz
+for d in "$OLD/$M/target/classes" "$OLD/connector-fs/target/classes"; do
+  [[ -d "$d" ]] || { echo "missing $d: build the old checkout with mvn package first" >&2; exit 2; }
+done
+"$ROOT/bin/mvn-offline-first" -B -q -Dstyle.color=never -Ds3dlio.no-test-servers=true -pl $M -am test-compile dependency:build-classpath \
+  -DincludeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+# The project's own modules come from each checkout, everything else from the shared dependency list.
+DEPS="$(tr ':' '\n' < $M/target/bench-classpath.txt | grep -v -e '/connector-fs' -e slf4j-simple | paste -sd: -)"
+MAIN="$M/target/bench-main"
+rm -rf "$MAIN" && mkdir -p "$MAIN/io/s3dlio/npz"
+cp -r "$M/target/test-classes/io/s3dlio/npz/bench" "$MAIN/io/s3dlio/npz/"
+NEW_CP="$M/target/classes:connector-fs/target/classes:$MAIN:$DEPS"
+OLD_CP="$OLD/$M/target/classes:$OLD/connector-fs/target/classes:$MAIN:$DEPS"
+OPENS="$(sed -n 's:.*<spark.java.opens>\(.*\)</spark.java.opens>.*:\1:p' pom.xml)"
+[ -n "$OPENS" ] || { echo "spark.java.opens not found in pom.xml" >&2; exit 1; }
+JAVA=(java -Xmx3g $OPENS ${EXTRA_JAVA_OPTS:-} -Dlog4j2.configurationFile="$ROOT/$M/src/test/resources/log4j2-test.properties")
+mkdir -p "$DIR"
+"${JAVA[@]}" -cp "$NEW_CP" io.s3dlio.npz.bench.NpzSparkBench prepare "$DIR" "$BIG" "$SMALL"
+OUT="$DIR/results-$(date +%Y%m%d-%H%M%S).txt"
+echo "# $(date -Is) uri: ${BENCH_URI:-$DIR} opts: ${EXTRA_JAVA_OPTS:-} load: $(cut -d' ' -f1-3 /proc/loadavg) cores: $(nproc)" > "$OUT"
+for ((r = 1; r <= ROUNDS; r++)); do
+  if ((r % 2)); then order="old new"; else order="new old"; fi
+  for impl in $order; do
+    cp_var="${impl^^}_CP"
+    "${JAVA[@]}" -cp "${!cp_var}" io.s3dlio.npz.bench.NpzSparkBench run "${BENCH_URI:-$DIR}" "$impl" 3 | grep '^RESULT' | tee -a "$OUT"
+  done
+done
+/usr/bin/python3 - "$OUT" <<'PY'
+import statistics, sys
+from collections import defaultdict
+times, parts, seen = defaultdict(list), {}, defaultdict(int)
+for line in open(sys.argv[1]):
+    if not line.startswith("RESULT"):
+        continue
+    _, impl, q, sec, p, _value = line.split()
+    seen[(impl, q)] += 1
+    parts[(impl, q)] = int(p)
+    # the first timing of each query in each JVM is a warm-up: 3 repeats per JVM
+    if seen[(impl, q)] % 3 != 1:
+        times[(impl, q)].append(float(sec))
+print(f"{'query':24} {'old s':>7} {'new s':>7} {'new/old':>7} {'min old':>7} {'min new':>7} {'new/old':>7} {'old parts':>9} {'new parts':>9}")
+for q in sorted({k[1] for k in times}):
+    o, n = statistics.median(times[("old", q)]), statistics.median(times[("new", q)])
+    mo, mn = min(times[("old", q)]), min(times[("new", q)])
+    print(f"{q:24} {o:7.2f} {n:7.2f} {n / o:7.2f} {mo:7.2f} {mn:7.2f} {mn / mo:7.2f} {parts[('old', q)]:9d} {parts[('new', q)]:9d}")
+print(f"(median and minimum of {len(times[next(iter(times))])} timed runs per query and implementation)")
+PY

@@ -1,0 +1,98 @@
+package io.s3dlio.npz.spark;
+
+import io.s3dlio.npz.format.ArrayFile;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.read.PartitionReader;
+
+/**
+ * Reads one file (or one byte range of it, sample layout) of a scan: opens it through the Hadoop
+ * FileSystem, hands it to the layout's reader, counts what was fetched when closed, and counts the
+ * files that Spark will skip under {@code ignoreCorruptFiles} / {@code ignoreMissingFiles} (the
+ * exception is rethrown; Spark's FilePartitionReader does the skipping).
+ */
+final class NpzFileReader implements PartitionReader<InternalRow> {
+  private final PartitionReader<InternalRow> rows;
+  private final HadoopRangeSource src;
+  private final ReadCounters counters;
+  private final boolean ignoreCorrupt;
+  private boolean closed;
+
+  private NpzFileReader(PartitionReader<InternalRow> rows, HadoopRangeSource src, ReadCounters counters,
+      boolean ignoreCorrupt) {
+    this.rows = rows;
+    this.src = src;
+    this.counters = counters;
+    this.ignoreCorrupt = ignoreCorrupt;
+  }
+
+  /**
+   * Opens bytes {@code [start, start + length)} of {@code path} ({@code size} bytes as listed).
+   * The file is opened (an .npz's directory read) here, so that a missing or damaged file fails
+   * here, where Spark's {@code ignoreMissingFiles} / {@code ignoreCorruptFiles} handle it.
+   */
+  static NpzFileReader open(Path path, long start, long length, long size, ReadSpec spec, Configuration conf,
+      ReadCounters counters, boolean ignoreCorrupt, boolean ignoreMissing) throws IOException {
+    String name = path.toString();
+    if (!spec.needsFile()) {
+      return new NpzFileReader(new FileLayoutReader(name, null, spec.columns(), counters), null, counters, false);
+    }
+    HadoopRangeSource src = null;
+    try {
+      src = HadoopRangeSource.open(path, size, conf);
+      ArrayFile file = ReadSpec.open(spec.format(), src);
+      PartitionReader<InternalRow> rows = spec.layout() == Layout.FILE
+          ? new FileLayoutReader(name, file, spec.columns(), counters)
+          : SampleLayoutReader.open(file, name, start, length, size, spec, counters);
+      return new NpzFileReader(rows, src, counters, ignoreCorrupt);
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof FileNotFoundException && ignoreMissing) {
+        counters.missingFileSkipped();
+      } else if (ignoreCorrupt) {
+        counters.corruptFileSkipped();
+      }
+      if (src != null) {
+        counters.fileRead(src);
+        try {
+          src.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public boolean next() throws IOException {
+    try {
+      return rows.next();
+    } catch (IOException | RuntimeException e) {
+      if (ignoreCorrupt) {
+        counters.corruptFileSkipped();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public InternalRow get() {
+    return rows.get();
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    rows.close();
+    if (src != null) {
+      counters.fileRead(src);
+      src.close();
+    }
+  }
+}

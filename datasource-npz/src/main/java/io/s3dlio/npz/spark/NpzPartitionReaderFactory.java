@@ -1,0 +1,110 @@
+package io.s3dlio.npz.spark;
+
+import java.io.IOException;
+import java.util.Arrays;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.catalyst.FileSourceOptions;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.sql.execution.datasources.FilePartition;
+import org.apache.spark.sql.execution.datasources.PartitionedFile;
+import org.apache.spark.sql.execution.datasources.v2.FilePartitionReader;
+import org.apache.spark.sql.execution.datasources.v2.FilePartitionReaderFactory;
+import org.apache.spark.sql.execution.datasources.v2.PartitionReaderWithPartitionValues;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.SerializableConfiguration;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Makes the reader of each task: Spark's {@link FilePartitionReader} over the task's files (it
+ * applies {@code ignoreCorruptFiles} / {@code ignoreMissingFiles}), each file read by
+ * {@link NpzFileReader}, partition values appended, and the task's {@link NpzMetrics} reported.
+ */
+final class NpzPartitionReaderFactory extends FilePartitionReaderFactory {
+  private static final long serialVersionUID = 1L;
+
+  private final Broadcast<SerializableConfiguration> conf;
+  private final ReadSpec spec;
+  private final StructType readDataSchema;
+  private final StructType partitionSchema;
+  private final FileSourceOptions options;
+
+  NpzPartitionReaderFactory(Broadcast<SerializableConfiguration> conf, ReadSpec spec, StructType readDataSchema,
+      StructType partitionSchema, FileSourceOptions options) {
+    this.conf = conf;
+    this.spec = spec;
+    this.readDataSchema = readDataSchema;
+    this.partitionSchema = partitionSchema;
+    this.options = options;
+  }
+
+  @Override
+  public FileSourceOptions options() {
+    return options;
+  }
+
+  @Override
+  public PartitionReader<InternalRow> createReader(InputPartition partition) {
+    ReadCounters counters = new ReadCounters();
+    PartitionedFile[] files = ((FilePartition) partition).files();
+    FilePartitionReader<InternalRow> all = new FilePartitionReader<>(
+        CollectionConverters.asScala(Arrays.asList(files).iterator()), f -> buildReader(f, counters), options);
+    return new Reporting(all, counters);
+  }
+
+  @Override
+  public PartitionReader<InternalRow> buildReader(PartitionedFile file) {
+    return buildReader(file, new ReadCounters());
+  }
+
+  private PartitionReader<InternalRow> buildReader(PartitionedFile file, ReadCounters counters) {
+    PartitionReader<InternalRow> r;
+    try {
+      r = NpzFileReader.open(file.toPath(), file.start(), file.length(), file.fileSize(), spec,
+          conf.value().value(), counters, options.ignoreCorruptFiles(), options.ignoreMissingFiles());
+    } catch (IOException e) {
+      // Spark's reader tells missing and damaged files apart by the exception's class: keep it.
+      throw Sneaky.<RuntimeException>rethrow(e);
+    }
+    return partitionSchema.isEmpty() ? r
+        : new PartitionReaderWithPartitionValues(r, readDataSchema, partitionSchema, file.partitionValues());
+  }
+
+  /** Reports the task's counters as its current metric values. */
+  private static final class Reporting implements PartitionReader<InternalRow> {
+    private final PartitionReader<InternalRow> rows;
+    private final ReadCounters counters;
+
+    Reporting(PartitionReader<InternalRow> rows, ReadCounters counters) {
+      this.rows = rows;
+      this.counters = counters;
+    }
+
+    @Override
+    public boolean next() throws IOException {
+      return rows.next();
+    }
+
+    @Override
+    public InternalRow get() {
+      return rows.get();
+    }
+
+    @Override
+    public CustomTaskMetric[] currentMetricsValues() {
+      return counters.values();
+    }
+
+    @Override
+    public void initMetricsValues(CustomTaskMetric[] metrics) {
+      counters.init(metrics);
+    }
+
+    @Override
+    public void close() throws IOException {
+      rows.close();
+    }
+  }
+}

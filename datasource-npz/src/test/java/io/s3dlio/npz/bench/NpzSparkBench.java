@@ -1,0 +1,122 @@
+package io.s3dlio.npz.bench;
+
+import io.s3dlio.npz.format.NpyArray;
+import io.s3dlio.npz.format.NpyDtype;
+import io.s3dlio.npz.format.NpzWriter;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.function.Function;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.datasources.v2.BatchScanExec;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Spark read benchmark of the npz source; not a test. It uses only {@code spark.read.format("npz")}
+ * with options both the current and the previous implementation understand, so the same class
+ * runs on either classpath (see bench/run-spark-bench.sh, which alternates them):
+ *
+ * <pre>
+ * NpzSparkBench prepare &lt;local-dir&gt; [bigFiles=200] [smallFiles=20000]
+ * NpzSparkBench run &lt;dir-or-uri&gt; &lt;label&gt; [repeats=3]
+ * </pre>
+ * ({@code run} reads {@code <uri>/big} and {@code <uri>/small}, e.g. a copy of the folder in a bucket
+ * of the S3 test server; storage settings come from the environment and {@code -Dspark.*} properties.)
+ * {@code big/}: files of about 4 MiB (x: float32 (4092, 256), y: int64 (4092,), stored);
+ * {@code small/}: files of about 4 KiB (x: float32 (1000,), y: int64 (1,)). Each query runs
+ * {@code repeats} times in one JVM; every time is printed as {@code RESULT label query seconds
+ * partitions value} (partitions: tasks of the query's scan).
+ */
+public final class NpzSparkBench {
+  private NpzSparkBench() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args[0].equals("prepare")) {
+      Path dir = Path.of(args[1]).toAbsolutePath();
+      int big = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+      int small = args.length > 3 ? Integer.parseInt(args[3]) : 20_000;
+      fill(dir.resolve("big"), big, 4092, 256);
+      fill(dir.resolve("small"), small, 1, 1000);
+      return;
+    }
+    String label = args[2];
+    int repeats = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+    SparkSession spark = SparkSession.builder().master("local[2]").appName("npz-bench")
+        .config("spark.ui.enabled", "false").config("spark.sql.adaptive.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1").getOrCreate();
+    String root = args[1].contains("://") ? args[1] : Path.of(args[1]).toAbsolutePath().toString();
+    String big = root + "/big";
+    String small = root + "/small";
+    List<Query> queries = new ArrayList<>();
+    queries.add(new Query("big.sample.sum_size_x", big, "sample", df -> df.selectExpr("sum(size(x))")));
+    queries.add(new Query("big.sample.sum_y", big, "sample", df -> df.selectExpr("sum(y)")));
+    queries.add(new Query("big.file.count", big, "file", df -> df.groupBy().count()));
+    queries.add(new Query("small.file.count", small, "file", df -> df.groupBy().count()));
+    queries.add(new Query("small.file.sum_size_x", small, "file", df -> df.selectExpr("sum(size(x))")));
+    queries.add(new Query("small.file.sum_y", small, "file", df -> df.selectExpr("sum(y[0])")));
+    for (int r = 0; r < repeats; r++) {
+      for (Query q : queries) {
+        long t0 = System.nanoTime();
+        Dataset<Row> df = q.query.apply(spark.read().format("npz").option("layout", q.layout).load(q.path));
+        long value = df.collectAsList().get(0).getLong(0);
+        double sec = (System.nanoTime() - t0) / 1e9;
+        int partitions = scanPartitions(df.queryExecution().executedPlan());
+        System.out.printf(Locale.ROOT, "RESULT %s %s %.3f %d %d%n", label, q.name, sec, partitions, value);
+      }
+    }
+    spark.stop();
+  }
+
+  /** Partitions (tasks) of the query's scan. */
+  private static int scanPartitions(SparkPlan plan) {
+    for (SparkPlan p : CollectionConverters.asJava(plan.collectLeaves())) {
+      if (p instanceof BatchScanExec scan) {
+        return scan.inputRDD().getNumPartitions();
+      }
+    }
+    return -1;
+  }
+
+  private record Query(String name, String path, String layout, Function<Dataset<Row>, Dataset<Row>> query) {
+  }
+
+  private static void fill(Path dir, int files, int rows, int cols) throws Exception {
+    Files.createDirectories(dir);
+    Random rnd = new Random(42);
+    byte[] x = new byte[rows * cols * 4];
+    for (int i = 0; i < x.length; i += 4) {
+      float f = rnd.nextFloat();
+      int bits = Float.floatToIntBits(f);
+      x[i] = (byte) bits;
+      x[i + 1] = (byte) (bits >> 8);
+      x[i + 2] = (byte) (bits >> 16);
+      x[i + 3] = (byte) (bits >> 24);
+    }
+    long[] xShape = rows == 1 ? new long[] {cols} : new long[] {rows, cols};
+    for (int i = 0; i < files; i++) {
+      Path f = dir.resolve(String.format("f%06d.npz", i));
+      if (Files.exists(f)) {
+        continue;
+      }
+      byte[] y = new byte[rows * 8];
+      for (int k = 0; k < rows; k++) {
+        long v = (long) i * rows + k;
+        for (int b = 0; b < 8; b++) {
+          y[k * 8 + b] = (byte) (v >> (8 * b));
+        }
+      }
+      try (OutputStream out = Files.newOutputStream(f); NpzWriter w = NpzWriter.stored(out)) {
+        w.add("x", new NpyArray(NpyDtype.of('f', 4), xShape, x));
+        w.add("y", new NpyArray(NpyDtype.of('i', 8), new long[] {rows}, y));
+      }
+    }
+  }
+}
