@@ -6,40 +6,40 @@ import java.util.Locale;
 
 /**
  * Settings of a {@link CheckpointStore}. Each has a key ({@code checkpoint.*}, read by
- * {@link #from(StoreConfig)} so that the CLI and the environment can set them) and a default.
+ * {@link #from(StoreConfig)} so that the CLI can set them) and a default, defined in {@link CheckpointKeys}.
  *
- * @param compression {@value #COMPRESSION}: {@code none} (default) or {@code zstd} (each chunk an
+ * @param compression {@code #COMPRESSION}: {@code none} (default) or {@code zstd} (each chunk an
  *     independent zstd frame)
- * @param zstdLevel {@value #ZSTD_LEVEL}: zstd level, 1 to 19 (default {@value #ZSTD_LEVEL_DEFAULT})
- * @param chunkSize {@value #CHUNK_SIZE}: most raw bytes per chunk, 4 KiB to 4 MiB (default 4 MiB)
- * @param compressThreads {@value #COMPRESS_THREADS}: threads compressing chunks (default: cores)
- * @param ioThreads {@value #IO_THREADS}: parallel ranged reads and commit checks (default
- *     {@value #IO_THREADS_DEFAULT})
- * @param readRangeSize {@value #READ_RANGE_SIZE}: most bytes one ranged read asks for, whole chunks
+ * @param zstdLevel {@code #ZSTD_LEVEL}: zstd level, 1 to 19 (default {@code #ZSTD_LEVEL_DEFAULT})
+ * @param chunkSize {@code #CHUNK_SIZE}: most raw bytes per chunk, 4 KiB to 4 MiB (default 4 MiB)
+ * @param compressThreads {@code #COMPRESS_THREADS}: threads compressing chunks (default: cores)
+ * @param ioThreads {@code #IO_THREADS}: parallel ranged reads and commit checks (default
+ *     {@code #IO_THREADS_DEFAULT})
+ * @param readRangeSize {@code #READ_RANGE_SIZE}: most bytes one ranged read asks for, whole chunks
  *     (default 8 MiB)
- * @param commitCheck {@value #COMMIT_CHECK}: what the coordinator checks of each shard before it
+ * @param commitCheck {@code #COMMIT_CHECK}: what the coordinator checks of each shard before it
  *     commits: {@code structure} (default: present, the size its rank reported, header, trailer
  *     and index) or {@code full} (also reads every byte and compares the CRC32C)
- * @param pruneGrace {@value #PRUNE_GRACE}: an uncommitted save younger than this is never removed
+ * @param pruneGrace {@code #PRUNE_GRACE}: an uncommitted save younger than this is never removed
  *     by prune (it may still be running); default 10 minutes
  */
 public record CheckpointOptions(Compression compression, int zstdLevel, int chunkSize, int compressThreads,
     int ioThreads, int readRangeSize, CommitCheck commitCheck, Duration pruneGrace) {
 
-  public static final String COMPRESSION = "checkpoint.compression";
-  public static final String ZSTD_LEVEL = "checkpoint.zstd-level";
-  public static final int ZSTD_LEVEL_DEFAULT = 3;
-  public static final String CHUNK_SIZE = "checkpoint.chunk-size";
-  public static final int MAX_CHUNK_SIZE = 4 << 20;
+  public static final String COMPRESSION = CheckpointKeys.COMPRESSION.name();
+  public static final String ZSTD_LEVEL = CheckpointKeys.ZSTD_LEVEL.name();
+  public static final int ZSTD_LEVEL_DEFAULT = CheckpointKeys.ZSTD_LEVEL.intDefault();
+  public static final String CHUNK_SIZE = CheckpointKeys.CHUNK_SIZE.name();
+  public static final int MAX_CHUNK_SIZE = (int) CheckpointKeys.CHUNK_SIZE.sizeDefault();
   public static final int MIN_CHUNK_SIZE = 4 << 10;
-  public static final String COMPRESS_THREADS = "checkpoint.compress-threads";
-  public static final String IO_THREADS = "checkpoint.io-threads";
-  public static final int IO_THREADS_DEFAULT = 16;
-  public static final String READ_RANGE_SIZE = "checkpoint.read-range-size";
-  public static final int READ_RANGE_SIZE_DEFAULT = 8 << 20;
-  public static final String COMMIT_CHECK = "checkpoint.commit-check";
-  public static final String PRUNE_GRACE = "checkpoint.prune-grace-seconds";
-  public static final Duration PRUNE_GRACE_DEFAULT = Duration.ofMinutes(10);
+  public static final String COMPRESS_THREADS = CheckpointKeys.COMPRESS_THREADS.name();
+  public static final String IO_THREADS = CheckpointKeys.IO_THREADS.name();
+  public static final int IO_THREADS_DEFAULT = CheckpointKeys.IO_THREADS.intDefault();
+  public static final String READ_RANGE_SIZE = CheckpointKeys.READ_RANGE_SIZE.name();
+  public static final int READ_RANGE_SIZE_DEFAULT = (int) CheckpointKeys.READ_RANGE_SIZE.sizeDefault();
+  public static final String COMMIT_CHECK = CheckpointKeys.COMMIT_CHECK.name();
+  public static final String PRUNE_GRACE = CheckpointKeys.PRUNE_GRACE.name();
+  public static final Duration PRUNE_GRACE_DEFAULT = CheckpointKeys.PRUNE_GRACE.durationDefault();
 
   /** How chunks are stored. */
   public enum Compression {
@@ -85,8 +85,8 @@ public record CheckpointOptions(Compression compression, int zstdLevel, int chun
         config.getInt(COMPRESS_THREADS, d.compressThreads),
         config.getInt(IO_THREADS, d.ioThreads),
         (int) Math.min(Integer.MAX_VALUE, config.getBytes(READ_RANGE_SIZE, d.readRangeSize)),
-        CommitCheck.valueOf(parseEnum(config.get(COMMIT_CHECK, "structure"), COMMIT_CHECK, "structure", "full")),
-        Duration.ofSeconds(config.getInt(PRUNE_GRACE, (int) d.pruneGrace.toSeconds())));
+        CommitCheck.valueOf(parseEnum(config.get(COMMIT_CHECK, CheckpointKeys.COMMIT_CHECK.defaultValue()), COMMIT_CHECK, "structure", "full")),
+        config.getDuration(PRUNE_GRACE, d.pruneGrace));
   }
 
   private static String parseEnum(String v, String key, String... allowed) {

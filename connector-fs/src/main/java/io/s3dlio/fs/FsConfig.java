@@ -1,8 +1,7 @@
 package io.s3dlio.fs;
 
 import io.s3dlio.store.StoreConfig;
-import io.s3dlio.store.gcs.GcsStoreConfig;
-import io.s3dlio.store.s3.S3StoreConfig;
+import io.s3dlio.store.config.ConfigCatalog;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,16 +21,12 @@ final class FsConfig {
   }
 
   /**
-   * The store keys that hold credentials. Each is read with {@link Configuration#getPassword}, so a
+   * The store keys that hold credentials (the keys of type secret, and their earlier names). Each is read with {@link Configuration#getPassword}, so a
    * Hadoop credential provider ({@code hadoop.security.credential.provider.path}, e.g. a JCEKS file)
    * supplies it even when the Configuration has no such key; per-bucket forms
    * ({@code fs.s3dlio.bucket.<bucket>.<key>}) too.
    */
-  static final List<String> CREDENTIAL_KEYS = List.of(
-      S3StoreConfig.ACCESS_KEY, S3StoreConfig.SECRET_KEY, S3StoreConfig.SESSION_TOKEN,
-      GcsStoreConfig.ACCESS_KEY, GcsStoreConfig.SECRET_KEY,
-      "azure.secret-key", "azure.account-key", "azure.sas-token",
-      "azure.secret-connection-string", "azure.connection-string");
+  static final List<String> CREDENTIAL_KEYS = ConfigCatalog.secretKeys();
 
   static FsConfig resolve(Configuration conf, String bucket) throws java.io.IOException {
     Map<String, String> m = new HashMap<>();

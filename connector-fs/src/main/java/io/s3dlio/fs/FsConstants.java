@@ -1,7 +1,8 @@
 package io.s3dlio.fs;
 
 /**
- * Public configuration keys of the s3dlio Hadoop FileSystem.
+ * Public configuration keys of the s3dlio Hadoop FileSystem (defined, with their defaults and meaning, in
+ * {@link FsKeys}; all keys of all modules: {@code docs/configuration.md}).
  *
  * <p>All keys live under one prefix, {@value #PREFIX}. Two kinds of keys share it:
  * <ul>
@@ -26,75 +27,64 @@ public final class FsConstants {
   private FsConstants() {
   }
 
-  /** The prefix of every key: {@value}. */
+  /** The prefix of every key:  */
   public static final String PREFIX = "fs.s3dlio.";
 
-  /** Per-bucket overrides: {@code fs.s3dlio.bucket.<bucket>.<key>}. {@value}. */
+  /** Per-bucket overrides: {@code fs.s3dlio.bucket.<bucket>.<key>}.  */
   public static final String BUCKET_PREFIX = PREFIX + "bucket.";
 
   /**
    * Default read policy of {@code open()}: {@code sequential}, {@code random}, {@code adaptive}
    * (sequential until the first backward seek, then random), {@code vector}, {@code whole-file}.
-   * {@value}.
+   * 
    */
-  public static final String READ_POLICY = PREFIX + "read.policy";
-  public static final String READ_POLICY_DEFAULT = "adaptive";
+  public static final String READ_POLICY = FsKeys.READ_POLICY.name();
+  public static final String READ_POLICY_DEFAULT = FsKeys.READ_POLICY.defaultValue();
 
   /**
    * Smallest GET of a random read, and how far forward a seek may skip inside an open GET instead
-   * of opening a new one. {@value}.
+   * of opening a new one. 
    */
-  public static final String READAHEAD = PREFIX + "readahead";
-  public static final long READAHEAD_DEFAULT = 64L << 10;
+  public static final String READAHEAD = FsKeys.READAHEAD.name();
+  public static final long READAHEAD_DEFAULT = FsKeys.READAHEAD.sizeDefault();
 
-  /** Block size reported in FileStatus (split size of input formats). {@value}. */
-  public static final String BLOCK_SIZE = PREFIX + "block.size";
-  public static final long BLOCK_SIZE_DEFAULT = 128L << 20;
+  /** Block size reported in FileStatus (split size of input formats).  */
+  public static final String BLOCK_SIZE = FsKeys.BLOCK_SIZE.name();
+  public static final long BLOCK_SIZE_DEFAULT = FsKeys.BLOCK_SIZE.sizeDefault();
 
-  /** Vectored reads: ranges closer than this are merged into one GET. {@value}. */
-  public static final String VECTORED_MIN_SEEK = PREFIX + "vectored.min-seek";
-  public static final long VECTORED_MIN_SEEK_DEFAULT = 16L << 10;
+  /** Vectored reads: ranges closer than this are merged into one GET.  */
+  public static final String VECTORED_MIN_SEEK = FsKeys.VECTORED_MIN_SEEK.name();
+  public static final long VECTORED_MIN_SEEK_DEFAULT = FsKeys.VECTORED_MIN_SEEK.sizeDefault();
 
-  /** Vectored reads: largest merged GET. {@value}. */
-  public static final String VECTORED_MAX_MERGED = PREFIX + "vectored.max-merged";
-  public static final long VECTORED_MAX_MERGED_DEFAULT = 1L << 20;
+  /** Vectored reads: largest merged GET.  */
+  public static final String VECTORED_MAX_MERGED = FsKeys.VECTORED_MAX_MERGED.name();
+  public static final long VECTORED_MAX_MERGED_DEFAULT = FsKeys.VECTORED_MAX_MERGED.sizeDefault();
 
-  /**
-   * Vectored reads: merged ranges fetched at once by one {@code readVectored} call (as S3A's
-   * {@code fs.s3a.vectored.active.ranged.reads}); each range completes as soon as its bytes are in.
-   * {@value}.
-   */
-  public static final String VECTORED_CONCURRENCY = PREFIX + "vectored.concurrency";
-  public static final int VECTORED_CONCURRENCY_DEFAULT = 8;
+  /** Vectored reads: merged ranges fetched at once by one {@code readVectored} call. */
+  public static final String VECTORED_CONCURRENCY = FsKeys.VECTORED_CONCURRENCY.name();
+  public static final int VECTORED_CONCURRENCY_DEFAULT = FsKeys.VECTORED_CONCURRENCY.intDefault();
 
-  /**
-   * Sequential reads of remote objects (read policies sequential, whole-file, adaptive): ranged
-   * GETs in flight per stream, each fetching the next part of the file or split; 0 (the default)
-   * reads with one long GET. Parts start at 1 MiB and double up to {@link #PREFETCH_PART_SIZE};
-   * memory is at most depth x part size per open stream. Off by default: against the S3 test
-   * server, 4 parts in flight read 0.82x and 0.29x as fast as one GET (docs/performance.md).
-   * {@value}.
-   */
-  public static final String PREFETCH_DEPTH = PREFIX + "prefetch.depth";
-  public static final int PREFETCH_DEPTH_DEFAULT = 0;
+  /** Sequential reads of remote objects: ranged GETs in flight per stream; 0 (the default) reads with one GET. */
+  public static final String PREFETCH_DEPTH = FsKeys.PREFETCH_DEPTH.name();
+  public static final int PREFETCH_DEPTH_DEFAULT = FsKeys.PREFETCH_DEPTH.intDefault();
 
-  /** Largest part of the sequential read-ahead ({@link #PREFETCH_DEPTH}). {@value}. */
-  public static final String PREFETCH_PART_SIZE = PREFIX + "prefetch.part-size";
-  public static final long PREFETCH_PART_SIZE_DEFAULT = 8L << 20;
+  /** Largest part of the sequential read-ahead ({@link #PREFETCH_DEPTH}). */
+  public static final String PREFETCH_PART_SIZE = FsKeys.PREFETCH_PART_SIZE.name();
+  public static final long PREFETCH_PART_SIZE_DEFAULT = FsKeys.PREFETCH_PART_SIZE.sizeDefault();
 
-  /** Threads (per FileSystem instance) fetching vectored ranges and read-ahead parts, and copying during rename. {@value}. */
-  public static final String THREADS = PREFIX + "threads";
-  public static final int THREADS_DEFAULT = 16;
+  /** Threads (per FileSystem instance) fetching vectored ranges and read-ahead parts, and copying during rename. */
+  public static final String THREADS = FsKeys.THREADS.name();
+  public static final int THREADS_DEFAULT = FsKeys.THREADS.intDefault();
 
-  /** Page size of listings. {@value}. */
-  public static final String LIST_PAGE_SIZE = PREFIX + "list.page-size";
-  public static final int LIST_PAGE_SIZE_DEFAULT = 1000;
+  /** Page size of listings.  */
+  public static final String LIST_PAGE_SIZE = FsKeys.LIST_PAGE_SIZE.name();
+  public static final int LIST_PAGE_SIZE_DEFAULT = FsKeys.LIST_PAGE_SIZE.intDefault();
 
   /**
    * {@code file://} through {@link S3dlioLocalFileSystem}: whether to write and verify
    * LocalFileSystem's {@code .name.crc} checksum files. Off: files are written with no sidecar
-   * (as on object stores) and {@code openFile()} options reach the raw FileSystem. {@value}.
+   * (as on object stores) and {@code openFile()} options reach the raw FileSystem. 
    */
-  public static final String LOCAL_CHECKSUM = PREFIX + "file.checksum";
-  public static final boolean LOCAL_CHECKSUM_DEFAULT = false;
+  public static final String LOCAL_CHECKSUM = FsKeys.LOCAL_CHECKSUM.name();
+  public static final boolean LOCAL_CHECKSUM_DEFAULT = FsKeys.LOCAL_CHECKSUM.booleanDefault();
 }

@@ -37,8 +37,8 @@ public final class ParallelDownload {
    * @param partSize bytes per part
    */
   public record Settings(int concurrency, long partSize) {
-    public static final int CONCURRENCY_DEFAULT = 8;
-    public static final long PART_SIZE_DEFAULT = 8L << 20;
+    public static final int CONCURRENCY_DEFAULT = StoreKeys.RANGE_CONCURRENCY.intDefault();
+    public static final long PART_SIZE_DEFAULT = StoreKeys.RANGE_PART_SIZE.sizeDefault();
 
     public Settings {
       if (concurrency < 1 || partSize < 1) {

@@ -21,14 +21,14 @@ public record UploadBuffer(boolean disk, Path dir) {
 
   /** Reads {@code <prefix>upload-buffer} and {@code <prefix>upload-buffer-dir}. */
   public static UploadBuffer from(StoreConfig config, String prefix) {
-    String kind = config.get(prefix + "upload-buffer", "memory").trim().toLowerCase(Locale.ROOT);
+    String kind = config.get(prefix + StoreKeys.S3_UPLOAD_BUFFER.suffix(), StoreKeys.S3_UPLOAD_BUFFER.defaultValue()).trim().toLowerCase(Locale.ROOT);
     switch (kind) {
       case "memory":
         return MEMORY;
       case "disk":
-        return new UploadBuffer(true, Path.of(config.get(prefix + "upload-buffer-dir", System.getProperty("java.io.tmpdir"))));
+        return new UploadBuffer(true, Path.of(config.get(prefix + StoreKeys.S3_UPLOAD_BUFFER_DIR.suffix(), System.getProperty("java.io.tmpdir"))));
       default:
-        throw new IllegalArgumentException("Cannot use setting " + prefix + "upload-buffer: '" + kind
+        throw new IllegalArgumentException("Cannot use setting " + prefix + StoreKeys.S3_UPLOAD_BUFFER.suffix() + ": '" + kind
             + "' (expected memory or disk)");
     }
   }

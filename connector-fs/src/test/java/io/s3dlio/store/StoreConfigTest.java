@@ -47,6 +47,12 @@ class StoreConfigTest {
   }
 
   @Test
+  void anEarlierKeyNameSetThroughTheEnvironmentIsReadAsItsKey() {
+    assertThat(StoreConfig.fromEnvironment(Map.of("S3DLIO_AZURE_READ_RESUMES", "7")).get("azure.resume-attempts"))
+        .contains("7");
+  }
+
+  @Test
   void parsesTypedValuesAndNamesTheKeyOnError() {
     StoreConfig c = StoreConfig.of(Map.of("a", "8m", "b", "12", "c", "true", "d", "lots"));
     assertThat(c.getBytes("a", 0)).isEqualTo(8L << 20);

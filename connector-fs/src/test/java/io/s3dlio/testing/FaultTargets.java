@@ -53,7 +53,7 @@ public final class FaultTargets {
   /** Short retries, 1 s read timeout, 1 MiB blocks, for az://. */
   public static Map<String, String> azureRetrySettings() {
     return Map.of("azure.max-retries", "6", "azure.retry-base-delay", "5ms", "azure.retry-max-delay", "200ms",
-        "azure.read-timeout", "1s", "azure.connect-timeout", "2s", "azure.read-resumes", "4",
+        "azure.read-timeout", "1s", "azure.connect-timeout", "2s", "azure.resume-attempts", "4",
         "azure.call-deadline", "30s", "azure.block-size", "1m");
   }
 

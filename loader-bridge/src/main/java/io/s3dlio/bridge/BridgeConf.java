@@ -138,7 +138,7 @@ public final class BridgeConf {
   }
 
   public int uploadPort() {
-    return (int) number(BridgeOptions.UPLOAD_PORT, 0L, 0, 65535);
+    return (int) number(BridgeOptions.UPLOAD_PORT, (long) BridgeKeys.UPLOAD_PORT.intDefault(), 0, 65535);
   }
 
   /** Tensor declarations by column name, from the feed's options and the session conf. */

@@ -170,7 +170,7 @@ final class CheckpointCommand implements Callable<Integer> {
       "Keep the newest N committed checkpoints; delete older ones and abandoned saves.",
       "Each checkpoint is uncommitted (manifest deleted) before its shards go. Uncommitted saves that",
       "lost a race, or were abandoned below the newest checkpoint more than",
-      "checkpoint.prune-grace-seconds (default 600) ago, are removed; a newer save is never touched."})
+      "checkpoint.prune-grace (default 10m) ago, are removed; a newer save is never touched."})
   static final class Prune implements Callable<Integer> {
     @ParentCommand
     CheckpointCommand parent;

@@ -309,7 +309,7 @@ final class AzureObjectStore implements ObjectStore {
     }
     AtomicReference<String> etag = new AtomicReference<>(pinnedEtag == null ? null : quoted(pinnedEtag));
     return new ResumingInputStream(uri, offset, length,
-        (off, len) -> openBody(a, blob, uri, off, len, etag), config.readResumes());
+        (off, len) -> openBody(a, blob, uri, off, len, etag), config.resumeAttempts());
   }
 
   /**

@@ -2,11 +2,13 @@ package io.s3dlio.store.gcs;
 
 import io.s3dlio.store.ObjectUri;
 import io.s3dlio.store.StoreConfig;
+import io.s3dlio.store.StoreKeys;
 import io.s3dlio.store.s3.S3StoreConfig;
 import java.net.URI;
 
 /**
- * Settings of gs://, served through GCS's S3-compatible XML API with HMAC keys.
+ * Settings of gs://, served through GCS's S3-compatible XML API with HMAC keys. Tested against an
+ * S3-compatible server (S3Proxy), not against Google Cloud Storage itself. Keys: {@link StoreKeys#GCS}.
  *
  * <p>The keys are the {@code s3.*} keys of {@link S3StoreConfig} with the {@code gcs.} prefix
  * ({@code gcs.max-connections}, {@code gcs.part-size}, {@code gcs.read-timeout}, ...), with these
@@ -31,22 +33,22 @@ public final class GcsStoreConfig {
   public static final String PREFIX = "gcs.";
 
   /** XML API endpoint: {@value #ENDPOINT_DEFAULT}. */
-  public static final String ENDPOINT = "gcs.endpoint";
-  public static final String ENDPOINT_DEFAULT = "https://storage.googleapis.com";
+  public static final String ENDPOINT = StoreKeys.GCS_ENDPOINT.name();
+  public static final String ENDPOINT_DEFAULT = StoreKeys.GCS_ENDPOINT.defaultValue();
 
   /** Signing region: {@value #REGION_DEFAULT}. */
-  public static final String REGION = "gcs.region";
-  public static final String REGION_DEFAULT = "auto";
+  public static final String REGION = StoreKeys.GCS_REGION.name();
+  public static final String REGION_DEFAULT = StoreKeys.GCS_REGION.defaultValue();
 
   /** HMAC access id (required). */
-  public static final String ACCESS_KEY = "gcs.access-key";
+  public static final String ACCESS_KEY = StoreKeys.GCS_ACCESS_KEY.name();
 
   /** HMAC secret (required); never printed or logged. */
-  public static final String SECRET_KEY = "gcs.secret-key";
+  public static final String SECRET_KEY = StoreKeys.GCS_SECRET_KEY.name();
 
   /** Single deletes in flight at once in {@code deleteAll}. Default {@value #DELETE_PARALLELISM_DEFAULT}. */
-  public static final String DELETE_PARALLELISM = "gcs.delete-parallelism";
-  public static final int DELETE_PARALLELISM_DEFAULT = 16;
+  public static final String DELETE_PARALLELISM = "gcs." + StoreKeys.S3_DELETE_PARALLELISM.suffix();
+  public static final int DELETE_PARALLELISM_DEFAULT = StoreKeys.S3_DELETE_PARALLELISM.intDefault();
 
   private GcsStoreConfig() {
   }

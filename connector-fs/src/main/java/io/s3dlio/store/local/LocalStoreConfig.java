@@ -1,6 +1,7 @@
 package io.s3dlio.store.local;
 
 import io.s3dlio.store.StoreConfig;
+import io.s3dlio.store.StoreKeys;
 
 /**
  * Settings of the {@code file://} and {@code direct://} stores.
@@ -12,14 +13,14 @@ import io.s3dlio.store.StoreConfig;
  *     through the page cache
  */
 record LocalStoreConfig(boolean fsync, int directBufferSize, DirectFallback directFallback) {
-  /** Force data to disk before a write becomes visible. {@value}. */
-  static final String FSYNC = "local.fsync";
-  static final boolean FSYNC_DEFAULT = false;
-  /** Aligned buffer size of O_DIRECT I/O; rounded up to the filesystem block size. {@value}. */
-  static final String DIRECT_BUFFER_SIZE = "direct.buffer-size";
-  static final long DIRECT_BUFFER_SIZE_DEFAULT = 4L << 20;
-  /** {@code fail} (default) or {@code buffered}: what to do where O_DIRECT is refused. {@value}. */
-  static final String DIRECT_FALLBACK = "direct.fallback";
+  /** Force data to disk before a write becomes visible. */
+  static final String FSYNC = StoreKeys.LOCAL_FSYNC.name();
+  static final boolean FSYNC_DEFAULT = StoreKeys.LOCAL_FSYNC.booleanDefault();
+  /** Aligned buffer size of O_DIRECT I/O; rounded up to the filesystem block size. */
+  static final String DIRECT_BUFFER_SIZE = StoreKeys.DIRECT_BUFFER_SIZE.name();
+  static final long DIRECT_BUFFER_SIZE_DEFAULT = StoreKeys.DIRECT_BUFFER_SIZE.sizeDefault();
+  /** {@code fail} (default) or {@code buffered}: what to do where O_DIRECT is refused. */
+  static final String DIRECT_FALLBACK = StoreKeys.DIRECT_FALLBACK.name();
 
   enum DirectFallback { FAIL, BUFFERED }
 
@@ -28,7 +29,7 @@ record LocalStoreConfig(boolean fsync, int directBufferSize, DirectFallback dire
     if (buf < 4096 || buf > (1L << 30)) {
       throw new IllegalArgumentException("Cannot use " + DIRECT_BUFFER_SIZE + "=" + buf + ": must be 4k..1g");
     }
-    String fb = config.get(DIRECT_FALLBACK, "fail").trim();
+    String fb = config.get(DIRECT_FALLBACK, StoreKeys.DIRECT_FALLBACK.defaultValue()).trim();
     DirectFallback fallback;
     if (fb.equalsIgnoreCase("fail")) {
       fallback = DirectFallback.FAIL;

@@ -11,6 +11,7 @@ import io.s3dlio.store.ObjectUri;
 import io.s3dlio.store.ObjectWriter;
 import io.s3dlio.store.ResumingInputStream;
 import io.s3dlio.store.StoreConfig;
+import io.s3dlio.store.StoreKeys;
 import io.s3dlio.store.VersionedStream;
 import io.s3dlio.store.WriteOptions;
 import java.io.FilterInputStream;
@@ -66,9 +67,9 @@ public final class MeteredObjectStore implements ObjectStore {
 
   private static String endpoint(ObjectUri.Scheme scheme, StoreConfig config) {
     return switch (scheme) {
-      case S3 -> config.get("s3.endpoint", "https://s3." + config.get("s3.region", "us-east-1") + ".amazonaws.com");
-      case GS -> config.get("gcs.endpoint", "https://storage.googleapis.com");
-      case AZ -> config.get("azure.endpoint", "https://{account}.blob.core.windows.net").replace("{account}.", "")
+      case S3 -> config.get(StoreKeys.S3_ENDPOINT.name(), "https://s3." + config.get(StoreKeys.S3_REGION.name(), StoreKeys.S3_REGION.defaultValue()) + ".amazonaws.com");
+      case GS -> config.get(StoreKeys.GCS_ENDPOINT.name(), StoreKeys.GCS_ENDPOINT.defaultValue());
+      case AZ -> config.get(StoreKeys.AZURE_ENDPOINT.name(), StoreKeys.AZURE_ENDPOINT.defaultValue()).replace("{account}.", "")
           .replace("{account}", "");
       case FILE, DIRECT -> "";
     };

@@ -2,6 +2,7 @@ package io.s3dlio.store.s3;
 
 import io.s3dlio.store.ObjectUri;
 import io.s3dlio.store.StoreConfig;
+import io.s3dlio.store.StoreKeys;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -10,8 +11,8 @@ import java.util.Objects;
 /**
  * Resolved settings of the S3 backend (and of gs://, which reuses it through GCS's XML API).
  *
- * <p>{@link #from(StoreConfig)} reads the {@code s3.*} keys below; every key has its default next
- * to it. Durations accept {@code ms}, {@code s}, {@code m}, {@code h} suffixes (a plain number is
+ * <p>{@link #from(StoreConfig)} reads the {@code s3.*} keys below, defined with their defaults in
+ * {@link StoreKeys} (and documented in {@code docs/configuration.md}). Durations accept {@code ms}, {@code s}, {@code m}, {@code h} suffixes (a plain number is
  * milliseconds); sizes accept {@code k}, {@code m}, {@code g} suffixes (binary multiples).
  *
  * <p>Credentials are chosen in this order: explicit keys ({@link #ACCESS_KEY} and
@@ -25,37 +26,37 @@ import java.util.Objects;
 public final class S3StoreConfig {
 
   /** Endpoint URL of an S3-compatible store (e.g. {@code http://127.0.0.1:9000}); unset means AWS. */
-  public static final String ENDPOINT = "s3.endpoint";
+  public static final String ENDPOINT = StoreKeys.S3_ENDPOINT.name();
 
   /** Signing region: {@value}. */
-  public static final String REGION = "s3.region";
-  public static final String REGION_DEFAULT = "us-east-1";
+  public static final String REGION = StoreKeys.S3_REGION.name();
+  public static final String REGION_DEFAULT = StoreKeys.S3_REGION.defaultValue();
 
   /**
    * Path-style addressing ({@code http://host/bucket/key}) instead of virtual hosts
    * ({@code http://bucket.host/key}). Default: true when {@link #ENDPOINT} is set (most
    * S3-compatible stores need it), false otherwise.
    */
-  public static final String PATH_STYLE = "s3.path-style";
+  public static final String PATH_STYLE = StoreKeys.S3_PATH_STYLE.name();
 
   /** Access key id; used together with {@link #SECRET_KEY}. */
-  public static final String ACCESS_KEY = "s3.access-key";
+  public static final String ACCESS_KEY = StoreKeys.S3_ACCESS_KEY.name();
 
   /** Secret access key; never printed or logged. */
-  public static final String SECRET_KEY = "s3.secret-key";
+  public static final String SECRET_KEY = StoreKeys.S3_SECRET_KEY.name();
 
   /** Session token of temporary credentials (optional, with the explicit keys). */
-  public static final String SESSION_TOKEN = "s3.session-token";
+  public static final String SESSION_TOKEN = StoreKeys.S3_SESSION_TOKEN.name();
 
   /** Named profile of {@code ~/.aws/credentials}, used when no explicit keys are set. */
-  public static final String PROFILE = "s3.profile";
+  public static final String PROFILE = StoreKeys.S3_PROFILE.name();
 
   /**
    * Size of the HTTP connection pool (Apache client): at most this many requests run at once per
    * store; further requests wait for a free connection. Default {@value #MAX_CONNECTIONS_DEFAULT}.
    */
-  public static final String MAX_CONNECTIONS = "s3.max-connections";
-  public static final int MAX_CONNECTIONS_DEFAULT = 64;
+  public static final String MAX_CONNECTIONS = StoreKeys.S3_MAX_CONNECTIONS.name();
+  public static final int MAX_CONNECTIONS_DEFAULT = StoreKeys.S3_MAX_CONNECTIONS.intDefault();
 
   /**
    * Retries of one request after its first attempt (the SDK's standard retry strategy, so
@@ -68,20 +69,20 @@ public final class S3StoreConfig {
    * together stop at {@link #CALL_DEADLINE}. A body that fails mid-way on read is resumed
    * separately ({@link #RESUME_ATTEMPTS}). Default {@value #MAX_RETRIES_DEFAULT}.
    */
-  public static final String MAX_RETRIES = "s3.max-retries";
-  public static final int MAX_RETRIES_DEFAULT = 7;
+  public static final String MAX_RETRIES = StoreKeys.S3_MAX_RETRIES.name();
+  public static final int MAX_RETRIES_DEFAULT = StoreKeys.S3_MAX_RETRIES.intDefault();
 
   /** First backoff delay (see {@link #MAX_RETRIES}). Default {@value #RETRY_BASE_DELAY_DEFAULT}. */
-  public static final String RETRY_BASE_DELAY = "s3.retry-base-delay";
-  public static final String RETRY_BASE_DELAY_DEFAULT = "100ms";
+  public static final String RETRY_BASE_DELAY = StoreKeys.S3_RETRY_BASE_DELAY.name();
+  public static final String RETRY_BASE_DELAY_DEFAULT = StoreKeys.S3_RETRY_BASE_DELAY.defaultValue();
 
   /** First backoff delay after a throttling answer. Default {@value #RETRY_THROTTLE_DELAY_DEFAULT}. */
-  public static final String RETRY_THROTTLE_DELAY = "s3.retry-throttle-delay";
-  public static final String RETRY_THROTTLE_DELAY_DEFAULT = "500ms";
+  public static final String RETRY_THROTTLE_DELAY = StoreKeys.S3_RETRY_THROTTLE_DELAY.name();
+  public static final String RETRY_THROTTLE_DELAY_DEFAULT = StoreKeys.S3_RETRY_THROTTLE_DELAY.defaultValue();
 
   /** Longest delay between two attempts. Default {@value #RETRY_MAX_DELAY_DEFAULT}. */
-  public static final String RETRY_MAX_DELAY = "s3.retry-max-delay";
-  public static final String RETRY_MAX_DELAY_DEFAULT = "20s";
+  public static final String RETRY_MAX_DELAY = StoreKeys.S3_RETRY_MAX_DELAY.name();
+  public static final String RETRY_MAX_DELAY_DEFAULT = StoreKeys.S3_RETRY_MAX_DELAY.defaultValue();
 
   /**
    * Time budget of one call, all its attempts and backoff delays included (the SDK's
@@ -90,8 +91,8 @@ public final class S3StoreConfig {
    * response, not the reading of the body (bounded by {@link #READ_TIMEOUT} per read and
    * {@link #RESUME_ATTEMPTS}). {@code 0} turns it off. Default {@value #CALL_DEADLINE_DEFAULT}.
    */
-  public static final String CALL_DEADLINE = "s3.call-deadline";
-  public static final String CALL_DEADLINE_DEFAULT = "15m";
+  public static final String CALL_DEADLINE = StoreKeys.S3_CALL_DEADLINE.name();
+  public static final String CALL_DEADLINE_DEFAULT = StoreKeys.S3_CALL_DEADLINE.defaultValue();
 
   /**
    * Whether upload bodies may be sent with aws-chunked encoding (the SDK's
@@ -100,26 +101,26 @@ public final class S3StoreConfig {
    * empty object, and OpenStack Swift's s3api refuses aws-chunked altogether. See
    * {@code docs/s3-compatibility.md}. Default true.
    */
-  public static final String CHUNKED_ENCODING = "s3.chunked-encoding";
+  public static final String CHUNKED_ENCODING = StoreKeys.S3_CHUNKED_ENCODING.name();
 
   /**
    * Whether bulk deletes use DeleteObjects (1,000 keys per request); {@code false} deletes keys one by
    * one, {@code delete-parallelism} at once (OpenStack Swift's s3api refuses DeleteObjects without
    * Content-MD5, which SDK 2.30+ no longer sends). Default true (false for gs://).
    */
-  public static final String BULK_DELETE = "s3.bulk-delete";
+  public static final String BULK_DELETE = StoreKeys.S3_BULK_DELETE.name();
 
   /** Part copies of one multipart copy in flight at once. Default {@value #COPY_PARALLELISM_DEFAULT}. */
-  public static final String COPY_PARALLELISM = "s3.copy-parallelism";
-  public static final int COPY_PARALLELISM_DEFAULT = 8;
+  public static final String COPY_PARALLELISM = StoreKeys.S3_COPY_PARALLELISM.name();
+  public static final int COPY_PARALLELISM_DEFAULT = StoreKeys.S3_COPY_PARALLELISM.intDefault();
 
   /** TCP connect timeout. Default {@value #CONNECT_TIMEOUT_DEFAULT}. */
-  public static final String CONNECT_TIMEOUT = "s3.connect-timeout";
-  public static final String CONNECT_TIMEOUT_DEFAULT = "10s";
+  public static final String CONNECT_TIMEOUT = StoreKeys.S3_CONNECT_TIMEOUT.name();
+  public static final String CONNECT_TIMEOUT_DEFAULT = StoreKeys.S3_CONNECT_TIMEOUT.defaultValue();
 
   /** Socket read timeout: the longest wait for the next bytes of a response. Default {@value #READ_TIMEOUT_DEFAULT}. */
-  public static final String READ_TIMEOUT = "s3.read-timeout";
-  public static final String READ_TIMEOUT_DEFAULT = "60s";
+  public static final String READ_TIMEOUT = StoreKeys.S3_READ_TIMEOUT.name();
+  public static final String READ_TIMEOUT_DEFAULT = StoreKeys.S3_READ_TIMEOUT.defaultValue();
 
   /**
    * When to send checksums with uploads. Unset: the AWS SDK's own setting is honoured, the system
@@ -134,7 +135,7 @@ public final class S3StoreConfig {
    * XAmzContentSHA256Mismatch), OpenStack Swift's s3api (501 on aws-chunked bodies), many
    * appliances, and GCS's XML API.
    */
-  public static final String CHECKSUM_CALCULATION = "s3.checksum-calculation";
+  public static final String CHECKSUM_CALCULATION = StoreKeys.S3_CHECKSUM_CALCULATION.name();
 
   /**
    * When to check response checksums. Unset: as {@link #CHECKSUM_CALCULATION}, from
@@ -143,16 +144,16 @@ public final class S3StoreConfig {
    * store returns with a whole-object GET; {@code when_required} checks only where the operation
    * demands it. Use {@code when_required} with the same older stores as above.
    */
-  public static final String CHECKSUM_VALIDATION = "s3.checksum-validation";
-  public static final String CHECKSUM_DEFAULT = "when_supported";
+  public static final String CHECKSUM_VALIDATION = StoreKeys.S3_CHECKSUM_VALIDATION.name();
+  public static final String CHECKSUM_DEFAULT = StoreKeys.S3_CHECKSUM_CALCULATION.defaultValue();
 
   /**
    * Part size of multipart uploads (and the threshold above which a streaming write becomes one).
    * Default {@value #PART_SIZE_DEFAULT}, at least 5m (S3's minimum part size), at most 2047m. An
    * object written through a writer can have at most 10,000 parts, so at most 10,000 part sizes.
    */
-  public static final String PART_SIZE = "s3.part-size";
-  public static final String PART_SIZE_DEFAULT = "8m";
+  public static final String PART_SIZE = StoreKeys.S3_PART_SIZE.name();
+  public static final String PART_SIZE_DEFAULT = StoreKeys.S3_PART_SIZE.defaultValue();
   public static final long MIN_PART_SIZE = 5L << 20;
   public static final long MAX_PART_SIZE = 2047L << 20;
   public static final int MAX_PARTS = 10_000;
@@ -161,26 +162,26 @@ public final class S3StoreConfig {
    * Parts one writer holds in memory at once (being filled or uploading); memory of one writer is
    * bounded by this times the part size. At least 2. Default {@value #UPLOAD_ACTIVE_BLOCKS_DEFAULT}.
    */
-  public static final String UPLOAD_ACTIVE_BLOCKS = "s3.upload-active-blocks";
-  public static final int UPLOAD_ACTIVE_BLOCKS_DEFAULT = 4;
+  public static final String UPLOAD_ACTIVE_BLOCKS = StoreKeys.S3_UPLOAD_ACTIVE_BLOCKS.name();
+  public static final int UPLOAD_ACTIVE_BLOCKS_DEFAULT = StoreKeys.S3_UPLOAD_ACTIVE_BLOCKS.intDefault();
 
   /**
    * How many times in a row a GET body that fails mid-way is reopened from the last byte
    * delivered without any progress in between. Default {@value #RESUME_ATTEMPTS_DEFAULT}.
    */
-  public static final String RESUME_ATTEMPTS = "s3.resume-attempts";
-  public static final int RESUME_ATTEMPTS_DEFAULT = 3;
+  public static final String RESUME_ATTEMPTS = StoreKeys.S3_RESUME_ATTEMPTS.name();
+  public static final int RESUME_ATTEMPTS_DEFAULT = StoreKeys.S3_RESUME_ATTEMPTS.intDefault();
 
   /**
    * Objects larger than this are copied with UploadPartCopy in parts instead of one CopyObject.
    * Default and maximum {@value #COPY_MULTIPART_THRESHOLD_DEFAULT} (CopyObject's limit).
    */
-  public static final String COPY_MULTIPART_THRESHOLD = "s3.copy-multipart-threshold";
-  public static final String COPY_MULTIPART_THRESHOLD_DEFAULT = "5g";
+  public static final String COPY_MULTIPART_THRESHOLD = StoreKeys.S3_COPY_MULTIPART_THRESHOLD.name();
+  public static final String COPY_MULTIPART_THRESHOLD_DEFAULT = StoreKeys.S3_COPY_MULTIPART_THRESHOLD.defaultValue();
 
   /** Part size of a multipart copy. Default {@value #COPY_PART_SIZE_DEFAULT}, between 5m and 5g. */
-  public static final String COPY_PART_SIZE = "s3.copy-part-size";
-  public static final String COPY_PART_SIZE_DEFAULT = "512m";
+  public static final String COPY_PART_SIZE = StoreKeys.S3_COPY_PART_SIZE.name();
+  public static final String COPY_PART_SIZE_DEFAULT = StoreKeys.S3_COPY_PART_SIZE.defaultValue();
 
   /** Checksum modes of {@link #CHECKSUM_CALCULATION} and {@link #CHECKSUM_VALIDATION}. */
   public enum ChecksumMode {
@@ -279,27 +280,27 @@ public final class S3StoreConfig {
 
   private void validate() {
     String p = keyPrefix;
-    check(region != null && !region.isBlank(), p + "region", "must not be empty");
-    check(maxConnections >= 1, p + "max-connections", maxConnections + " (need >= 1)");
-    check(maxRetries >= 0, p + "max-retries", maxRetries + " (need >= 0)");
-    check(retryBaseDelay.toMillis() >= 1, p + "retry-base-delay", retryBaseDelay + " (need >= 1ms)");
-    check(retryThrottleDelay.toMillis() >= 1, p + "retry-throttle-delay", retryThrottleDelay + " (need >= 1ms)");
+    check(region != null && !region.isBlank(), p + StoreKeys.S3_REGION.suffix(), "must not be empty");
+    check(maxConnections >= 1, p + StoreKeys.S3_MAX_CONNECTIONS.suffix(), maxConnections + " (need >= 1)");
+    check(maxRetries >= 0, p + StoreKeys.S3_MAX_RETRIES.suffix(), maxRetries + " (need >= 0)");
+    check(retryBaseDelay.toMillis() >= 1, p + StoreKeys.S3_RETRY_BASE_DELAY.suffix(), retryBaseDelay + " (need >= 1ms)");
+    check(retryThrottleDelay.toMillis() >= 1, p + StoreKeys.S3_RETRY_THROTTLE_DELAY.suffix(), retryThrottleDelay + " (need >= 1ms)");
     check(retryMaxDelay.compareTo(retryBaseDelay) >= 0 && retryMaxDelay.compareTo(retryThrottleDelay) >= 0,
-        p + "retry-max-delay", retryMaxDelay + " (need >= retry-base-delay and retry-throttle-delay)");
-    check(!callDeadline.isNegative(), p + "call-deadline", callDeadline + " (need >= 0; 0 turns it off)");
-    check(copyParallelism >= 1, p + "copy-parallelism", copyParallelism + " (need >= 1)");
-    check(!connectTimeout.isNegative() && !connectTimeout.isZero(), p + "connect-timeout", connectTimeout + " (need > 0)");
-    check(!readTimeout.isNegative() && !readTimeout.isZero(), p + "read-timeout", readTimeout + " (need > 0)");
-    check(partSize >= MIN_PART_SIZE && partSize <= MAX_PART_SIZE, p + "part-size",
+        p + StoreKeys.S3_RETRY_MAX_DELAY.suffix(), retryMaxDelay + " (need >= retry-base-delay and retry-throttle-delay)");
+    check(!callDeadline.isNegative(), p + StoreKeys.S3_CALL_DEADLINE.suffix(), callDeadline + " (need >= 0; 0 turns it off)");
+    check(copyParallelism >= 1, p + StoreKeys.S3_COPY_PARALLELISM.suffix(), copyParallelism + " (need >= 1)");
+    check(!connectTimeout.isNegative() && !connectTimeout.isZero(), p + StoreKeys.S3_CONNECT_TIMEOUT.suffix(), connectTimeout + " (need > 0)");
+    check(!readTimeout.isNegative() && !readTimeout.isZero(), p + StoreKeys.S3_READ_TIMEOUT.suffix(), readTimeout + " (need > 0)");
+    check(partSize >= MIN_PART_SIZE && partSize <= MAX_PART_SIZE, p + StoreKeys.S3_PART_SIZE.suffix(),
         partSize + " bytes (need 5m to 2047m)");
-    check(uploadActiveBlocks >= 2, p + "upload-active-blocks", uploadActiveBlocks + " (need >= 2)");
-    check(resumeAttempts >= 0, p + "resume-attempts", resumeAttempts + " (need >= 0)");
+    check(uploadActiveBlocks >= 2, p + StoreKeys.S3_UPLOAD_ACTIVE_BLOCKS.suffix(), uploadActiveBlocks + " (need >= 2)");
+    check(resumeAttempts >= 0, p + StoreKeys.S3_RESUME_ATTEMPTS.suffix(), resumeAttempts + " (need >= 0)");
     check(copyMultipartThreshold >= MIN_PART_SIZE && copyMultipartThreshold <= 5L << 30,
-        p + "copy-multipart-threshold", copyMultipartThreshold + " bytes (need 5m to 5g)");
-    check(copyPartSize >= MIN_PART_SIZE && copyPartSize <= 5L << 30, p + "copy-part-size",
+        p + StoreKeys.S3_COPY_MULTIPART_THRESHOLD.suffix(), copyMultipartThreshold + " bytes (need 5m to 5g)");
+    check(copyPartSize >= MIN_PART_SIZE && copyPartSize <= 5L << 30, p + StoreKeys.S3_COPY_PART_SIZE.suffix(),
         copyPartSize + " bytes (need 5m to 5g)");
-    check(deleteParallelism >= 1, p + "delete-parallelism", deleteParallelism + " (need >= 1)");
-    check((accessKey == null) == (secretKey == null), p + "access-key/" + p + "secret-key",
+    check(deleteParallelism >= 1, p + StoreKeys.S3_DELETE_PARALLELISM.suffix(), deleteParallelism + " (need >= 1)");
+    check((accessKey == null) == (secretKey == null), p + StoreKeys.S3_ACCESS_KEY.suffix() + "/" + p + StoreKeys.S3_SECRET_KEY.suffix(),
         "set both or neither");
   }
 
@@ -488,7 +489,7 @@ public final class S3StoreConfig {
     private Duration retryThrottleDelay = parseDuration(RETRY_THROTTLE_DELAY, RETRY_THROTTLE_DELAY_DEFAULT);
     private Duration retryMaxDelay = parseDuration(RETRY_MAX_DELAY, RETRY_MAX_DELAY_DEFAULT);
     private Duration callDeadline = parseDuration(CALL_DEADLINE, CALL_DEADLINE_DEFAULT);
-    private boolean chunkedEncoding = true;
+    private boolean chunkedEncoding = StoreKeys.S3_CHUNKED_ENCODING.booleanDefault();
     private int copyParallelism = COPY_PARALLELISM_DEFAULT;
     private Duration connectTimeout = parseDuration(CONNECT_TIMEOUT, CONNECT_TIMEOUT_DEFAULT);
     private Duration readTimeout = parseDuration(READ_TIMEOUT, READ_TIMEOUT_DEFAULT);
@@ -500,8 +501,8 @@ public final class S3StoreConfig {
     private int resumeAttempts = RESUME_ATTEMPTS_DEFAULT;
     private long copyMultipartThreshold = StoreConfigs.bytes(COPY_MULTIPART_THRESHOLD, COPY_MULTIPART_THRESHOLD_DEFAULT);
     private long copyPartSize = StoreConfigs.bytes(COPY_PART_SIZE, COPY_PART_SIZE_DEFAULT);
-    private boolean bulkDelete = true;
-    private int deleteParallelism = 16;
+    private boolean bulkDelete = StoreKeys.S3_BULK_DELETE.booleanDefault();
+    private int deleteParallelism = StoreKeys.S3_DELETE_PARALLELISM.intDefault();
     private ConditionalCreate conditionalCreate = ConditionalCreate.IF_NONE_MATCH;
 
     private Builder(ObjectUri.Scheme scheme) {
@@ -514,41 +515,41 @@ public final class S3StoreConfig {
      */
     public Builder read(StoreConfig config, String prefix) {
       this.keyPrefix = prefix;
-      config.get(prefix + "endpoint").filter(s -> !s.isBlank()).ifPresent(v -> endpoint(parseEndpoint(prefix + "endpoint", v)));
-      config.get(prefix + "region").ifPresent(v -> region = v.trim());
-      if (config.get(prefix + "path-style").isPresent()) {
-        pathStyle = config.getBoolean(prefix + "path-style", false);
+      config.get(prefix + StoreKeys.S3_ENDPOINT.suffix()).filter(s -> !s.isBlank()).ifPresent(v -> endpoint(parseEndpoint(prefix + StoreKeys.S3_ENDPOINT.suffix(), v)));
+      config.get(prefix + StoreKeys.S3_REGION.suffix()).ifPresent(v -> region = v.trim());
+      if (config.get(prefix + StoreKeys.S3_PATH_STYLE.suffix()).isPresent()) {
+        pathStyle = config.getBoolean(prefix + StoreKeys.S3_PATH_STYLE.suffix(), false);
       }
-      config.get(prefix + "access-key").filter(s -> !s.isBlank()).ifPresent(v -> accessKey = v.trim());
-      config.get(prefix + "secret-key").filter(s -> !s.isBlank()).ifPresent(v -> secretKey = v.trim());
-      config.get(prefix + "session-token").filter(s -> !s.isBlank()).ifPresent(v -> sessionToken = v.trim());
-      config.get(prefix + "profile").filter(s -> !s.isBlank()).ifPresent(v -> profile = v.trim());
-      maxConnections = config.getInt(prefix + "max-connections", maxConnections);
-      maxRetries = config.getInt(prefix + "max-retries", maxRetries);
-      retryBaseDelay = config.getDuration(prefix + "retry-base-delay", retryBaseDelay);
-      retryThrottleDelay = config.getDuration(prefix + "retry-throttle-delay", retryThrottleDelay);
-      retryMaxDelay = config.getDuration(prefix + "retry-max-delay", retryMaxDelay);
-      callDeadline = config.getDuration(prefix + "call-deadline", callDeadline);
-      chunkedEncoding = config.getBoolean(prefix + "chunked-encoding", chunkedEncoding);
-      copyParallelism = config.getInt(prefix + "copy-parallelism", copyParallelism);
-      config.get(prefix + "connect-timeout").ifPresent(v -> connectTimeout = parseDuration(prefix + "connect-timeout", v));
-      config.get(prefix + "read-timeout").ifPresent(v -> readTimeout = parseDuration(prefix + "read-timeout", v));
+      config.get(prefix + StoreKeys.S3_ACCESS_KEY.suffix()).filter(s -> !s.isBlank()).ifPresent(v -> accessKey = v.trim());
+      config.get(prefix + StoreKeys.S3_SECRET_KEY.suffix()).filter(s -> !s.isBlank()).ifPresent(v -> secretKey = v.trim());
+      config.get(prefix + StoreKeys.S3_SESSION_TOKEN.suffix()).filter(s -> !s.isBlank()).ifPresent(v -> sessionToken = v.trim());
+      config.get(prefix + StoreKeys.S3_PROFILE.suffix()).filter(s -> !s.isBlank()).ifPresent(v -> profile = v.trim());
+      maxConnections = config.getInt(prefix + StoreKeys.S3_MAX_CONNECTIONS.suffix(), maxConnections);
+      maxRetries = config.getInt(prefix + StoreKeys.S3_MAX_RETRIES.suffix(), maxRetries);
+      retryBaseDelay = config.getDuration(prefix + StoreKeys.S3_RETRY_BASE_DELAY.suffix(), retryBaseDelay);
+      retryThrottleDelay = config.getDuration(prefix + StoreKeys.S3_RETRY_THROTTLE_DELAY.suffix(), retryThrottleDelay);
+      retryMaxDelay = config.getDuration(prefix + StoreKeys.S3_RETRY_MAX_DELAY.suffix(), retryMaxDelay);
+      callDeadline = config.getDuration(prefix + StoreKeys.S3_CALL_DEADLINE.suffix(), callDeadline);
+      chunkedEncoding = config.getBoolean(prefix + StoreKeys.S3_CHUNKED_ENCODING.suffix(), chunkedEncoding);
+      copyParallelism = config.getInt(prefix + StoreKeys.S3_COPY_PARALLELISM.suffix(), copyParallelism);
+      config.get(prefix + StoreKeys.S3_CONNECT_TIMEOUT.suffix()).ifPresent(v -> connectTimeout = parseDuration(prefix + StoreKeys.S3_CONNECT_TIMEOUT.suffix(), v));
+      config.get(prefix + StoreKeys.S3_READ_TIMEOUT.suffix()).ifPresent(v -> readTimeout = parseDuration(prefix + StoreKeys.S3_READ_TIMEOUT.suffix(), v));
       if (scheme == ObjectUri.Scheme.S3) {
         // the AWS SDK's own settings, where the store keys do not say otherwise
         SdkChecksumSettings sdk = new SdkChecksumSettings(profile);
         sdk.requestChecksumCalculation().ifPresent(v -> checksumCalculation = v);
         sdk.responseChecksumValidation().ifPresent(v -> checksumValidation = v);
       }
-      config.get(prefix + "checksum-calculation").ifPresent(v -> checksumCalculation = ChecksumMode.parse(prefix + "checksum-calculation", v));
-      config.get(prefix + "checksum-validation").ifPresent(v -> checksumValidation = ChecksumMode.parse(prefix + "checksum-validation", v));
-      partSize = config.getBytes(prefix + "part-size", partSize);
-      uploadActiveBlocks = config.getInt(prefix + "upload-active-blocks", uploadActiveBlocks);
+      config.get(prefix + StoreKeys.S3_CHECKSUM_CALCULATION.suffix()).ifPresent(v -> checksumCalculation = ChecksumMode.parse(prefix + StoreKeys.S3_CHECKSUM_CALCULATION.suffix(), v));
+      config.get(prefix + StoreKeys.S3_CHECKSUM_VALIDATION.suffix()).ifPresent(v -> checksumValidation = ChecksumMode.parse(prefix + StoreKeys.S3_CHECKSUM_VALIDATION.suffix(), v));
+      partSize = config.getBytes(prefix + StoreKeys.S3_PART_SIZE.suffix(), partSize);
+      uploadActiveBlocks = config.getInt(prefix + StoreKeys.S3_UPLOAD_ACTIVE_BLOCKS.suffix(), uploadActiveBlocks);
       uploadBuffer = io.s3dlio.store.UploadBuffer.from(config, prefix);
-      resumeAttempts = config.getInt(prefix + "resume-attempts", resumeAttempts);
-      copyMultipartThreshold = config.getBytes(prefix + "copy-multipart-threshold", copyMultipartThreshold);
-      copyPartSize = config.getBytes(prefix + "copy-part-size", copyPartSize);
-      deleteParallelism = config.getInt(prefix + "delete-parallelism", deleteParallelism);
-      bulkDelete = config.getBoolean(prefix + "bulk-delete", bulkDelete);
+      resumeAttempts = config.getInt(prefix + StoreKeys.S3_RESUME_ATTEMPTS.suffix(), resumeAttempts);
+      copyMultipartThreshold = config.getBytes(prefix + StoreKeys.S3_COPY_MULTIPART_THRESHOLD.suffix(), copyMultipartThreshold);
+      copyPartSize = config.getBytes(prefix + StoreKeys.S3_COPY_PART_SIZE.suffix(), copyPartSize);
+      deleteParallelism = config.getInt(prefix + StoreKeys.S3_DELETE_PARALLELISM.suffix(), deleteParallelism);
+      bulkDelete = config.getBoolean(prefix + StoreKeys.S3_BULK_DELETE.suffix(), bulkDelete);
       return this;
     }
 

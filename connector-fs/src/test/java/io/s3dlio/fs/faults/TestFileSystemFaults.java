@@ -64,8 +64,7 @@ class TestFileSystemFaults {
   @EnumSource(FsTargets.class)
   void withOneRetryReadsFailButClearlyAndNeverWithWrongData(FsTargets target) throws Exception {
     String p = target == FsTargets.S3 ? "s3." : "azure.";
-    FaultTally tally = run(target, 2, Map.of(p + "max-retries", "1", p + (target == FsTargets.S3 ? "resume-attempts"
-        : "read-resumes"), "1"));
+    FaultTally tally = run(target, 2, Map.of(p + "max-retries", "1", p + "resume-attempts", "1"));
     assertThat(tally.failedClearly()).isPositive();
   }
 

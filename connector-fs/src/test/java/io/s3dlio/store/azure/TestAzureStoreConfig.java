@@ -30,7 +30,7 @@ class TestAzureStoreConfig {
     assertThat(c.readTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.callDeadline()).isEqualTo(Duration.ofMinutes(15));
     assertThat(c.serviceVersion()).isNull();
-    assertThat(c.readResumes()).isEqualTo(3);
+    assertThat(c.resumeAttempts()).isEqualTo(3);
     assertThat(c.batchDelete()).isTrue();
     assertThat(c.deleteParallelism()).isEqualTo(16);
   }
@@ -76,6 +76,11 @@ class TestAzureStoreConfig {
     assertThat(old.retryDelay()).isEqualTo(Duration.ofMillis(250));
     assertThat(old.maxRetryDelay()).isEqualTo(Duration.ofSeconds(4));
     assertThat(old.connectTimeout()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(of(Map.of("azure.read-resumes", "5")).resumeAttempts()).as("earlier name of resume-attempts").isEqualTo(5);
+    assertThat(of(Map.of("azure.read-resumes", "5", "azure.resume-attempts", "2")).resumeAttempts())
+        .as("the new name wins").isEqualTo(2);
+    assertThat(of(Map.of("azure.connection-string", "UseDevelopmentStorage=true")).connectionString())
+        .as("earlier name of azure.secret-connection-string").contains("UseDevelopmentStorage=true");
     assertThat(c.serviceVersion()).isEqualTo(BlobServiceVersion.V2021_12_02);
     assertThat(c.batchDelete()).isFalse();
     assertThat(c.deleteParallelism()).isEqualTo(3);
@@ -96,7 +101,8 @@ class TestAzureStoreConfig {
     assertThatThrownBy(() -> of(Map.of("azure.retry-base-delay", "soon")))
         .hasMessage("Cannot read setting azure.retry-base-delay: 'soon' is not a duration (e.g. 500ms, 10s, 2m)");
     assertThatThrownBy(() -> of(Map.of("azure.retry-delay-ms", "soon")))
-        .hasMessage("Cannot read setting azure.retry-delay-ms: 'soon' is not a duration (e.g. 500ms, 10s, 2m)");
+        .as("an earlier name is read as its new key")
+        .hasMessage("Cannot read setting azure.retry-base-delay: 'soon' is not a duration (e.g. 500ms, 10s, 2m)");
     assertThatThrownBy(() -> of(Map.of("azure.retry-base-delay", "2s", "azure.retry-max-delay", "1s")))
         .hasMessage("Cannot read setting azure.retry-max-delay: PT1S (expected at least azure.retry-base-delay)");
     assertThatThrownBy(() -> of(Map.of("azure.bulk-delete", "all")))

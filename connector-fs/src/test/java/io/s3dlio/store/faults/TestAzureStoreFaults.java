@@ -26,7 +26,7 @@ class TestAzureStoreFaults extends AbstractStoreFaultRun {
 
   @Override
   protected Map<String, String> oneRetry() {
-    return Map.of("azure.max-retries", "1", "azure.read-resumes", "1");
+    return Map.of("azure.max-retries", "1", "azure.resume-attempts", "1");
   }
 
   @Override
