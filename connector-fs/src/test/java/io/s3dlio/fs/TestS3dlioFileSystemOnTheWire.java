@@ -194,6 +194,50 @@ class TestS3dlioFileSystemOnTheWire {
     assertThat(gets(p)).containsExactly(range(0, LEN - 1));
   }
 
+  /**
+   * Spark cancels a task in the middle of its commit (a rename of its attempt folder) and the
+   * driver's abort then deletes {@code _temporary}: a copy still running after the interrupted
+   * rename returned would put a file back there. The rename returns only once no copy is in flight.
+   */
+  @Test
+  void anInterruptedRenameLeavesNoCopyInFlight() throws Exception {
+    FaultProxy p = proxy();
+    FileSystem fs = fs(p, FsConstants.THREADS, "2");
+    Path src = new Path("s3://" + BUCKET + "/rename-interrupted-" + UUID.randomUUID());
+    Path dst = new Path(src.getParent(), src.getName() + "-moved");
+    for (int i = 0; i < 8; i++) {
+      try (FSDataOutputStream out = fs.create(new Path(src, "f" + i))) {
+        out.write(i);
+      }
+    }
+    p.latency(Duration.ofMillis(400));
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread renamer = new Thread(() -> {
+      try {
+        fs.rename(src, dst);
+      } catch (Throwable e) {
+        thrown.set(e);
+      }
+    });
+    renamer.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (p.requestHeads().stream().noneMatch(h -> h.toLowerCase(Locale.ROOT).contains("x-amz-copy-source"))) {
+      assertThat(System.nanoTime()).as("a copy was sent").isLessThan(deadline);
+      Thread.sleep(5);
+    }
+    renamer.interrupt();
+    renamer.join();
+    assertThat(thrown.get()).isInstanceOf(java.io.InterruptedIOException.class);
+    long copiesWhenReturned = copies(p);
+    Thread.sleep(1500);   // more than three latencies: a copy left running would have been sent by now
+    assertThat(copies(p)).as("copies sent after the rename returned").isEqualTo(copiesWhenReturned);
+    assertThat(copiesWhenReturned).as("copies not started were skipped").isLessThan(8);
+  }
+
+  private static long copies(FaultProxy p) {
+    return p.requestHeads().stream().filter(h -> h.toLowerCase(Locale.ROOT).contains("x-amz-copy-source")).count();
+  }
+
   @Test
   void readAheadKeepsAtMostDepthGetsInFlightAndReadsEveryByteOnce() throws Exception {
     FaultProxy p = proxy();

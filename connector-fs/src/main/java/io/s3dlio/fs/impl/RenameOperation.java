@@ -10,8 +10,10 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
@@ -104,6 +106,23 @@ final class RenameOperation {
     return true;
   }
 
+  /** Skips the copies not started and waits, even when interrupted, for those in flight. */
+  private static void settle(AtomicBoolean stop, CountDownLatch ended) {
+    stop.set(true);
+    boolean interrupted = Thread.interrupted();
+    while (true) {
+      try {
+        ended.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static boolean isUnder(Path p, Path dir) {
     String d = dir.toUri().getPath();
     String s = p.toUri().getPath();
@@ -138,27 +157,43 @@ final class RenameOperation {
     }
   }
 
+  /**
+   * Copies a page in parallel, then deletes its sources. When a copy fails or the caller is
+   * interrupted (Spark cancelling a task), copies not yet started are skipped and those in flight
+   * are waited for before the error is thrown: no copy lands after the rename has returned (a
+   * job's abort deleting {@code _temporary} would otherwise be followed by a late copy into it).
+   */
   private void copyAndDelete(List<ObjectUri> batch, ObjectUri srcPrefix, ObjectUri dstPrefix) throws IOException {
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch ended = new CountDownLatch(batch.size());
     List<Future<?>> copies = new ArrayList<>(batch.size());
     for (ObjectUri u : batch) {
       ObjectUri target = dstPrefix.withKey(dstPrefix.key() + u.key().substring(srcPrefix.key().length()));
       copies.add(ctx.executor().submit(() -> {
-        ctx.store().copy(u, target);
-        return null;
+        try {
+          if (!stop.get()) {
+            ctx.store().copy(u, target);
+          }
+          return null;
+        } finally {
+          ended.countDown();
+        }
       }));
     }
-    for (Future<?> f : copies) {
-      try {
+    try {
+      for (Future<?> f : copies) {
         f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("Rename of " + srcPrefix + " interrupted");
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof IOException io) {
-          throw io;
-        }
-        throw new IOException("Cannot rename " + srcPrefix + " to " + dstPrefix + ": " + e.getCause(), e.getCause());
       }
+    } catch (InterruptedException e) {
+      settle(stop, ended);
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("Rename of " + srcPrefix + " interrupted");
+    } catch (ExecutionException e) {
+      settle(stop, ended);
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException("Cannot rename " + srcPrefix + " to " + dstPrefix + ": " + e.getCause(), e.getCause());
     }
     var failures = ctx.store().deleteAll(batch);
     if (!failures.isEmpty()) {
