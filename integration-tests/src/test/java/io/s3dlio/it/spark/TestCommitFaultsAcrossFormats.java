@@ -158,7 +158,14 @@ class TestCommitFaultsAcrossFormats {
     assertThat(outcome).isEqualTo(expected(mode, fault));
 
     List<String> left = FormatTables.files(spark, table);
-    assertThat(FormatTables.staging(left)).as("staging left in %s", left).isEmpty();
+    if (storage == Storage.FILE) {
+      assertThat(FormatTables.staging(left)).as("staging left in %s", left).isEmpty();
+    } else {
+      // Spark calls abortJob as soon as the job fails and does not wait for the tasks it kills: a task
+      // still committing (a copy-and-delete rename on S3) can put its output back under _temporary
+      // after the abort removed it (Parquet too). Readers never see it (hidden folder); nothing else may be left.
+      assertThat(FormatTables.staging(left)).as("staging left in %s", left).allMatch(f -> f.startsWith("_temporary/"));
+    }
     if (format.equals("tfrecord")) {
       assertThat(FormatTables.unpairedIndexes(left)).as("parts and indexes in %s", left).isEmpty();
     }
