@@ -299,12 +299,13 @@ public final class FaultProxy implements AutoCloseable {
         drainBody(cin, req);
         boolean busy = forcedThrottle || fault == Fault.THROTTLE;
         FaultPlan.Dialect d = forcedThrottle || p == null ? FaultPlan.Dialect.S3 : p.dialect();
-        answer(client.getOutputStream(), busy, d);
+        // counted before answering: the client may see the answer (and the test read the count) at once
         if (forcedThrottle) {
           throttled.incrementAndGet();
         } else {
           count(fault, req);
         }
+        answer(client.getOutputStream(), busy, d);
         return;
       }
       if (latencyMillis > 0) {
@@ -350,8 +351,8 @@ public final class FaultProxy implements AutoCloseable {
       }
       long bodyLength = bodyLength(req, status, head);
       if (cutThis) {
-        relay(head, uin, cout, Math.max(0, cutAfter.get()), false);
         cut.incrementAndGet();
+        relay(head, uin, cout, Math.max(0, cutAfter.get()), false);
         client.shutdownOutput(); // FIN: a reset could discard bytes the client has not read yet
         reset(upstream);
         return;

@@ -15,6 +15,8 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -75,14 +77,27 @@ class TestClosedStreams {
       assertThatThrownBy(() -> in.readVectored(List.of(FileRange.createFileRange(0, 10)), ByteBuffer::allocate))
           .isInstanceOf(IOException.class).hasMessageContaining("Stream is closed");
 
-      // many ranges on one thread, closed at once: the queued ones must not read (nor reopen the file)
+      // many ranges, closed while the fetching tasks wait in the caller's allocator (so ranges are
+      // still queued whatever the machine's speed): the queued ones must not read (nor reopen the file)
       FSDataInputStream in2 = fs.open(path);
       List<FileRange> ranges = new ArrayList<>();
       for (int i = 0; i < 64; i++) {
         ranges.add(FileRange.createFileRange(i * 65_536L, 4096));
       }
-      in2.readVectored(ranges, ByteBuffer::allocate);
+      CountDownLatch closedNow = new CountDownLatch(1);
+      CountDownLatch allocating = new CountDownLatch(1);
+      in2.readVectored(ranges, n -> {
+        allocating.countDown();
+        try {
+          closedNow.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return ByteBuffer.allocate(n);
+      });
+      assertThat(allocating.await(30, TimeUnit.SECONDS)).as("a fetching task started").isTrue();
       in2.close();
+      closedNow.countDown();
       int completed = 0;
       int refused = 0;
       for (FileRange r : ranges) {
