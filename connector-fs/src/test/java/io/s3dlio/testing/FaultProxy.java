@@ -365,6 +365,9 @@ public final class FaultProxy implements AutoCloseable {
       switch (fault) {
         case DROP_RESPONSE -> {
           count(fault, req);
+          // the server finishes the request (its whole answer is read, to its close) and the answer is lost:
+          // resetting at the head would leave e.g. an upload completion still running when the client retries
+          relay(head, uin, OutputStream.nullOutputStream(), -1, false);
           reset(client);
         }
         case RESET -> {
