@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.connector.read.InputPartition;
@@ -56,18 +52,7 @@ class TestNpzSparkPast2GiB extends SparkTestBase {
 
   @BeforeAll
   static void writeFiles() throws Exception {
-    Path script = Path.of("src/test/resources/past_2gib.py").toAbsolutePath();
-    Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), dir.toString(), String.valueOf(ROWS))
-        .start();
-    byte[] out;
-    byte[] err;
-    try (InputStream o = p.getInputStream(); InputStream e = p.getErrorStream()) {
-      out = o.readAllBytes();
-      err = e.readAllBytes();
-    }
-    assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as("past_2gib.py failed: %s", new String(err, StandardCharsets.UTF_8)).isZero();
-    numpy = new ObjectMapper().readTree(out);
+    numpy = NumpyScripts.run("past_2gib.py", dir.toString(), String.valueOf(ROWS));
     assertThat(numpy.get("npy_size").asLong()).isGreaterThan(TWO_GIB + 1_000_000);
     assertThat(numpy.get("offsets").get("x").asLong()).isGreaterThan(TWO_GIB);
     assertThat(numpy.get("offsets").get("y").asLong()).isGreaterThan(TWO_GIB);
