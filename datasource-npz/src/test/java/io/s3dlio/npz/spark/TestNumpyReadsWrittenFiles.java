@@ -3,10 +3,8 @@ package io.s3dlio.npz.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +14,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -53,17 +50,7 @@ class TestNumpyReadsWrittenFiles extends SparkTestBase {
 
   /** Runs numpy over {@code root}. */
   static JsonNode numpy(Path root) throws Exception {
-    Path script = Path.of("src/test/resources/numpy_dump.py").toAbsolutePath();
-    Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), root.toString()).start();
-    byte[] out;
-    byte[] err;
-    try (InputStream o = p.getInputStream(); InputStream e = p.getErrorStream()) {
-      out = o.readAllBytes();
-      err = e.readAllBytes();
-    }
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as("numpy failed: %s", new String(err, StandardCharsets.UTF_8)).isZero();
-    return new ObjectMapper().readTree(out);
+    return NumpyScripts.run("numpy_dump.py", root.toString());
   }
 
   /** A Spark value as numpy's JSON shows it. */

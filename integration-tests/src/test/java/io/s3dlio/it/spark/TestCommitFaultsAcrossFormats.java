@@ -167,7 +167,10 @@ class TestCommitFaultsAcrossFormats {
       assertThat(FormatTables.staging(left)).as("staging left in %s", left).allMatch(f -> f.startsWith("_temporary/"));
     }
     if (format.equals("tfrecord")) {
-      assertThat(FormatTables.unpairedIndexes(left)).as("parts and indexes in %s", left).isEmpty();
+      // In the table; a task's leftover under _temporary (above) can hold its part without its
+      // index (the task's copy of the part landed after the abort, the index's did not).
+      List<String> published = left.stream().filter(f -> !FormatTables.staging(left).contains(f)).toList();
+      assertThat(FormatTables.unpairedIndexes(published)).as("parts and indexes in %s", left).isEmpty();
     }
   }
 
