@@ -51,16 +51,17 @@ public final class NpyFile implements ArrayFile {
   @Override
   public NpyArray read(String array) throws IOException {
     NpyHeader h = header(array);
-    checkLength(h);
+    checkFits(h);
+    if (h.dataLength() > Integer.MAX_VALUE - 16) {
+      throw new NpzFormatException(src.name(), h.dataOffset(), "array of " + h.dataLength()
+          + " bytes is larger than 2 GiB, which is not supported in one piece (its rows can be read in ranges)");
+    }
     byte[] data = src.read(h.dataOffset(), (int) h.dataLength());
     return NpyArray.adopt(h, data, src.name());
   }
 
-  private void checkLength(NpyHeader h) throws NpzFormatException {
-    if (h.dataLength() > Integer.MAX_VALUE - 16) {
-      throw new NpzFormatException(src.name(), h.dataOffset(), "array of " + h.dataLength()
-          + " bytes is larger than 2 GiB, which is not supported");
-    }
+  /** The data the header describes is all in the file (row ranges of any size are read from it). */
+  private void checkFits(NpyHeader h) throws NpzFormatException {
     if (h.dataOffset() + h.dataLength() > src.size()) {
       throw new NpzFormatException(src.name(), src.size(), "data ends after " + (src.size() - h.dataOffset())
           + " of " + h.dataLength() + " bytes (shape " + Arrays.toString(h.shape()) + ", dtype " + h.dtype() + ")");
@@ -79,7 +80,7 @@ public final class NpyFile implements ArrayFile {
     if (!canReadRows(array)) {
       throw new IllegalStateException("Cannot read rows of " + src.name() + ": not a C-order array with rows");
     }
-    checkLength(h);
+    checkFits(h);
     return NpzReader.rows(h, src, h.dataOffset(), first, count, src.name());
   }
 

@@ -92,9 +92,14 @@ public final class NpzReader implements ArrayFile {
       throw new NpzFormatException(where(e), 0, "compression method " + e.method()
           + " is not supported (only stored and deflated)");
     }
+  }
+
+  /** A whole member is read into one array: at most 2 GiB (row ranges of larger stored members are read in pieces). */
+  private void checkWhole(ZipDirectory.Entry e) throws NpzFormatException {
     if (e.size() > Integer.MAX_VALUE - 16) {
       throw new NpzFormatException(where(e), 0, "member of " + e.size()
-          + " bytes is larger than 2 GiB, which is not supported");
+          + " bytes is larger than 2 GiB, which is not supported in one piece"
+          + (e.isStored() ? " (its rows can be read in ranges)" : ""));
     }
   }
 
@@ -216,6 +221,7 @@ public final class NpzReader implements ArrayFile {
   public NpyArray read(String array) throws IOException {
     ZipDirectory.Entry e = entry(array);
     checkReadable(e);
+    checkWhole(e);
     if (e.isStored()) {
       return readStored(array, e);
     }

@@ -34,9 +34,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * {@code b} are read for the splits near and past 2^31 only (the others are not run, so the test
  * stays CI-sized) and checked against the formula and the holes' zeros.
  *
- * <p>{@code big.npy} (numpy's own file): {@code array} int64 (2050, 131072), 2.15 GB. An array over
- * 2 GiB is not supported by the reader, even in row ranges (docs/npz.md): the row read fails
- * naming the file, the offset and the cause.
+ * <p>{@code big.npy} (numpy's own file): {@code array} int64 (2050, 131072), 1 MiB a row, 2.15 GB: its
+ * rows near and past 2^31 are read in row ranges and checked; the whole array in one piece (file
+ * layout) is more than a JVM array holds and is refused naming the file, the offset and the cause.
  */
 class TestNpzSparkPast2GiB extends SparkTestBase {
   private static final long TWO_GIB = 1L << 31;
@@ -111,13 +111,31 @@ class TestNpzSparkPast2GiB extends SparkTestBase {
   }
 
   @Test
-  void npyArrayOverTwoGiBIsRefusedNamingFileOffsetAndCause() {
+  void npyRowsPastTwoGiBReadInRangesAndAWholeReadIsRefusedClearly() {
     Dataset<Row> df = read("npy", "big.npy");
     assertThat(df.count()).as("rows, from the header").isEqualTo(ROWS);
-    assertThatThrownBy(() -> rowsNearAndPastTwoGiB(df.selectExpr("index", "array[0]"),
-        numpy.get("npy_size").asLong()))
-        .hasStackTraceContaining("big.npy at offset 128: array of " + ((long) ROWS * NPY_ROW * 8)
-            + " bytes is larger than 2 GiB, which is not supported");
+    List<Row> rows = rowsNearAndPastTwoGiB(df.selectExpr("index", "array[0]", "array[" + (NPY_ROW / 2) + "]",
+        "array[" + (NPY_ROW - 1) + "]"), numpy.get("npy_size").asLong());
+    long first = rows.get(0).getLong(0);
+    long rowBytes = NPY_ROW * 8L;
+    long dataStart = numpy.get("npy_size").asLong() - ROWS * rowBytes;
+    // the first of these rows starts before 2^31, the last ones after it
+    assertThat(dataStart + first * rowBytes).isLessThan(TWO_GIB);
+    assertThat(dataStart + (ROWS - 1) * rowBytes).isGreaterThan(TWO_GIB);
+    for (int i = 0; i < rows.size(); i++) {
+      Row row = rows.get(i);
+      long r = first + i;
+      assertThat(row.getLong(0)).isEqualTo(r);
+      boolean tail = r >= ROWS - 4;
+      long base = tail ? r * 1_000_000 : 0;
+      assertThat(List.of(row.getLong(1), row.getLong(2), row.getLong(3))).as("array row %d", r)
+          .isEqualTo(tail ? List.of(base, base + NPY_ROW / 2, base + NPY_ROW - 1) : List.of(0L, 0L, 0L));
+    }
+    // the whole array in one piece (file layout) is more than a JVM array holds: refused, naming why
+    assertThatThrownBy(() -> spark.read().format("npy").load(dir.resolve("big.npy").toString())
+        .selectExpr("size(array)").collectAsList())
+        .hasStackTraceContaining("big.npy at offset " + dataStart + ": array of " + ROWS * rowBytes
+            + " bytes is larger than 2 GiB, which is not supported in one piece (its rows can be read in ranges)");
   }
 
   /** Number of 64 MiB splits of a file. */
