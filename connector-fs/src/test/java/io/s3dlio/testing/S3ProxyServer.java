@@ -32,7 +32,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * ({@code java -jar s3proxy.jar --properties FILE}) and stopped by a shutdown hook.
  *
  * <p>It listens on 127.0.0.1 on a free port, keeps objects on disk ({@code filesystem-nio2} under
- * {@code target/test-servers/s3proxy-data-PORT}, so 100 MiB objects do not fill the heap), checks
+ * {@code target/test-servers/s3proxy-data-PORT}, so 100 MiB objects do not fill the heap; or in
+ * memory with {@code -Ds3dlio.s3proxy.backend=transient-nio2}), checks
  * AWS signatures (v2 or v4) against a random identity and credential made for this run, and takes
  * bodies without aws-chunked encoding up to 1 GiB. Its output goes to
  * {@code target/test-servers/s3proxy-PORT.log}.
@@ -42,6 +43,14 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * use it through connector-fs's test-jar.
  */
 public final class S3ProxyServer {
+  /**
+   * System property: S3Proxy's store, {@code filesystem-nio2} (default: objects on disk) or
+   * {@code transient-nio2} (in memory: no disk work per request, listings without a disk walk per
+   * page; for runs of many small objects, such as the 100,000-key listing of the load test).
+   */
+  public static final String BACKEND_PROPERTY = "s3dlio.s3proxy.backend";
+  /** System property: S3Proxy's heap ({@code -Xmx}), default {@code 512m}. */
+  public static final String HEAP_PROPERTY = "s3dlio.s3proxy.heap";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static volatile S3ProxyServer instance;
 
@@ -106,7 +115,12 @@ public final class S3ProxyServer {
     p.setProperty("s3proxy.identity", accessKey);
     p.setProperty("s3proxy.credential", secretKey);
     p.setProperty("s3proxy.v4-max-non-chunked-request-size", String.valueOf(1L << 30));
-    p.setProperty("jclouds.provider", "filesystem-nio2");
+    String backend = System.getProperty(BACKEND_PROPERTY, "filesystem-nio2");
+    if (!backend.equals("filesystem-nio2") && !backend.equals("transient-nio2")) {
+      throw new IOException("Cannot start S3Proxy: system property " + BACKEND_PROPERTY + "=" + backend
+          + " is neither filesystem-nio2 nor transient-nio2");
+    }
+    p.setProperty("jclouds.provider", backend);
     p.setProperty("jclouds.filesystem.basedir", dataDir.toString());
     p.setProperty("jclouds.identity", "local");
     p.setProperty("jclouds.credential", "local");
@@ -115,7 +129,7 @@ public final class S3ProxyServer {
     }
     Path log = dir.resolve("s3proxy-" + port + ".log");
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = new ProcessBuilder(java, "-Xmx512m", "-jar", jar.toString(), "--properties", props.toString())
+    Process process = new ProcessBuilder(java, "-Xmx" + System.getProperty(HEAP_PROPERTY, "512m"), "-jar", jar.toString(), "--properties", props.toString())
         .directory(dir.toFile())
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())

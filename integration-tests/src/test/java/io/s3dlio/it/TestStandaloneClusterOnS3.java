@@ -2,6 +2,11 @@ package io.s3dlio.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.s3dlio.bridge.BridgeFeed;
+import io.s3dlio.bridge.FeedStats;
+import io.s3dlio.bridge.StreamToPython;
 import io.s3dlio.fs.S3dlioFileSystem;
 import io.s3dlio.it.cluster.StandaloneCluster;
 import io.s3dlio.it.cluster.TaskGate;
@@ -16,6 +21,7 @@ import io.s3dlio.tfrecord.spark.index.SparkIndexer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,8 +59,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * un-indexed golden file with the Spark index job, reads with splits, reads and writes NPZ; then
  * kills one executor JVM with SIGKILL in the middle of a read job and of a write job (their tasks
  * held at a {@link TaskGate} with their streams open): results stay exact and no partial output is
- * ever visible. Expected values are computed, not read back: sums of {@code 0..n-1}, the golden
- * manifest's record count, protobuf-java's parse of the golden file, the golden DALI index.
+ * ever visible. Last, the bridge: the dataset streamed from the executors to two Python trainer
+ * ranks for three epochs, an executor killed in the middle of one, every id once per epoch. Expected
+ * values are computed, not read back: sums of {@code 0..n-1}, the golden manifest's record count,
+ * protobuf-java's parse of the golden file, the golden DALI index, the ids {@code 0..n-1}.
  *
  * <p>Five JVMs besides this one: not in the default build (tag {@code cluster}); run it with
  * {@code mvn -Pcluster -pl integration-tests -am verify -Dtest=TestStandaloneClusterOnS3}.
@@ -243,6 +251,111 @@ class TestStandaloneClusterOnS3 {
     awaitExecutors(2);
   }
 
+  /**
+   * The bridge on the cluster: the dataset of the first test, read from S3 and persisted on the
+   * executors, streamed by a {@link BridgeFeed} in this JVM (the driver) to two trainer ranks
+   * (Python processes) for three epochs. The executors are other JVMs: they upload their encoded
+   * partitions to the feed's upload port over TCP ({@code upload=auto}), none as task results. In
+   * epoch 1, once both ranks have received batches of it, the tasks of its third block are held at a
+   * gate and the JVM of an executor holding one gets SIGKILL: Spark reruns the lost tasks (and
+   * recomputes the cached partitions the executor held) and the epoch still delivers every id once.
+   */
+  @Test
+  @Order(6)
+  void bridgeStreamsToTwoTrainersAndAnEpochSurvivesAnExecutorKilledInItsMiddle() throws Exception {
+    String python = StreamToPython.python();
+    Path pythonDir = StreamToPython.pythonPackageDir();
+    assertThat(StreamToPython.clientAvailable(python, pythonDir)).as("%s imports s3dlio_bridge from %s", python,
+        pythonDir).isTrue();
+    TaskGate gate = new TaskGate(dir.resolve("gate-bridge"), "epoch 1, block 2 (");
+    spark.udf().register("gate_bridge", (UDF1<Long, Long>) gate::pass, DataTypes.LongType);
+    Dataset<Row> cached = spark.read().format("tfrecord").option("useIndex", "require")
+        .option("maxPartitionBytes", "40000").load(base + "/written").persist();
+    Dataset<Row> df = cached.selectExpr("gate_bridge(id) as id", "label", "floats");
+    int partitions = df.javaRDD().getNumPartitions();
+    assertThat(partitions).as("partitions: at least 3 blocks of 4").isGreaterThanOrEqualTo(9);
+    int epochs = 3;
+    int batch = 50;
+    Path out = Files.createDirectories(dir.resolve("bridge"));
+    int removedBefore = EXECUTORS_REMOVED.get();
+    try (BridgeFeed feed = BridgeFeed.builder(df).worldSize(2).batchSize(batch).seed(7).tensor("floats", 2)
+        .start()) {
+      assertThat(feed.rows()).isEqualTo(N);
+      long steps = feed.stepsPerEpoch();
+      assertThat(steps).isEqualTo(N / (2 * batch));
+      List<Process> ranks = new ArrayList<>();
+      for (int r = 0; r < 2; r++) {
+        ranks.add(trainer(python, pythonDir, feed, r, epochs, out));
+      }
+      CompletableFuture<?> trainers = CompletableFuture.allOf(
+          ranks.stream().map(Process::onExit).toArray(CompletableFuture[]::new));
+
+      // Mid-epoch 1: both ranks have batches of it, and an executor holds a task of its third block.
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+      while (!(gate.executorsWaiting().size() >= 1 && batchesOf(out, 0, 1) > 0 && batchesOf(out, 1, 1) > 0)
+          && !trainers.isDone() && System.nanoTime() < end) {
+        Thread.sleep(100);
+      }
+      assertThat(trainers).as("trainers still running; %s", feed.stats()).isNotDone();
+      assertThat(gate.executorsWaiting()).as("executors holding a task of epoch 1, block 2\n%s", cluster.logs())
+          .isNotEmpty();
+      long pid = gate.executorsWaiting().iterator().next();
+      for (int r = 0; r < 2; r++) {
+        assertThat(batchesOf(out, r, 1)).as("epoch 1 batches of rank %d when the executor is killed", r)
+            .isPositive().isLessThan(steps);
+      }
+      ProcessHandle victim = cluster.executorProcess(pid)
+          .orElseThrow(() -> new AssertionError("pid " + pid + " is no executor of this cluster"));
+      assertThat(victim.destroyForcibly()).as("SIGKILL sent to %d", pid).isTrue();
+      victim.onExit().get(30, TimeUnit.SECONDS);
+      gate.open();
+
+      for (int r = 0; r < 2; r++) {
+        Process p = ranks.get(r);
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+          p.destroyForcibly().waitFor();
+        }
+        assertThat(p.exitValue()).as("rank %d: %s\n%s", r, Files.readString(out.resolve("rank" + r + ".log")),
+            cluster.logs()).isZero();
+      }
+      assertThat(feed.awaitRuns(epochs, java.time.Duration.ofSeconds(30))).as(feed.stats().toString()).isTrue();
+      // Every id exactly once per epoch over the two ranks, the same number of steps on each rank.
+      for (int e = 0; e < epochs; e++) {
+        Map<Long, Integer> seen = new java.util.HashMap<>();
+        for (int r = 0; r < 2; r++) {
+          List<JsonNode> b = batches(out, r, e);
+          assertThat(b).as("steps of rank %d in epoch %d", r, e).hasSize((int) steps);
+          for (JsonNode n : b) {
+            assertThat(n.get("ids")).hasSize(batch);
+            n.get("ids").forEach(id -> seen.merge(id.asLong(), 1, Integer::sum));
+          }
+        }
+        assertThat(seen).as("ids of epoch %d", e).hasSize((int) N);
+        assertThat(seen.keySet()).allSatisfy(id -> assertThat(id).isBetween(0L, N - 1));
+        assertThat(seen.values()).as("ids of epoch %d delivered more than once", e).containsOnly(1);
+      }
+      FeedStats stats = feed.stats();
+      System.out.printf("bridge on the cluster: %d partitions, %d epochs x %d steps x 2 ranks; executor %d killed in"
+          + " epoch 1; %s; task attempts at the gate: %s%n", partitions, epochs, steps, pid, stats,
+          gate.attemptsStarted());
+      assertThat(stats.runsFailed()).as(stats.toString()).isZero();
+      assertThat(stats.bufferedBytes()).as(stats.toString()).isZero();
+      // From other JVMs: every partition came to the upload port over TCP, none as a task result;
+      // one receipt per partition and epoch whatever ran twice.
+      assertThat(new long[] {stats.partitionsUploaded(), stats.partitionsAsTaskResults()})
+          .as("partitions uploaded, as task results: %s", stats).isEqualTo(new long[] {epochs * partitions, 0});
+    } finally {
+      cached.unpersist();
+    }
+    assertThat(EXECUTORS_REMOVED.get()).as("the driver lost the killed executor").isGreaterThan(removedBefore);
+    // <stage>.<stage attempt>-<partition>-<attempt>: some partition of the held block started twice.
+    Map<String, Long> starts = gate.attemptsStarted().stream().collect(java.util.stream.Collectors.groupingBy(
+        a -> a.substring(a.indexOf('-') + 1, a.lastIndexOf('-')), java.util.stream.Collectors.counting()));
+    assertThat(starts.values()).as("a held task ran again after the kill: %s", gate.attemptsStarted())
+        .anyMatch(n -> n > 1);
+    awaitExecutors(2);
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** ids 0..n-1 in {@code partitions} tasks, label = id % 10, floats = [id, id / 2]. */
@@ -293,6 +406,43 @@ class TestStandaloneClusterOnS3 {
     assertThat(victim.destroyForcibly()).as("SIGKILL sent to %d", pid).isTrue();
     victim.onExit().get(30, TimeUnit.SECONDS);
     assertThat(victim.isAlive()).isFalse();
+  }
+
+  /** Starts rank {@code rank} of 2 ({@code python3 -m s3dlio_bridge.consume}): one JSON line per batch. */
+  private static Process trainer(String python, Path pythonDir, BridgeFeed feed, int rank, int epochs, Path out)
+      throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(python, "-m", "s3dlio_bridge.consume", "--rank", Integer.toString(rank),
+        "--world-size", "2", "--epochs", Integer.toString(epochs), "--id-column", "id", "--out",
+        out.resolve("rank" + rank + ".jsonl").toString())
+        .redirectErrorStream(true).redirectOutput(out.resolve("rank" + rank + ".log").toFile());
+    pb.environment().put("PYTHONPATH", pythonDir.toString());
+    pb.environment().put("OMP_NUM_THREADS", "1");
+    pb.environment().putAll(feed.environment());
+    return pb.start();
+  }
+
+  /** The batches rank {@code rank} wrote for {@code epoch} so far (complete lines only). */
+  private static List<JsonNode> batches(Path out, int rank, int epoch) throws IOException {
+    Path f = out.resolve("rank" + rank + ".jsonl");
+    List<JsonNode> b = new ArrayList<>();
+    if (!Files.exists(f)) {
+      return b;
+    }
+    String text = Files.readString(f, StandardCharsets.UTF_8);
+    ObjectMapper json = new ObjectMapper();
+    for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
+      if (!line.isBlank()) {
+        JsonNode n = json.readTree(line);
+        if (n.has("ids") && n.get("epoch").asInt() == epoch) {
+          b.add(n);
+        }
+      }
+    }
+    return b;
+  }
+
+  private static long batchesOf(Path out, int rank, int epoch) throws IOException {
+    return batches(out, rank, epoch).size();
   }
 
   private static <T> CompletableFuture<T> async(Supplier<T> job) {

@@ -348,6 +348,9 @@ final class EpochRun {
   private List<EncodedPartition> received(int u, String what, List<EncodedPartition> parts) {
     List<EncodedPartition> out = new ArrayList<>(parts.size());
     for (EncodedPartition p : parts) {
+      if (!p.differs()) {
+        ctx.stats().partitionReceived(p.receipt() != null);
+      }
       if (p.receipt() == null) {
         out.add(p);
         continue;

@@ -17,6 +17,8 @@ public final class FeedStats {
   private final AtomicLong bytesSent = new AtomicLong();
   private final AtomicLong runsCompleted = new AtomicLong();
   private final AtomicLong runsFailed = new AtomicLong();
+  private final AtomicLong partitionsUploaded = new AtomicLong();
+  private final AtomicLong partitionsAsTaskResults = new AtomicLong();
 
   /** Bytes of encoded partitions held now. */
   public long bufferedBytes() {
@@ -61,6 +63,26 @@ public final class FeedStats {
     return runsFailed.get();
   }
 
+  /**
+   * Partitions the feed took from the upload inbox (handed over in memory in the driver's JVM, or
+   * sent by an executor over TCP to the upload port), counted when their job ends.
+   */
+  public long partitionsUploaded() {
+    return partitionsUploaded.get();
+  }
+
+  /**
+   * Partitions that came back as Spark task results: every one with {@code upload=off}; otherwise
+   * those whose task could not reach the upload port (the executors log a warning).
+   */
+  public long partitionsAsTaskResults() {
+    return partitionsAsTaskResults.get();
+  }
+
+  void partitionReceived(boolean uploaded) {
+    (uploaded ? partitionsUploaded : partitionsAsTaskResults).incrementAndGet();
+  }
+
   void blockFetched(long bytes) {
     blocksFetched.incrementAndGet();
     bytesFetched.addAndGet(bytes);
@@ -93,8 +115,9 @@ public final class FeedStats {
 
   @Override
   public String toString() {
-    return String.format("buffered %d B (peak %d B, largest block %d B), %d blocks fetched, %d batches / %d B sent, "
-        + "%d runs completed, %d failed", bufferedBytes(), peakBufferedBytes(), largestBlockBytes(), blocksFetched(),
+    return String.format("buffered %d B (peak %d B, largest block %d B), %d blocks fetched (partitions: %d uploaded, "
+        + "%d as task results), %d batches / %d B sent, %d runs completed, %d failed", bufferedBytes(),
+        peakBufferedBytes(), largestBlockBytes(), blocksFetched(), partitionsUploaded(), partitionsAsTaskResults(),
         batchesSent(), bytesSent(), runsCompleted(), runsFailed());
   }
 }

@@ -66,7 +66,7 @@ class TestBridgeProxyFaults {
       String table = tally.report("bridge fed by a Spark TFRecord read on s3:// through FaultProxy (seed " + seed
           + ", rates x2)", "bridge.md", proxy);
       assertThat(tally.problems()).as(table).isEmpty();
-      assertThat(tally.correct()).as(table).isEqualTo(2);
+      assertThat(tally.correct()).as("%s%nfailures: %s", table, tally.failures()).isEqualTo(2);
       assertThat(proxy.injectedTotal()).as(table).isGreaterThan(20);
     }
   }

@@ -50,6 +50,10 @@ class TestBridgeStreaming {
       assertThat(seen.values()).containsOnly(1);
       assertThat(feed.awaitRuns(3, java.time.Duration.ofSeconds(10))).isTrue();
       assertThat(feed.stats().bufferedBytes()).as(feed.stats().toString()).isZero();
+      // 7 partitions per epoch; the count pass reads nothing (no exchange), so every fetch is an epoch's.
+      long[] expected = upload.equals("off") ? new long[] {0, 3 * 7} : new long[] {3 * 7, 0};
+      assertThat(new long[] {feed.stats().partitionsUploaded(), feed.stats().partitionsAsTaskResults()})
+          .as("partitions uploaded, as task results: %s", feed.stats()).isEqualTo(expected);
     }
   }
 }

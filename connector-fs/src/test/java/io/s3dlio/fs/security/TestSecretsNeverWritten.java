@@ -8,6 +8,7 @@ import io.s3dlio.store.ObjectStore;
 import io.s3dlio.store.ObjectStores;
 import io.s3dlio.store.ObjectUri;
 import io.s3dlio.store.StoreConfig;
+import io.s3dlio.store.metrics.MetricsKeys;
 import io.s3dlio.testing.AzuriteServer;
 import io.s3dlio.testing.S3ProxyServer;
 import java.io.ByteArrayOutputStream;
@@ -31,8 +32,8 @@ import org.junit.jupiter.api.Test;
  * connection string) set on stores, FileSystems and the CLI that then fail in every way we can
  * provoke (refused credentials, a dead endpoint, a malformed connection string, a missing bucket):
  * none of the secrets appears in anything written during the run, which is everything printed to
- * stdout and stderr (the logs) and every exception's full text (messages, causes, suppressed
- * exceptions, stack traces). Also: the key names of every secret match Spark's default
+ * stdout and stderr (the logs), the operation log ({@code oplog.file}) and every exception's full
+ * text (messages, causes, suppressed exceptions, stack traces). Also: the key names of every secret match Spark's default
  * {@code spark.redaction.regex}, so Spark's UI and event logs hide their values.
  */
 class TestSecretsNeverWritten {
@@ -85,9 +86,11 @@ class TestSecretsNeverWritten {
     PrintStream tee = new PrintStream(captured, true, StandardCharsets.UTF_8);
     System.setOut(tee);
     System.setErr(tee);
+    // the operation log of every store and FileSystem below: written too, so searched too
+    java.nio.file.Path opLog = java.nio.file.Files.createTempDirectory("secrets-oplog").resolve("ops.tsv.zst");
     try {
       StoreConfig s3Wrong = s3.storeConfig().with(Map.of("s3.secret-key", S3_SECRET, "s3.session-token", S3_TOKEN,
-          "s3.max-retries", "1"));
+          "s3.max-retries", "1", MetricsKeys.OPLOG_FILE, opLog.toString()));
       ObjectUri s3Uri = ObjectUri.parse("s3://secrets/x.bin");
       try (ObjectStore st = ObjectStores.open(ObjectUri.Scheme.S3, s3Wrong)) {
         expectFailure(() -> st.put(s3Uri, new byte[] {1}));
@@ -114,7 +117,7 @@ class TestSecretsNeverWritten {
               "azure.endpoint", "http://127.0.0.1:" + deadPort() + "/{account}")));
       for (StoreConfig c : azConfigs) {
         texts.add(c.toString());
-        try (ObjectStore st = ObjectStores.open(ObjectUri.Scheme.AZ, c)) {
+        try (ObjectStore st = ObjectStores.open(ObjectUri.Scheme.AZ, c.with(MetricsKeys.OPLOG_FILE, opLog.toString()))) {
           expectFailure(() -> st.put(azUri, new byte[] {1}));
           expectFailure(() -> st.get(azUri));
           expectFailure(() -> st.copy(azUri, azUri.withKey("y.bin")));
@@ -129,6 +132,7 @@ class TestSecretsNeverWritten {
       conf.set("fs.s3dlio.s3.access-key", s3.accessKey());
       conf.set("fs.s3dlio.s3.secret-key", S3_SECRET);
       conf.set("fs.s3dlio.s3.max-retries", "1");
+      conf.set("fs.s3dlio." + MetricsKeys.OPLOG_FILE, opLog.toString());
       try (FileSystem fs = FileSystem.newInstance(URI.create("s3://secrets"), conf)) {
         texts.add(fs.toString());
         expectFailure(() -> fs.getFileStatus(new Path("s3://secrets/x.bin")));
@@ -148,6 +152,12 @@ class TestSecretsNeverWritten {
       System.setErr(oldErr);
     }
     texts.add(captured.toString(StandardCharsets.UTF_8));
+    String ops;
+    try (java.io.InputStream in = new com.github.luben.zstd.ZstdInputStream(java.nio.file.Files.newInputStream(opLog))) {
+      ops = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertThat(ops.lines().count()).as("operations logged (the failed ones included)").isGreaterThan(20);
+    texts.add(ops);
 
     assertThat(texts).hasSizeGreaterThan(20);
     assertThat(String.join("\n", texts)).as("failures were provoked").contains("access denied");

@@ -17,7 +17,8 @@ import org.apache.spark.TaskContext;
  * in a folder: each task attempt, at its first row, writes {@code started-<stage>-<partition>-<attempt>}
  * holding its executor's process id and waits for the file {@code open}. Used as the body of a UDF
  * so that a job stops in the middle of its tasks (their input or output streams open) while the test
- * kills an executor. Once opened, tasks pass without waiting.
+ * kills an executor. Once opened, tasks pass without waiting. A gate made for the jobs whose
+ * description contains a given text holds only their tasks; tasks of other jobs pass.
  */
 public final class TaskGate implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -26,9 +27,20 @@ public final class TaskGate implements Serializable {
   private static final Set<String> OPENED = ConcurrentHashMap.newKeySet();
 
   private final String dir;
+  private final String onlyJobs;
 
+  /** A gate for the tasks of every job. */
   public TaskGate(Path dir) {
+    this(dir, null);
+  }
+
+  /**
+   * A gate for the tasks of the jobs whose description ({@code SparkContext.setJobDescription} or
+   * {@code setJobGroup}) contains {@code jobDescriptionContains}; null: every job.
+   */
+  public TaskGate(Path dir, String jobDescriptionContains) {
     this.dir = dir.toString();
+    this.onlyJobs = jobDescriptionContains;
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -39,6 +51,9 @@ public final class TaskGate implements Serializable {
   /** In a task: records the attempt, waits until the gate is open, returns {@code value}. */
   public long pass(long value) {
     TaskContext tc = TaskContext.get();
+    if (onlyJobs != null && !String.valueOf(tc.getLocalProperty("spark.job.description")).contains(onlyJobs)) {
+      return value;
+    }
     String name = "started-" + tc.stageId() + "." + tc.stageAttemptNumber() + "-" + tc.partitionId() + "-"
         + tc.attemptNumber();
     if (STARTED.add(dir + "/" + name)) {
@@ -73,6 +88,18 @@ public final class TaskGate implements Serializable {
       throw new UncheckedIOException(e);
     }
     return pids;
+  }
+
+  /** In the test: the task attempts that reached the gate, as {@code <stage>.<stage attempt>-<partition>-<attempt>}. */
+  public Set<String> attemptsStarted() {
+    Set<String> out = new TreeSet<>();
+    try (Stream<Path> files = Files.list(Path.of(dir))) {
+      files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("started-"))
+          .forEach(n -> out.add(n.substring("started-".length())));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
   }
 
   /** In the test: lets every waiting and later task through. */
