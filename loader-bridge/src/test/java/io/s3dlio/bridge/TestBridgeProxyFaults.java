@@ -66,7 +66,11 @@ class TestBridgeProxyFaults {
       String table = tally.report("bridge fed by a Spark TFRecord read on s3:// through FaultProxy (seed " + seed
           + ", rates x2)", "bridge.md", proxy);
       assertThat(tally.problems()).as(table).isEmpty();
-      assertThat(tally.correct()).as("%s%nfailures: %s", table, tally.failures()).isEqualTo(2);
+      // Which requests meet a fault depends on the order the tasks send them in; a run that meets more
+      // faults on one object than the retries absorb must fail clearly (naming the bucket), never
+      // deliver wrong or missing samples; one of the two must get through.
+      assertThat(tally.correct() + tally.failedClearly()).as(table).isEqualTo(2);
+      assertThat(tally.correct()).as("%s%nfailures: %s", table, tally.failures()).isPositive();
       assertThat(proxy.injectedTotal()).as(table).isGreaterThan(20);
     }
   }
