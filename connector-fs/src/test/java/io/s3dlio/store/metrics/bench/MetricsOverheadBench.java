@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Cost of the store metrics and the operation log on a GET-heavy loop: the same loop of streaming
@@ -48,6 +49,7 @@ public final class MetricsOverheadBench {
     final List<Double> rates = new ArrayList<>();
     long gets;
     long cpuNanos;
+    long getThreadNanos;
     long serverTicks;
     long opens;
 
@@ -88,7 +90,7 @@ public final class MetricsOverheadBench {
       }
       for (int w = 0; w < 4; w++) { // warm-up: JIT of this JVM and of the server, connections
         for (Mode m : modes) {
-          loop(m.store, keys, gets, threads, pool);
+          loop(m.store, keys, gets, threads, pool, new AtomicLong());
         }
       }
       int n = modes.size();
@@ -99,8 +101,10 @@ public final class MetricsOverheadBench {
           long cpu0 = cpuNanos();
           long srv0 = serverTicks(serverPid);
           long op0 = activeOpens();
-          double rate = loop(m.store, keys, gets, threads, pool);
+          AtomicLong getCpu = new AtomicLong();
+          double rate = loop(m.store, keys, gets, threads, pool, getCpu);
           m.cpuNanos += cpuNanos() - cpu0;
+          m.getThreadNanos += getCpu.get();
           m.serverTicks += serverTicks(serverPid) - srv0;
           m.opens += activeOpens() - op0;
           m.gets += gets;
@@ -126,10 +130,10 @@ public final class MetricsOverheadBench {
       List<Double> s = new ArrayList<>(ratios);
       s.sort(null);
       System.out.printf(Locale.ROOT, "%d:%-8s median %7.1f GET/s (min %.1f, max %.1f); vs 0:%s ratio of medians %.3f, "
-          + "per-repetition median %.3f (quartiles %.3f-%.3f); per GET: client CPU %.0f us, server CPU %s, "
+          + "per-repetition median %.3f (quartiles %.3f-%.3f); per GET: client CPU %.0f us (GET threads %.0f us), server CPU %s, "
           + "TCP opens %.3f%n", i, m.name, median(m.rates), min(m.rates), max(m.rates), first.name,
           median(m.rates) / median(first.rates), median(ratios), s.get(reps / 4), s.get(3 * reps / 4),
-          m.cpuNanos / 1e3 / m.gets, serverPid == null ? "n/a" : String.format(Locale.ROOT, "%.0f us",
+          m.cpuNanos / 1e3 / m.gets, m.getThreadNanos / 1e3 / m.gets, serverPid == null ? "n/a" : String.format(Locale.ROOT, "%.0f us",
               m.serverTicks * tick / 1e3 / m.gets), (double) m.opens / m.gets);
     }
     System.out.printf(Locale.ROOT, "(%d repetitions of %d GETs per mode, %d threads, %d objects of %d B)%n", reps, gets,
@@ -167,14 +171,15 @@ public final class MetricsOverheadBench {
     };
   }
 
-  /** GETs/second of {@code gets} streaming GETs over {@code threads} threads. */
-  private static double loop(ObjectStore store, List<ObjectUri> keys, int gets, int threads, ExecutorService pool)
-      throws Exception {
+  /** GETs/second of {@code gets} streaming GETs over {@code threads} threads; adds their CPU time to {@code cpu}. */
+  private static double loop(ObjectStore store, List<ObjectUri> keys, int gets, int threads, ExecutorService pool,
+      AtomicLong cpu) throws Exception {
     AtomicInteger next = new AtomicInteger();
     long t0 = System.nanoTime();
     List<Future<?>> fs = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       fs.add(pool.submit(() -> {
+        long c0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         byte[] buf = new byte[64 << 10];
         int i;
         while ((i = next.getAndIncrement()) < gets) {
@@ -184,6 +189,7 @@ public final class MetricsOverheadBench {
             }
           }
         }
+        cpu.addAndGet(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - c0);
         return null;
       }));
     }
