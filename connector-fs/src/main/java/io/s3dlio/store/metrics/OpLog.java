@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * <p>I/O threads only put a record in a bounded, lock-free queue; one background thread formats,
  * compresses and writes. The writer takes what is queued every {@link #POLL_NANOS} (sooner when an
  * I/O thread fills half the queue: it wakes the writer) and flushes the compressed stream to the
- * file at most {@link #FLUSH_NANOS} after a line was written, not each time the queue runs empty:
- * a zstd flush and a write per record or two, and a wake-up every millisecond, cost more CPU than
- * the GET they log on a busy machine (see docs/observability.md). When the queue is full the record
+ * file at most {@link #FLUSH_NANOS} after a line was written, not each time the queue runs empty
+ * (a zstd flush and a write per record or two and a wake-up every millisecond took 35 ms of CPU a
+ * second with nothing to log; see docs/observability.md). When the queue is full the record
  * is dropped and counted ({@link #dropped()}), or, with {@code lossless}, the I/O thread waits for
  * room at most {@code maxWaitNanos} and then drops.
  * Logs are shared per file and reference-counted: the last {@link #release()} drains the queue,
