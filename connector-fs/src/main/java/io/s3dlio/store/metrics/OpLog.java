@@ -29,8 +29,13 @@ import org.slf4j.LoggerFactory;
  * {@code first_byte} is empty for operations without one.
  *
  * <p>I/O threads only put a record in a bounded, lock-free queue; one background thread formats,
- * compresses and writes (it looks for work every millisecond when idle, and flushes then). When the queue is full the record is dropped and counted ({@link #dropped()}), or,
- * with {@code lossless}, the I/O thread waits for room at most {@code maxWaitNanos} and then drops.
+ * compresses and writes. The writer takes what is queued every {@link #POLL_NANOS} (sooner when an
+ * I/O thread fills half the queue: it wakes the writer) and flushes the compressed stream to the
+ * file at most {@link #FLUSH_NANOS} after a line was written, not each time the queue runs empty
+ * (a zstd flush and a write per record or two and a wake-up every millisecond took 35 ms of CPU a
+ * second with nothing to log; see docs/observability.md). When the queue is full the record
+ * is dropped and counted ({@link #dropped()}), or, with {@code lossless}, the I/O thread waits for
+ * room at most {@code maxWaitNanos} and then drops.
  * Logs are shared per file and reference-counted: the last {@link #release()} drains the queue,
  * ends the zstd frame and closes the file; a JVM shutdown hook closes any log still open. A file
  * opened again later in the same process is continued (a new zstd frame, no second header).
@@ -52,6 +57,10 @@ public final class OpLog {
   private static final ThreadLocal<Integer> THREAD_ID =
       ThreadLocal.withInitial(() -> THREAD_IDS.getAndIncrement() & 0xffff);
   private static boolean hookInstalled;
+  /** How long the idle writer sleeps before it looks at the queue again. */
+  static final long POLL_NANOS = 20_000_000L;
+  /** Longest time a line stays in the writer's buffers before it is flushed to the file. */
+  static final long FLUSH_NANOS = 1_000_000_000L;
 
   /** Where and how to log. {@code maxWaitNanos == 0}: drop at once when the queue is full. */
   public record Settings(Path file, int zstdLevel, int queueSize, long maxWaitNanos) {
@@ -70,6 +79,8 @@ public final class OpLog {
   private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
   /** Records in {@link #queue} (bounded by the settings; counted apart: the queue's size() is O(n)). */
   private final AtomicInteger queued = new AtomicInteger();
+  /** The queue length at which the I/O thread that reaches it wakes the writer (half the queue). */
+  private final int wakeAt;
   private final Thread writer;
   private final LongAdder dropped = new LongAdder();
   private final LongAdder offered = new LongAdder();
@@ -82,10 +93,14 @@ public final class OpLog {
   private volatile IOException failure;
   private long idx;
   private int refs;
+  /** The writer's last formatted second ({@link #time}). */
+  private long lastSecond = Long.MIN_VALUE;
+  private String lastSecondText;
 
   private OpLog(Settings settings, long firstIdx) throws IOException {
     this.settings = settings;
     this.idx = firstIdx;
+    this.wakeAt = Math.max(1, settings.queueSize() / 2);
     Instant now = Instant.now();
     this.baseNano = System.nanoTime();
     this.baseEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
@@ -193,11 +208,15 @@ public final class OpLog {
   }
 
   private boolean tryPut(Entry e) {
-    if (queued.incrementAndGet() > settings.queueSize()) {
+    int n = queued.incrementAndGet();
+    if (n > settings.queueSize()) {
       queued.decrementAndGet();
       return false;
     }
     queue.add(e);
+    if (n == wakeAt) {
+      LockSupport.unpark(writer); // a burst: do not let the queue fill while the writer sleeps
+    }
     return true;
   }
 
@@ -208,21 +227,25 @@ public final class OpLog {
         out.write((HEADER + "\n").getBytes(StandardCharsets.UTF_8));
       }
       boolean dirty = false;
+      long dirtySince = 0;
       while (true) {
         Entry e = queue.poll();
         if (e == null) {
           if (stopping) {
             break;
           }
-          if (dirty) {
-            out.flush(); // idle: push what we have to the file (a crash loses at most the queue)
+          if (dirty && System.nanoTime() - dirtySince >= FLUSH_NANOS) {
+            out.flush(); // push what we have to the file (a crash loses at most the last second and the queue)
             dirty = false;
           }
-          LockSupport.parkNanos(1_000_000);
+          LockSupport.parkNanos(this, POLL_NANOS);
           continue;
         }
         queued.decrementAndGet();
-        dirty = true;
+        if (!dirty) {
+          dirty = true;
+          dirtySince = System.nanoTime();
+        }
         sb.setLength(0);
         format(e, sb);
         out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
@@ -255,20 +278,34 @@ public final class OpLog {
   /** Go's time.RFC3339Nano in UTC: seconds, then the fraction without trailing zeros. */
   private void time(long nano, StringBuilder sb) {
     long epochNanos = baseEpochNanos + (nano - baseNano);
-    appendRfc3339Nano(epochNanos, sb);
+    long secs = Math.floorDiv(epochNanos, 1_000_000_000L);
+    if (secs != lastSecond) { // the three times of a line, and most lines of a second, share it
+      lastSecond = secs;
+      lastSecondText = SECONDS.format(Instant.ofEpochSecond(secs));
+    }
+    sb.append(lastSecondText);
+    appendFraction((int) Math.floorMod(epochNanos, 1_000_000_000L), sb);
   }
 
   static void appendRfc3339Nano(long epochNanos, StringBuilder sb) {
-    long secs = Math.floorDiv(epochNanos, 1_000_000_000L);
-    int frac = (int) Math.floorMod(epochNanos, 1_000_000_000L);
-    SECONDS.formatTo(Instant.ofEpochSecond(secs), sb);
-    if (frac != 0) {
-      String f = String.format("%09d", frac);
-      int end = f.length();
-      while (f.charAt(end - 1) == '0') {
-        end--;
+    SECONDS.formatTo(Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L)), sb);
+    appendFraction((int) Math.floorMod(epochNanos, 1_000_000_000L), sb);
+  }
+
+  /** {@code .fraction} of a second without trailing zeros (nothing for 0), then {@code Z}. */
+  private static void appendFraction(int nanos, StringBuilder sb) {
+    if (nanos != 0) {
+      int digits = 9;
+      while (nanos % 10 == 0) {
+        nanos /= 10;
+        digits--;
       }
-      sb.append('.').append(f, 0, end);
+      String f = Integer.toString(nanos);
+      sb.append('.');
+      for (int pad = digits - f.length(); pad > 0; pad--) {
+        sb.append('0');
+      }
+      sb.append(f);
     }
     sb.append('Z');
   }

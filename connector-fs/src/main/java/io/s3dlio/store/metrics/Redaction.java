@@ -31,8 +31,17 @@ final class Redaction {
 
   /** A field value on one line, nothing else changed (object URIs: keys are kept verbatim). */
   static String field(String s) {
-    String t = CONTROL.matcher(s).replaceAll(" ");
+    String t = hasControl(s) ? CONTROL.matcher(s).replaceAll(" ") : s;
     return t.startsWith("\"") ? "'" + t.substring(1) : t;
+  }
+
+  private static boolean hasControl(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < 0x20) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Only {@code scheme://host[:port]} of an endpoint URL: no user info, path or query. */

@@ -75,11 +75,16 @@ class TestOpLog {
     CountDownLatch startReading = new CountDownLatch(1);
     CompletableFuture<byte[]> reader = reader(fifo, startReading);
     OpLog log = OpLog.acquire(new OpLog.Settings(fifo, 1, 4, TimeUnit.MILLISECONDS.toNanos(1)));
-    int n = 4_000; // a few times what the pipe and buffers hold: the rest waits 1 ms each, then drops
-    for (int i = 0; i < n; i++) {
-      log.offer(entry(i));
+    // offer until the pipe and the buffers are full and a record was dropped, then 100 more, which
+    // wait 1 ms each at most (how many records the buffers hold depends on zstd, not on us)
+    int n = 0;
+    while (log.dropped() == 0 && n < 1_000_000) {
+      log.offer(entry(n++));
     }
     assertThat(log.dropped()).isPositive();
+    for (int i = 0; i < 100; i++) {
+      log.offer(entry(n++));
+    }
     startReading.countDown();
     log.release();
     List<String> lines = lines(zstd(reader.get(60, TimeUnit.SECONDS)));
@@ -116,7 +121,40 @@ class TestOpLog {
     OpLog.appendRfc3339Nano(1_700_000_000_000_000_000L, sb);
     sb.append(' ');
     OpLog.appendRfc3339Nano(1_700_000_000_000_000_007L, sb);
-    assertThat(sb).hasToString("2023-11-14T22:13:20.1234Z 2023-11-14T22:13:20Z 2023-11-14T22:13:20.000000007Z");
+    for (long nanos : new long[] {100_000_000, 10_000_000, 999_999_999, 120_000_001, 1_000}) {
+      sb.append(' ');
+      OpLog.appendRfc3339Nano(1_700_000_000_000_000_000L + nanos, sb);
+    }
+    assertThat(sb).hasToString("2023-11-14T22:13:20.1234Z 2023-11-14T22:13:20Z 2023-11-14T22:13:20.000000007Z"
+        + " 2023-11-14T22:13:20.1Z 2023-11-14T22:13:20.01Z 2023-11-14T22:13:20.999999999Z"
+        + " 2023-11-14T22:13:20.120000001Z 2023-11-14T22:13:20.000001Z");
+  }
+
+  /**
+   * The writer flushes at most once a second rather than each time its queue runs empty (a zstd
+   * flush and a write per record cost more than a fast GET), but a line still reaches the file
+   * while the log stays open: a reader of the live file (zstd's continuous mode reads the blocks of
+   * an unfinished frame) sees it without a close.
+   */
+  @Test
+  void openLogFlushesItsLinesWithoutAClose() throws Exception {
+    Path file = Files.createTempDirectory("oplog").resolve("live.tsv.zst");
+    OpLog log = OpLog.acquire(new OpLog.Settings(file, 1, 64, 0));
+    try {
+      log.offer(entry(7));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      List<String> lines = List.of();
+      while (lines.size() < 2 && System.nanoTime() - deadline < 0) {
+        Thread.sleep(20); // polling the file's state, bounded by the deadline
+        lines = lines(liveZstd(file));
+      }
+      assertThat(lines).hasSize(2);
+      assertThat(lines.get(0)).isEqualTo(OpLog.HEADER);
+      assertThat(lines.get(1).split("\t")[5]).isEqualTo("7");
+    } finally {
+      log.release();
+    }
+    assertThat(OpLogFile.read(file)).extracting(OpLogFile.Line::bytes).containsExactly(7L);
   }
 
   @Test
@@ -152,6 +190,16 @@ class TestOpLog {
 
   private static String zstd(byte[] compressed) throws IOException {
     try (InputStream in = new ZstdInputStream(new java.io.ByteArrayInputStream(compressed))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** What an open log's file holds so far (the blocks flushed of its unfinished zstd frame). */
+  private static String liveZstd(Path file) throws IOException {
+    if (Files.size(file) == 0) {
+      return "";
+    }
+    try (ZstdInputStream in = new ZstdInputStream(Files.newInputStream(file)).setContinuous(true)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }

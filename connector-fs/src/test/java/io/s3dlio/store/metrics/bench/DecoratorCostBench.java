@@ -13,18 +13,23 @@ import io.s3dlio.store.metrics.MeteredObjectStore;
 import io.s3dlio.store.metrics.MetricsKeys;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * What the metrics and the operation log cost per operation, without a network or a server: the
  * same streaming GET loop over a store that serves one array from memory, unwrapped (both off),
  * wrapped by {@link MeteredObjectStore} with metrics only, and with metrics and an operation log,
  * in rotating repetitions in one JVM. Prints nanoseconds per GET of each and the difference: the
- * CPU the instrumentation adds to every operation, to set against a GET's latency on a real store.
+ * CPU the instrumentation adds to every operation, to set against a GET's latency on a real store;
+ * then the CPU of the log's writer thread, idle and with GETs paced as on a real store.
  * Not a test.
  *
  * <pre>DecoratorCostBench [REPS=20] [GETS=200000] [SIZE=16384]</pre>
@@ -57,6 +62,7 @@ public final class DecoratorCostBench {
       }
       System.out.printf(Locale.ROOT, "operation log: %d of %d records dropped (queue full)%n",
           ((MeteredObjectStore) both).opLogDropped(), (long) (reps + 1) * gets);
+      writerCost(both, uri);
     }
     double base = 0;
     for (int m = 0; m < 3; m++) {
@@ -70,6 +76,48 @@ public final class DecoratorCostBench {
           names[m], med, v.get(reps / 4), v.get(3 * reps / 4),
           m == 0 ? "" : String.format(Locale.ROOT, ", +%.0f ns per GET", med - base));
     }
+  }
+
+  /**
+   * The log writer's own CPU, which the loops above cannot show (they offer records far faster
+   * than any writer takes them, so most are dropped): with no operations for 3 s, then with GETs
+   * paced at 1,000 a second (a GET loop on a real store) for 5 s; CPU time of the writer thread.
+   */
+  private static void writerCost(ObjectStore store, ObjectUri uri) throws Exception {
+    long c0 = writerCpu();
+    long t0 = System.nanoTime();
+    Thread.sleep(3000);
+    double idlePerSecond = (writerCpu() - c0) / ((System.nanoTime() - t0) / 1e9);
+    byte[] buf = new byte[64 << 10];
+    c0 = writerCpu();
+    t0 = System.nanoTime();
+    int n = 0;
+    for (long next = t0; next - t0 < 5_000_000_000L; next += 1_000_000) {
+      LockSupport.parkNanos(next - System.nanoTime());
+      try (InputStream in = store.openRange(uri, 0, -1)) {
+        while (in.read(buf) > 0) {
+          // drain
+        }
+      }
+      n++;
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double busy = writerCpu() - c0;
+    System.out.printf(Locale.ROOT, "operation log writer: idle %.2f ms CPU per second; %d GETs at %.0f/s: %.2f ms CPU "
+        + "per second, %.1f us per logged GET beyond idle%n", idlePerSecond / 1e6, n, n / seconds, busy / 1e6 / seconds,
+        (busy - idlePerSecond * seconds) / 1e3 / n);
+  }
+
+  /** CPU nanoseconds of the operation-log writer threads so far. */
+  private static long writerCpu() {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (t != null && t.getThreadName().equals("s3dlio-oplog")) {
+        sum += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
+      }
+    }
+    return sum;
   }
 
   /** Nanoseconds per streaming GET (open, read all, close), one thread. */
