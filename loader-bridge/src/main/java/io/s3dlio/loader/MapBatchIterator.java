@@ -2,7 +2,6 @@ package io.s3dlio.loader;
 
 import io.s3dlio.loader.sampler.Sampler;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutorService;
