@@ -40,6 +40,11 @@ public record FieldSpec(String name, Kind kind, DType dtype, long[] shape) {
     return shape == null ? null : shape.clone();
   }
 
+  /** The shape itself (not a copy), for the loader's checks. */
+  long[] shapeRef() {
+    return shape;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof FieldSpec f && f.name.equals(name) && f.kind == kind && f.dtype == dtype

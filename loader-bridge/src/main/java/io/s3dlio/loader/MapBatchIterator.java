@@ -2,7 +2,6 @@ package io.s3dlio.loader;
 
 import io.s3dlio.loader.sampler.Sampler;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutorService;
@@ -31,24 +30,34 @@ final class MapBatchIterator implements BatchIterator {
   /** Most positions in one fetch (a locality group larger than this is fetched in pieces). */
   static final int MAX_FETCH = 1 << 22;
 
-  /** One fetch: consecutive positions of the epoch, read in parts that may run at once. */
+  /**
+   * One fetch: consecutive positions of the epoch, read in parts that may run at once. A slot's
+   * output is in {@link #columns} (one sample that fits the schema: the usual case), or in
+   * {@link #outs} (a transform's other outputs, or a sample that does not fit), or an error.
+   */
   private static final class Task {
     final long firstPos;
     final long[] indices;
     final long reserve;
-    final List<Sample>[] outs;
+    /** Per slot: null where the sample is in {@link #columns}, else its outputs ({@code List<Sample>}). */
+    final Object[] outs;
     final SampleException[] errs;
+    final FetchColumns columns;
     int partsLeft;
     boolean done;
     long actual;
+    /** Slots whose output is not in {@link #columns} (counted as parts finish). */
+    int irregular;
+    /** Why the fetch could not be planned, or null. */
+    Throwable failed;
 
-    @SuppressWarnings("unchecked")
-    Task(long firstPos, long[] indices, long reserve) {
+    Task(long firstPos, long[] indices, long reserve, FetchColumns columns) {
       this.firstPos = firstPos;
       this.indices = indices;
       this.reserve = reserve;
-      this.outs = new List[indices.length];
+      this.outs = new Object[indices.length];
       this.errs = new SampleException[indices.length];
+      this.columns = columns;
     }
   }
 
@@ -68,6 +77,8 @@ final class MapBatchIterator implements BatchIterator {
   private final long epoch;
   private final long length;
   private final FetchContext ctx;
+  /** How the samples' fields are laid out in a fetch's columns; null where the schema does not allow columns. */
+  private final FetchColumns.Layout layout;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -79,6 +90,8 @@ final class MapBatchIterator implements BatchIterator {
   /** Positions of the fetches in {@link #window} (those of {@link #cur} before {@link #curIdx} included). */
   private long windowPositions;
   private int inFlight;
+  /** Group fetches whose requests a worker has not planned yet (each counts as busy as every worker). */
+  private int unsplit;
   /** Bytes held ahead of the consumer: reservations of running fetches, outputs of finished ones. */
   private long held;
   private boolean closed;
@@ -111,6 +124,7 @@ final class MapBatchIterator implements BatchIterator {
         options.autotune());
     this.epoch = epoch;
     this.length = sampler.length();
+    this.layout = FetchColumns.Layout.of(dataset.schema());
     this.nextDispatch = Math.min(position, length);
     this.curOut = (int) skip;
     this.yielded = yielded;
@@ -140,7 +154,7 @@ final class MapBatchIterator implements BatchIterator {
    * runs their parts while fewer than the concurrency limit are running. Call with the lock held.
    */
   private void dispatch() {
-    while (!closed && nextDispatch < length && waiting.size() < tuner.concurrency()) {
+    while (!closed && nextDispatch < length && waiting.size() + unsplit * tuner.concurrency() < tuner.concurrency()) {
       int n = fetchLength(nextDispatch);
       // At most prefetch batches' worth of positions ahead. A fetch of a whole group can be many
       // batches: then, with prefetch >= 2, the next group while the consumer works on one, and more
@@ -149,7 +163,8 @@ final class MapBatchIterator implements BatchIterator {
       boolean group = n > options.batchSize();
       if (ahead() + n > (long) options.prefetch() * options.batchSize()
           && window.size() >= Math.min(2, options.prefetch())
-          && !(group && options.prefetch() >= 2 && inFlight + waiting.size() < tuner.concurrency())) {
+          && !(group && options.prefetch() >= 2
+              && inFlight + waiting.size() + unsplit * tuner.concurrency() < tuner.concurrency())) {
         break;
       }
       long[] idx = new long[n];
@@ -161,32 +176,90 @@ final class MapBatchIterator implements BatchIterator {
       if (!window.isEmpty() && held + reserve > options.maxBufferedBytes()) {
         break;
       }
-      Task t = new Task(nextDispatch, idx, reserve);
+      Task t = new Task(nextDispatch, idx, reserve, layout == null ? null : new FetchColumns(layout, n));
       nextDispatch += n;
       windowPositions += n;
       held += reserve;
       metrics.buffered(reserve);
       window.addLast(t);
-      List<int[]> parts = dataset.split(idx);
-      t.partsLeft = parts.size();
-      for (int[] slots : parts) {
-        waiting.addLast(new Part(t, slots));
-      }
-      if (parts.isEmpty()) {
-        t.done = true;
+      if (group) {
+        // a group's requests are planned by a worker, off this lock (and off the consumer's thread)
+        unsplit++;
+        waiting.addLast(new Part(t, null));
+      } else {
+        addParts(t, dataset.split(idx), false);
       }
     }
     while (!closed && !waiting.isEmpty() && inFlight < tuner.concurrency()) {
       Part part = waiting.removeFirst();
       inFlight++;
       try {
-        pool.execute(() -> fetch(part));
+        pool.execute(() -> {
+          if (part.slots() == null) {
+            split(part.task());
+          } else {
+            fetch(part);
+          }
+        });
       } catch (RejectedExecutionException e) {
         inFlight--;
         throw new LoaderException("Cannot start a fetch: the loader is closed", e);
       }
     }
     metrics.queueDepth((int) ((ahead() + options.batchSize() - 1) / options.batchSize()));
+  }
+
+  /**
+   * Queues the parts of {@code t}'s fetch: at the end (a fetch just started), or at the front (a
+   * group split by a worker: its parts go before those of later fetches). Lock held.
+   */
+  private void addParts(Task t, List<int[]> parts, boolean first) {
+    t.partsLeft = parts.size();
+    for (int i = 0; i < parts.size(); i++) {
+      Part p = new Part(t, parts.get(first ? parts.size() - 1 - i : i));
+      if (first) {
+        waiting.addFirst(p);
+      } else {
+        waiting.addLast(p);
+      }
+    }
+    if (parts.isEmpty()) {
+      t.done = true;
+    }
+  }
+
+  /** Runs on a worker: plans the requests of a group's fetch, then queues them. */
+  private void split(Task t) {
+    List<int[]> parts = null;
+    Throwable error = null;
+    if (!closed) {
+      try {
+        parts = dataset.split(t.indices);
+      } catch (RuntimeException | Error e) {
+        error = e;
+      }
+    }
+    lock.lock();
+    try {
+      inFlight--;
+      unsplit--;
+      if (!closed) {
+        if (parts != null) {
+          addParts(t, parts, true);
+        } else {
+          t.failed = error;
+          t.done = true;
+          held -= t.reserve;
+          metrics.buffered(-t.reserve);
+        }
+        dispatch();
+      }
+      if (t.done || closed) {
+        changed.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Positions dispatched and not yet consumed. Lock held. */
@@ -219,35 +292,49 @@ final class MapBatchIterator implements BatchIterator {
     }
     List<Sample>[] outs = Transforms.lists(n);
     SampleException[] errs = new SampleException[n];
+    long actual = 0;
+    int irregular = 0;
     if (!closed) {
+      Sample[] got = null;
       try {
-        Sample[] got = dataset.getAll(idx, errs, ctx);
-        for (int i = 0; i < n; i++) {
-          if (errs[i] != null) {
-            continue;
-          }
-          if (got[i] == null) {
-            errs[i] = new SampleException(idx[i], dataset.describe(idx[i]), 0, "the dataset returned no sample", null);
-            continue;
-          }
-          try {
-            outs[i] = transforms.apply(got[i]);
-          } catch (RuntimeException e) {
-            errs[i] = new SampleException(idx[i], dataset.describe(idx[i]), 0, "a transform failed: " + e, e);
-          }
-        }
+        got = dataset.getAll(idx, errs, ctx);
       } catch (RuntimeException | Error e) {
         for (int i = 0; i < n; i++) {
           errs[i] = new SampleException(idx[i], dataset.describe(idx[i]), 0, "fetch failed: " + e, e);
         }
       }
-    }
-    long actual = 0;
-    for (List<Sample> o : outs) {
-      if (o != null) {
-        for (Sample s : o) {
+      for (int i = 0; got != null && i < n; i++) {
+        if (errs[i] != null) {
+          irregular++;
+          continue;
+        }
+        if (got[i] == null) {
+          errs[i] = new SampleException(idx[i], dataset.describe(idx[i]), 0, "the dataset returned no sample", null);
+          irregular++;
+          continue;
+        }
+        List<Sample> o;
+        try {
+          o = transforms.isEmpty() ? null : transforms.apply(got[i]);
+        } catch (RuntimeException e) {
+          errs[i] = new SampleException(idx[i], dataset.describe(idx[i]), 0, "a transform failed: " + e, e);
+          irregular++;
+          continue;
+        }
+        // the usual case, one sample that fits the schema, goes straight into the fetch's columns
+        Sample one = o == null ? got[i] : o.size() == 1 ? o.get(0) : null;
+        if (one != null && t.columns != null && t.columns.put(slots[i], one)) {
+          actual += one.byteSize();
+          continue;
+        }
+        outs[i] = o != null ? o : List.of(got[i]);
+        irregular++;
+        for (Sample s : outs[i]) {
           actual += s.byteSize();
         }
+      }
+      if (got == null) {
+        irregular = n;
       }
     }
     lock.lock();
@@ -257,6 +344,7 @@ final class MapBatchIterator implements BatchIterator {
         t.errs[slots[i]] = errs[i];
       }
       t.actual += actual;
+      t.irregular += irregular;
       inFlight--;
       boolean taskDone = --t.partsLeft == 0;
       if (taskDone) {
@@ -312,21 +400,38 @@ final class MapBatchIterator implements BatchIterator {
   /** Assembles the next batch into {@link #ready}, or sets {@link #exhausted}. */
   private void prepare() {
     int size = options.batchSize();
-    List<Sample> out = new ArrayList<>(size);
+    FetchColumns.Gather out = new FetchColumns.Gather(collator);
     long deadline = options.timeout().isZero() ? 0 : System.nanoTime() + options.timeout().toNanos();
     lock.lock();
     try {
       if (closed) {
         throw new IllegalStateException("Cannot read from a closed batch iterator");
       }
-      while (out.size() < size) {
+      while (out.rows() < size) {
         if (cur == null) {
           cur = nextTask(deadline);
           if (cur == null) {
             break;
           }
         }
-        while (curIdx < cur.indices.length && out.size() < size) {
+        if (cur.failed != null) {
+          throw fail(new LoaderException("Cannot make batch " + batchNo + " of epoch " + epoch
+              + ": cannot plan the requests of positions [" + cur.firstPos + ", " + (cur.firstPos + cur.indices.length)
+              + "): " + cur.failed, cur.failed));
+        }
+        while (curIdx < cur.indices.length && out.rows() < size) {
+          if (cur.irregular == 0) {
+            // every sample of the fetch is in its columns: the rest of the batch in one run
+            int k = Math.min(size - out.rows(), cur.indices.length - curIdx);
+            out.rows(cur.columns, curIdx, curIdx + k);
+            curIdx += k;
+            continue;
+          }
+          if (cur.outs[curIdx] == null && cur.errs[curIdx] == null) {
+            out.rows(cur.columns, curIdx, curIdx + 1);
+            curIdx++;
+            continue;
+          }
           SampleException err = cur.errs[curIdx];
           if (err != null) {
             if (options.errorPolicy() == ErrorPolicy.FAIL) {
@@ -339,9 +444,10 @@ final class MapBatchIterator implements BatchIterator {
             curOut = 0;
             continue;
           }
-          List<Sample> o = cur.outs[curIdx];
-          while (curOut < o.size() && out.size() < size) {
-            out.add(o.get(curOut++));
+          @SuppressWarnings("unchecked")
+          List<Sample> o = (List<Sample>) cur.outs[curIdx];
+          while (curOut < o.size() && out.rows() < size) {
+            out.sample(o.get(curOut++));
           }
           if (curOut >= o.size()) {
             curIdx++;
@@ -365,7 +471,7 @@ final class MapBatchIterator implements BatchIterator {
       if (!end && options.dropLast() && transforms.isEmpty() && readySkip == 0 && length - readyPos < size) {
         end = true;
       }
-      if (out.isEmpty() || out.size() < size && options.dropLast()) {
+      if (out.rows() == 0 || out.rows() < size && options.dropLast()) {
         exhausted = true;
         loader.epochEnded(this);
         closeLocked();
@@ -377,7 +483,7 @@ final class MapBatchIterator implements BatchIterator {
       lock.unlock();
     }
     try {
-      ready = collator.collate(epoch, out);
+      ready = out.batch(epoch);
     } catch (RuntimeException e) {
       failure = new LoaderException("Cannot make batch " + batchNo + " of epoch " + epoch + ": " + e.getMessage(), e);
       close();

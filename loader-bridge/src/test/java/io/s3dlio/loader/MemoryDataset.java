@@ -18,6 +18,8 @@ final class MemoryDataset implements MapDataset {
   CountDownLatch block;
   /** Fetch parts of this many samples (0: one part per fetch, the default). */
   int partSize;
+  /** Thrown by {@link #split} for fetches of more than one sample, when set. */
+  RuntimeException splitError;
   final AtomicInteger fetches = new AtomicInteger();
   final AtomicInteger running = new AtomicInteger();
   final AtomicInteger peakRunning = new AtomicInteger();
@@ -65,6 +67,9 @@ final class MemoryDataset implements MapDataset {
 
   @Override
   public java.util.List<int[]> split(long[] indices) {
+    if (splitError != null && indices.length > 1) {
+      throw splitError;
+    }
     if (partSize == 0) {
       return MapDataset.super.split(indices);
     }

@@ -460,6 +460,25 @@ class TestDataLoader {
     }
   }
 
+  /**
+   * A group's requests are planned by a worker: a fetch that cannot be planned fails its batch,
+   * naming the positions and the cause, and the state stays before it.
+   */
+  @Test
+  void aGroupWhoseRequestsCannotBePlannedFailsItsBatch() {
+    MemoryDataset ds = new MemoryDataset(100);
+    ds.splitError = new IllegalStateException("no plan");
+    LoaderOptions o = LoaderOptions.builder().batchSize(5).shuffle(true).shuffleBlock(10).shuffleMix(2).seed(1).build();
+    try (DataLoader l = loader(ds, o); BatchIterator it = l.iterator()) {
+      assertThatThrownBy(it::next).isInstanceOf(LoaderException.class)
+          .hasMessage("Cannot make batch 0 of epoch 0: cannot plan the requests of positions [0, 20): "
+              + "java.lang.IllegalStateException: no plan")
+          .hasCause(ds.splitError);
+      assertThatThrownBy(it::hasNext).hasMessageContaining("cannot plan the requests of positions [0, 20)");
+      assertThat(l.state().position()).isZero();
+    }
+  }
+
   @Test
   void samplesThatCannotBeBatchedTogetherFailTheBatch() {
     try (DataLoader l = DataLoader.builder(new MemoryDataset(10)).options(LoaderOptions.builder().batchSize(5).build())

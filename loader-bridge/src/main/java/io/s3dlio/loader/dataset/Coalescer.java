@@ -60,6 +60,17 @@ final class Coalescer {
   static int[] order(int[] file, long[] start) {
     int n = file.length;
     int[] order = new int[n];
+    boolean sorted = true;
+    for (int i = 1; i < n && sorted; i++) {
+      sorted = file[i - 1] < file[i] || file[i - 1] == file[i] && start[i - 1] <= start[i];
+    }
+    if (sorted) {
+      // already in order (a part's pieces, planned once for its whole fetch): nothing to sort
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+      }
+      return order;
+    }
     int maxFile = 0;
     long maxStart = 0;
     boolean negative = false;
