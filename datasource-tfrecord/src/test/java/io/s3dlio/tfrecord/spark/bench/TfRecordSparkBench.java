@@ -33,11 +33,15 @@ import org.apache.spark.sql.types.StructType;
  *     (timed), then count, pruned read (label + floats) and all columns; then the small files:
  *     partitions planned and count (skipped when SMALLDIR does not exist). Each query runs once
  *     to warm up, then timed. Prints
- *     "RESULT|label|case|seconds|partitions" lines. With "baseline": also binaryFile + a UDF that
+ *     "RESULT|label|case|seconds|partitions|cpu" lines (cpu: seconds of CPU the whole JVM used
+ *     during the timed run, all threads: less disturbed by a loaded machine than the wall clock). With "baseline": also binaryFile + a UDF that
  *     frames and parses whole files with protobuf-java.
  * </pre>
  */
 public final class TfRecordSparkBench {
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
   private TfRecordSparkBench() {
   }
 
@@ -60,9 +64,10 @@ public final class TfRecordSparkBench {
     for (String layout : new String[] {"8files", "1file"}) {
       Path dir = work.resolve(label + "-" + layout);
       delete(dir);
+      long cpu0 = OS.getProcessCpuTime();
       long t0 = System.nanoTime();
       (layout.equals("8files") ? df : df.coalesce(1)).write().format("tfrecord").save(dir.toUri().toString());
-      result(label, layout + " write", (System.nanoTime() - t0) / 1e9, 0);
+      result(label, layout + " write", (System.nanoTime() - t0) / 1e9, 0, (OS.getProcessCpuTime() - cpu0) / 1e9);
       String uri = dir.toUri().toString();
       Dataset<Row> tf = spark.read().format("tfrecord").schema(df.schema()).load(uri);
       int parts = tf.rdd().getNumPartitions();
@@ -90,13 +95,14 @@ public final class TfRecordSparkBench {
 
   private static void time(String label, String name, int partitions, Job job) throws Exception {
     job.run(); // warm-up
+    long cpu0 = OS.getProcessCpuTime();
     long t0 = System.nanoTime();
     job.run();
-    result(label, name, (System.nanoTime() - t0) / 1e9, partitions);
+    result(label, name, (System.nanoTime() - t0) / 1e9, partitions, (OS.getProcessCpuTime() - cpu0) / 1e9);
   }
 
-  private static void result(String label, String name, double seconds, int partitions) {
-    System.out.printf("RESULT|%s|%s|%.3f|%d%n", label, name, seconds, partitions);
+  private static void result(String label, String name, double seconds, int partitions, double cpu) {
+    System.out.printf(java.util.Locale.ROOT, "RESULT|%s|%s|%.3f|%d|%.3f%n", label, name, seconds, partitions, cpu);
   }
 
   /** FILES files of RECORDS Examples (id, BYTES random payload), written with the codec. */
