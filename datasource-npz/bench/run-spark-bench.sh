@@ -9,8 +9,9 @@
 # environment, e.g. `eval "$(bin/s3-test-server start X)"`); EXTRA_JAVA_OPTS are added to both JVMs
 # (e.g. -Dspark.hadoop.fs.file.impl=io.s3dlio.fs.S3dlioLocalFileSystem: the previous implementation
 # reads file:// through its own store and ignores it).
-# Prints every timing (RESULT label query seconds partitions value) to DIR/results-<stamp>.txt and a
-# summary: per query, the median and the minimum of the repeats after each JVM's first, and new/old.
+# Prints every timing (RESULT label query seconds partitions value cpu-seconds) to
+# DIR/results-<stamp>.txt and a summary: per query, the median and the minimum of the repeats after
+# each JVM's first, the median CPU seconds of the JVM, and new/old of each.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -36,31 +37,39 @@ JAVA=(java -Xmx3g $OPENS ${EXTRA_JAVA_OPTS:-} -Dlog4j2.configurationFile="$ROOT/
 mkdir -p "$DIR"
 "${JAVA[@]}" -cp "$NEW_CP" io.s3dlio.npz.bench.NpzSparkBench prepare "$DIR" "$BIG" "$SMALL"
 OUT="$DIR/results-$(date +%Y%m%d-%H%M%S).txt"
-echo "# $(date -Is) uri: ${BENCH_URI:-$DIR} opts: ${EXTRA_JAVA_OPTS:-} load: $(cut -d' ' -f1-3 /proc/loadavg) cores: $(nproc)" > "$OUT"
+echo "# $(date -Is) uptime: $(uptime) uri: ${BENCH_URI:-$DIR} opts: ${EXTRA_JAVA_OPTS:-} load: $(cut -d' ' -f1-3 /proc/loadavg) cores: $(nproc)" > "$OUT"
 for ((r = 1; r <= ROUNDS; r++)); do
   if ((r % 2)); then order="old new"; else order="new old"; fi
   for impl in $order; do
     cp_var="${impl^^}_CP"
+    echo "# round $r $impl load: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT"
     "${JAVA[@]}" -cp "${!cp_var}" io.s3dlio.npz.bench.NpzSparkBench run "${BENCH_URI:-$DIR}" "$impl" 3 | grep '^RESULT' | tee -a "$OUT"
   done
 done
 /usr/bin/python3 - "$OUT" <<'PY'
 import statistics, sys
 from collections import defaultdict
-times, parts, seen = defaultdict(list), {}, defaultdict(int)
+times, cpus, parts, seen = defaultdict(list), defaultdict(list), {}, defaultdict(int)
 for line in open(sys.argv[1]):
     if not line.startswith("RESULT"):
         continue
-    _, impl, q, sec, p, _value = line.split()
+    _, impl, q, sec, p, _value, cpu = line.split()
     seen[(impl, q)] += 1
     parts[(impl, q)] = int(p)
     # the first timing of each query in each JVM is a warm-up: 3 repeats per JVM
     if seen[(impl, q)] % 3 != 1:
         times[(impl, q)].append(float(sec))
-print(f"{'query':24} {'old s':>7} {'new s':>7} {'new/old':>7} {'min old':>7} {'min new':>7} {'new/old':>7} {'old parts':>9} {'new parts':>9}")
+        cpus[(impl, q)].append(float(cpu))
+print(f"{'query':30} {'old s':>7} {'new s':>7} {'new/old':>7} {'min old':>7} {'min new':>7} {'new/old':>7}"
+      f" {'cpu old':>7} {'cpu new':>7} {'new/old':>7} {'old parts':>9} {'new parts':>9}")
 for q in sorted({k[1] for k in times}):
     o, n = statistics.median(times[("old", q)]), statistics.median(times[("new", q)])
     mo, mn = min(times[("old", q)]), min(times[("new", q)])
-    print(f"{q:24} {o:7.2f} {n:7.2f} {n / o:7.2f} {mo:7.2f} {mn:7.2f} {mn / mo:7.2f} {parts[('old', q)]:9d} {parts[('new', q)]:9d}")
-print(f"(median and minimum of {len(times[next(iter(times))])} timed runs per query and implementation)")
+    co, cn = statistics.median(cpus[("old", q)]), statistics.median(cpus[("new", q)])
+    print(f"{q:30} {o:7.2f} {n:7.2f} {n / o:7.2f} {mo:7.2f} {mn:7.2f} {mn / mo:7.2f} {co:7.2f} {cn:7.2f} {cn / co:7.2f}"
+          f" {parts[('old', q)]:9d} {parts[('new', q)]:9d}")
+print(f"(median and minimum of {len(times[next(iter(times))])} timed runs per query and implementation;"
+      " cpu: median CPU seconds of the JVM during the query)")
 PY
+echo "# $(date -Is) end, uptime: $(uptime)" | tee -a "$OUT"
+echo "raw results: $OUT" >&2

@@ -8,7 +8,10 @@
 #   [RUNS=2] [OLD=d852f84] [XMX=8g] datasource-tfrecord/bench/run-spark-bench.sh [ROWS=200000] [SMALL_FILES=20000]
 # ROWS rows of (id, label, 64 floats, 4 KB binary), written as 8 files and as one file; SMALL_FILES
 # files of 10 records of 4 KB each (written once, read by both; SMALL_FILES=0 skips that case).
-# Each side's full stdout/stderr is kept beside the summary ($OUT.<run>.<side>[.log]).
+# Each side's full stdout/stderr is kept beside the summary ($OUT.<run>.<side>[.log]); the load
+# average before each side and uptime at start and end in $OUT.load. The summary gives medians of
+# the wall-clock seconds and of the JVM's CPU seconds during each timed case (less disturbed by a
+# loaded machine).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -35,6 +38,7 @@ OPENS="$(sed -n 's:.*<spark.java.opens>\(.*\)</spark.java.opens>.*:\1:p' pom.xml
 JAVA=(java -Xmx"${XMX:-8g}" $OPENS)
 mkdir -p "$WORK"
 OUT="$WORK/results-$(date +%Y%m%d-%H%M%S).txt"
+echo "# $(date -Is) start, uptime: $(uptime), cores: $(nproc)" | tee "$OUT.load"
 if [ "$SMALL_FILES" -gt 0 ] && [ ! -f "$WORK/small-$SMALL_FILES/f00000.tfrecord" ]; then
   "${JAVA[@]}" -cp "$CP_AFTER" io.s3dlio.tfrecord.spark.bench.TfRecordSparkBench gen-small \
     "$WORK/small-$SMALL_FILES" "$SMALL_FILES" 10 4096
@@ -42,20 +46,26 @@ fi
 for run in $(seq 1 "$RUNS"); do
   for side in before after; do
     cp_var="CP_${side^^}"
-    echo "run $run: $side (load: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+    echo "run $run: $side (load: $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$OUT.load" >&2
     "${JAVA[@]}" -cp "${!cp_var}" io.s3dlio.tfrecord.spark.bench.TfRecordSparkBench run "$side" "$ROWS" "$WORK" \
       "$WORK/small-$SMALL_FILES" > "$OUT.$run.$side" 2> "$OUT.$run.$side.log"
     grep '^RESULT|' "$OUT.$run.$side" | tee -a "$OUT"
   done
 done
-echo "case | before s (partitions) | after s (partitions) | after/before"
+echo "case | before s (partitions) | after s (partitions) | after/before | before cpu s | after cpu s | after/before cpu"
 awk -F'|' '
-  { key = $3; v[$2, key, ++n[$2, key]] = $4; p[$2, key] = $5; if (!(key in seen)) { seen[key] = 1; order[++k] = key } }
-  function median(side, key,   m, i, j, t, a) {
-    m = n[side, key]; for (i = 1; i <= m; i++) a[i] = v[side, key, i]
+  { key = $3; v[$2, key, ++n[$2, key]] = $4; c[$2, key, n[$2, key]] = $6; p[$2, key] = $5
+    if (!(key in seen)) { seen[key] = 1; order[++k] = key } }
+  function median(arr, side, key,   m, i, j, t, a) {
+    m = n[side, key]; for (i = 1; i <= m; i++) a[i] = arr[side, key, i]
     for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
     return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
   }
-  END { for (i = 1; i <= k; i++) { key = order[i]; b = median("before", key); a = median("after", key)
-    printf "%s | %.2f (%d) | %.2f (%d) | %.2f\n", key, b, p["before", key], a, p["after", key], a / b } }' "$OUT"
+  function med(side, key) { return median(v, side, key) }
+  function medc(side, key) { return median(c, side, key) }
+  END { for (i = 1; i <= k; i++) { key = order[i]; b = med("before", key); a = med("after", key)
+    cb = medc("before", key); ca = medc("after", key)
+    printf "%s | %.2f (%d) | %.2f (%d) | %.2f | %.2f | %.2f | %.2f\n", key, b, p["before", key], a, p["after", key], a / b,
+      cb, ca, (cb > 0 ? ca / cb : 0) } }' "$OUT"
+echo "# $(date -Is) end, uptime: $(uptime)" | tee -a "$OUT.load"
 echo "raw results: $OUT" >&2

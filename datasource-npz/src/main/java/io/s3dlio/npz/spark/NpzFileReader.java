@@ -42,7 +42,7 @@ final class NpzFileReader implements PartitionReader<InternalRow> {
     }
     HadoopRangeSource src = null;
     try {
-      src = HadoopRangeSource.open(path, size, conf);
+      src = HadoopRangeSource.open(path, size, conf, start == 0 && length >= size);
       ArrayFile file = ReadSpec.open(spec.format(), src);
       PartitionReader<InternalRow> rows = spec.layout() == Layout.FILE
           ? new FileLayoutReader(name, file, spec.columns(), counters)

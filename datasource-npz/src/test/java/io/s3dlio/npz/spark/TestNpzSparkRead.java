@@ -73,6 +73,62 @@ class TestNpzSparkRead extends SparkTestBase {
   }
 
   @Test
+  void smallFilesAreFetchedWholeInOneRead() throws Exception {
+    // Files of at most 64 KiB read whole: one read of exactly the file each, stored or deflated
+    // members alike, values as written; a file one byte over the limit keeps its ranged reads.
+    Path d = dir.resolve("small");
+    Files.createDirectories(d);
+    long smallBytes = 0;
+    for (int k = 0; k < 3; k++) {
+      Path f = d.resolve("f" + k + ".npz");
+      writeSized(f, k, 1000, k == 2);
+      smallBytes += Files.size(f);
+    }
+    Dataset<Row> df = spark.read().format("npz").load(d.toString()).select("x", "y", "x_shape");
+    List<Row> rows = new java.util.ArrayList<>(df.collectAsList());
+    rows.sort(java.util.Comparator.comparing(r -> r.<Long>getList(1).get(0)));
+    assertThat(rows).hasSize(3);
+    for (int k = 0; k < 3; k++) {
+      assertThat(rows.get(k).<Long>getList(1)).containsExactly((long) k);
+      assertThat(rows.get(k).<Integer>getList(0)).hasSize(1000).startsWith(k * 1000, k * 1000 + 1)
+          .endsWith(k * 1000 + 999);
+      assertThat(rows.get(k).<Long>getList(2)).containsExactly(1000L);
+    }
+    Map<String, Long> m = metrics(df);
+    assertThat(m.get(NpzMetrics.FILES_READ)).isEqualTo(3);
+    assertThat(m.get(NpzMetrics.RANGED_READS)).as("one read per file").isEqualTo(3);
+    assertThat(m.get(NpzMetrics.BYTES_READ)).as("each file once, whole").isEqualTo(smallBytes);
+
+    Path over = dir.resolve("over");
+    Files.createDirectories(over);
+    int n = 1000;
+    writeSized(over.resolve("f.npz"), 0, n, false);
+    while (Files.size(over.resolve("f.npz")) <= HadoopRangeSource.WHOLE_FILE_MAX) {
+      n += 1000;
+      writeSized(over.resolve("f.npz"), 0, n, false);
+    }
+    Dataset<Row> big = spark.read().format("npz").load(over.toString()).select("x", "y");
+    assertThat(big.collectAsList().get(0).<Integer>getList(0)).hasSize(n);
+    // the zip directory (its tail read), then each of the two members
+    assertThat(metrics(big).get(NpzMetrics.RANGED_READS)).isEqualTo(3);
+  }
+
+  /** x: int32 k*n .. k*n+n-1, y: int64 [k]. */
+  private static void writeSized(Path f, int k, int n, boolean deflate) throws Exception {
+    byte[] x = new byte[n * 4];
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(x).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < n; i++) {
+      b.putInt(k * n + i);
+    }
+    byte[] y = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(k).array();
+    try (OutputStream out = Files.newOutputStream(f);
+        NpzWriter w = deflate ? NpzWriter.deflated(out, 6) : NpzWriter.stored(out)) {
+      w.add("x", new NpyArray(NpyDtype.of('i', 4), new long[] {n}, x));
+      w.add("y", new NpyArray(NpyDtype.of('i', 8), new long[] {1}, y));
+    }
+  }
+
+  @Test
   void sampleLayoutSplitsStoredFilesByRows() throws Exception {
     Path d = dir.resolve("xy");
     writeXy(d.resolve("a.npz"), 0, 100, false);

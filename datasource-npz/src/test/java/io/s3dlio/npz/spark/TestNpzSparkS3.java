@@ -85,7 +85,7 @@ class TestNpzSparkS3 extends SparkTestBase {
     // per split: the zip directory, the label and x headers, the label rows
     assertThat(s.get(NpzMetrics.RANGED_READS)).isEqualTo(4 * s.get(NpzMetrics.PARTITIONS_PLANNED));
 
-    // file layout: only the directory and the member headers are fetched for shapes
+    // file layout: shapes come from the member headers, no values are decoded
     Dataset<Row> shapes = spark.read().format("npz").load(stored).select("path", "label_shape", "x_shape");
     List<Row> rows = shapes.collectAsList();
     assertThat(rows).hasSize(1);
@@ -93,7 +93,9 @@ class TestNpzSparkS3 extends SparkTestBase {
     assertThat(rows.get(0).getList(1)).containsExactly(500L);
     assertThat(rows.get(0).getList(2)).containsExactly(500L, 3L);
     assertThat(metrics(shapes).get(NpzMetrics.ARRAYS_READ)).isZero();
-    assertThat(metrics(shapes).get(NpzMetrics.RANGED_READS)).isEqualTo(3);
+    // the file (~14 KB) is at most 64 KiB: fetched whole in one read, which the zip directory's
+    // tail read would fetch anyway (larger files: TestNpzSparkRead.fileLayoutPrunesMembers)
+    assertThat(metrics(shapes).get(NpzMetrics.RANGED_READS)).isEqualTo(1);
   }
 
   @Test

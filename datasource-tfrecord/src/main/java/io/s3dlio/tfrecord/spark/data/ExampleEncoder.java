@@ -1,6 +1,8 @@
 package io.s3dlio.tfrecord.spark.data;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import io.s3dlio.tfrecord.proto.BytesList;
 import io.s3dlio.tfrecord.proto.Example;
 import io.s3dlio.tfrecord.proto.Feature;
@@ -11,9 +13,13 @@ import io.s3dlio.tfrecord.proto.FloatList;
 import io.s3dlio.tfrecord.proto.Int64List;
 import io.s3dlio.tfrecord.proto.SequenceExample;
 import io.s3dlio.tfrecord.spark.SparkRecordType;
+import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.SpecializedGetters;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BinaryType;
@@ -36,6 +42,11 @@ import org.apache.spark.sql.types.StructType;
  * SequenceExample feature lists. double is refused (a float_list holds 32-bit floats: cast
  * explicitly rather than lose precision silently). A null column omits the feature; a null inside
  * a list is an error naming the column.
+ *
+ * <p>An Example is written straight in protobuf's wire format (features in column order, as the
+ * generated classes write a map built in that order: the same bytes, checked by
+ * TestExampleEncoder), without building the message objects: measured in TfRecordSparkBench's
+ * write, docs/spark-tfrecord.md. A SequenceExample goes through the generated classes.
  */
 public final class ExampleEncoder implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -45,6 +56,8 @@ public final class ExampleEncoder implements Serializable {
   private final int[] ordinals;
   private final DataType[] elems;
   private final int[] depths;
+  /** UTF-8 of each column name (the feature keys). */
+  private final byte[][] keys;
 
   /**
    * @param schema the whole input row's schema
@@ -57,6 +70,7 @@ public final class ExampleEncoder implements Serializable {
     this.names = new String[ordinals.length];
     this.elems = new DataType[ordinals.length];
     this.depths = new int[ordinals.length];
+    this.keys = new byte[ordinals.length][];
     if (recordType == SparkRecordType.BYTE_ARRAY) {
       if (ordinals.length != 1 || !(schema.fields()[ordinals[0]].dataType() instanceof BinaryType)) {
         throw new IllegalArgumentException("Cannot write recordType=ByteArray from columns " + describe(schema, ordinals)
@@ -90,6 +104,7 @@ public final class ExampleEncoder implements Serializable {
       }
       elems[i] = t;
       depths[i] = d;
+      keys[i] = f.name().getBytes(StandardCharsets.UTF_8);
     }
   }
 
@@ -114,6 +129,9 @@ public final class ExampleEncoder implements Serializable {
             + " is null and recordType=ByteArray has no way to write a null record");
       }
       return row.getBinary(ordinals[0]);
+    }
+    if (recordType == SparkRecordType.EXAMPLE) {
+      return example(row, where);
     }
     Features.Builder context = Features.newBuilder();
     FeatureLists.Builder lists = recordType == SparkRecordType.SEQUENCE_EXAMPLE ? FeatureLists.newBuilder() : null;
@@ -158,7 +176,7 @@ public final class ExampleEncoder implements Serializable {
     return Feature.newBuilder().setInt64List(Int64List.newBuilder().addValue(integral(row, o, t))).build();
   }
 
-  private static long integral(InternalRow row, int o, DataType t) {
+  private static long integral(SpecializedGetters row, int o, DataType t) {
     if (t instanceof LongType) {
       return row.getLong(o);
     } else if (t instanceof IntegerType) {
@@ -198,5 +216,148 @@ public final class ExampleEncoder implements Serializable {
           : t instanceof ShortType ? a.getShort(j) : a.getByte(j));
     }
     return Feature.newBuilder().setInt64List(b).build();
+  }
+
+  // ---- Example in wire format: Example{1: Features{1: repeated entry{1: key, 2: Feature{kind: list}}}},
+  // a list being BytesList{1: repeated bytes} (field 1 of Feature), FloatList{1: packed float} (2) or
+  // Int64List{1: packed int64} (3). Sizes first (protobuf's length prefixes), then the bytes.
+
+  private static final int LEN = WireFormat.WIRETYPE_LENGTH_DELIMITED;
+
+  private byte[] example(InternalRow row, Supplier<String> where) {
+    int n = ordinals.length;
+    int[] listSize = new int[n];
+    byte[][][] bytes = new byte[n][][];
+    int features = 0;
+    for (int i = 0; i < n; i++) {
+      int o = ordinals[i];
+      if (row.isNullAt(o)) {
+        listSize[i] = -1;
+        continue;
+      }
+      if (depths[i] == 0) {
+        listSize[i] = listSize(row, o, 1, elems[i], bytes, i);
+      } else {
+        ArrayData a = row.getArray(o);
+        checkNoNulls(a, i, where);
+        listSize[i] = listSize(a, 0, a.numElements(), elems[i], bytes, i);
+      }
+      features += sized(entrySize(i, listSize[i]));
+    }
+    byte[] out = new byte[sized(features)];
+    CodedOutputStream c = CodedOutputStream.newInstance(out);
+    try {
+      c.writeTag(1, LEN);
+      c.writeUInt32NoTag(features);
+      for (int i = 0; i < n; i++) {
+        if (listSize[i] < 0) {
+          continue;
+        }
+        int list = listSize[i];
+        c.writeTag(1, LEN);
+        c.writeUInt32NoTag(entrySize(i, list));
+        c.writeTag(1, LEN);
+        c.writeUInt32NoTag(keys[i].length);
+        c.writeRawBytes(keys[i]);
+        c.writeTag(2, LEN);
+        c.writeUInt32NoTag(sized(list));
+        c.writeTag(kind(elems[i]), LEN);
+        c.writeUInt32NoTag(list);
+        if (depths[i] == 0) {
+          writeList(c, row, ordinals[i], 1, elems[i], bytes[i]);
+        } else {
+          ArrayData a = row.getArray(ordinals[i]);
+          writeList(c, a, 0, a.numElements(), elems[i], bytes[i]);
+        }
+      }
+      c.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot encode " + where.get() + ": " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  /** Bytes of a length-delimited field of {@code size} bytes whose tag fits in one byte. */
+  private static int sized(int size) {
+    return 1 + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
+  }
+
+  /** Size of the map entry of column {@code i}: its key and its Feature (holding a list of {@code list} bytes). */
+  private int entrySize(int i, int list) {
+    return sized(keys[i].length) + sized(sized(list));
+  }
+
+  /** The Feature field that holds a list of {@code t}. */
+  private static int kind(DataType t) {
+    if (t instanceof FloatType) {
+      return 2;
+    }
+    return t instanceof BinaryType || t instanceof StringType ? 1 : 3;
+  }
+
+  private void checkNoNulls(ArrayData a, int col, Supplier<String> where) {
+    for (int j = 0; j < a.numElements(); j++) {
+      if (a.isNullAt(j)) {
+        throw new IllegalArgumentException("Cannot write " + where.get() + ": column " + names[col] + " has a null at index "
+            + j + " (a TFRecord list holds no nulls)");
+      }
+    }
+  }
+
+  /**
+   * Size of the list message of values {@code [from, from + count)} of {@code g}; the bytes of a
+   * bytes list are kept in {@code bytes[col]} for the writing pass.
+   */
+  private static int listSize(SpecializedGetters g, int from, int count, DataType t, byte[][][] bytes, int col) {
+    if (count == 0) {
+      return 0;
+    }
+    if (t instanceof FloatType) {
+      return sized(4 * count);
+    }
+    if (t instanceof BinaryType || t instanceof StringType) {
+      byte[][] values = new byte[count][];
+      int size = 0;
+      for (int j = 0; j < count; j++) {
+        values[j] = t instanceof BinaryType ? g.getBinary(from + j) : g.getUTF8String(from + j).getBytes();
+        size += sized(values[j].length);
+      }
+      bytes[col] = values;
+      return size;
+    }
+    int packed = 0;
+    for (int j = 0; j < count; j++) {
+      packed += CodedOutputStream.computeInt64SizeNoTag(integral(g, from + j, t));
+    }
+    return sized(packed);
+  }
+
+  private static void writeList(CodedOutputStream c, SpecializedGetters g, int from, int count, DataType t,
+      byte[][] bytes) throws IOException {
+    if (count == 0) {
+      return;
+    }
+    if (t instanceof BinaryType || t instanceof StringType) {
+      for (byte[] b : bytes) {
+        c.writeByteArray(1, b);
+      }
+      return;
+    }
+    c.writeTag(1, LEN);
+    if (t instanceof FloatType) {
+      c.writeUInt32NoTag(4 * count);
+      for (int j = 0; j < count; j++) {
+        c.writeFloatNoTag(g.getFloat(from + j));
+      }
+      return;
+    }
+    int packed = 0;
+    for (int j = 0; j < count; j++) {
+      packed += CodedOutputStream.computeInt64SizeNoTag(integral(g, from + j, t));
+    }
+    c.writeUInt32NoTag(packed);
+    for (int j = 0; j < count; j++) {
+      c.writeInt64NoTag(integral(g, from + j, t));
+    }
   }
 }

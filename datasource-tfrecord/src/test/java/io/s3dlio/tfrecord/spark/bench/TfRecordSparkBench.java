@@ -30,14 +30,18 @@ import org.apache.spark.sql.types.StructType;
  *                                     (id, BYTES of payload) with the codec
  * run LABEL ROWS WORK SMALLDIR [baseline]
  *     rows of (id bigint, label bigint, 64 floats, 4 KB binary) written as 8 files and as one file
- *     (timed), then count, pruned read (label + floats) and all columns; then the small files:
+ *     (once to warm up, then timed), then count, pruned read (label + floats) and all columns; then the small files:
  *     partitions planned and count (skipped when SMALLDIR does not exist). Each query runs once
  *     to warm up, then timed. Prints
- *     "RESULT|label|case|seconds|partitions" lines. With "baseline": also binaryFile + a UDF that
+ *     "RESULT|label|case|seconds|partitions|cpu" lines (cpu: seconds of CPU the whole JVM used
+ *     during the timed run, all threads: less disturbed by a loaded machine than the wall clock). With "baseline": also binaryFile + a UDF that
  *     frames and parses whole files with protobuf-java.
  * </pre>
  */
 public final class TfRecordSparkBench {
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
   private TfRecordSparkBench() {
   }
 
@@ -59,10 +63,16 @@ public final class TfRecordSparkBench {
         "cast(repeat(substr(sha2(cast(id as string), 256), 1, 32), 128) as binary) as data");
     for (String layout : new String[] {"8files", "1file"}) {
       Path dir = work.resolve(label + "-" + layout);
+      Dataset<Row> out = layout.equals("8files") ? df : df.coalesce(1);
+      // warm-up: the same write once, untimed (the first write of a JVM also pays for loading and
+      // compiling Spark's write path), as every query below runs once before it is timed
       delete(dir);
+      out.write().format("tfrecord").save(dir.toUri().toString());
+      delete(dir);
+      long cpu0 = OS.getProcessCpuTime();
       long t0 = System.nanoTime();
-      (layout.equals("8files") ? df : df.coalesce(1)).write().format("tfrecord").save(dir.toUri().toString());
-      result(label, layout + " write", (System.nanoTime() - t0) / 1e9, 0);
+      out.write().format("tfrecord").save(dir.toUri().toString());
+      result(label, layout + " write", (System.nanoTime() - t0) / 1e9, 0, (OS.getProcessCpuTime() - cpu0) / 1e9);
       String uri = dir.toUri().toString();
       Dataset<Row> tf = spark.read().format("tfrecord").schema(df.schema()).load(uri);
       int parts = tf.rdd().getNumPartitions();
@@ -90,13 +100,14 @@ public final class TfRecordSparkBench {
 
   private static void time(String label, String name, int partitions, Job job) throws Exception {
     job.run(); // warm-up
+    long cpu0 = OS.getProcessCpuTime();
     long t0 = System.nanoTime();
     job.run();
-    result(label, name, (System.nanoTime() - t0) / 1e9, partitions);
+    result(label, name, (System.nanoTime() - t0) / 1e9, partitions, (OS.getProcessCpuTime() - cpu0) / 1e9);
   }
 
-  private static void result(String label, String name, double seconds, int partitions) {
-    System.out.printf("RESULT|%s|%s|%.3f|%d%n", label, name, seconds, partitions);
+  private static void result(String label, String name, double seconds, int partitions, double cpu) {
+    System.out.printf(java.util.Locale.ROOT, "RESULT|%s|%s|%.3f|%d|%.3f%n", label, name, seconds, partitions, cpu);
   }
 
   /** FILES files of RECORDS Examples (id, BYTES random payload), written with the codec. */
