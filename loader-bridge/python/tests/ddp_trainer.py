@@ -3,7 +3,7 @@
     ddp_trainer.py --rank R --world-size W --dist-port P --epochs E --workdir DIR [--resume]
 
 Trains torch.nn.Linear(4, 1) on column x (float32[4]) against y, with gloo. Writes one JSON line
-per step to DIR/log-rR.jsonl (DIR/log-rR-resumed.jsonl with --resume): {epoch, position, ids};
+per step, when its batch arrives, to DIR/log-rR.jsonl (DIR/log-rR-resumed.jsonl with --resume): {epoch, position, ids};
 rank 0 saves a checkpoint after every step (model, optimizer, dataset state) to DIR/ckpt.pt, the
 dataset state alone to DIR/state.json and, at the end, the weights' bytes (hex) to DIR/weights.json. Prints "step E I" per step and "epoch E steps N" per epoch.
 """
@@ -52,14 +52,16 @@ def main():
         ds.set_epoch(epoch)
         print("epoch %d steps %d" % (epoch, len(ds)), flush=True)
         for i, batch in enumerate(ds):
+            # logged before the step's all-reduce: a rank killed during a step has logged every step
+            # that rank 0 could complete (and checkpoint) without it
+            log.write(json.dumps({"epoch": epoch, "position": ds.last_position, "ids": batch["id"].tolist()}) + "\n")
+            log.flush()
             x = batch["x"] / 1000.0
             y = (batch["y"] / 1000.0).float()
             loss = ((ddp(x).squeeze(1) - y) ** 2).mean()
             opt.zero_grad()
             loss.backward()
             opt.step()
-            log.write(json.dumps({"epoch": epoch, "position": ds.last_position, "ids": batch["id"].tolist()}) + "\n")
-            log.flush()
             if a.rank == 0:
                 tmp = ckpt + ".tmp"
                 torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "data": ds.state_dict()}, tmp)

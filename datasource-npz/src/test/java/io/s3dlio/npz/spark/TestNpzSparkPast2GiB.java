@@ -99,14 +99,23 @@ class TestNpzSparkPast2GiB extends SparkTestBase {
         - (long) ROWS * NPZ_ROW * 8;
     assertThat(bData + first * NPZ_ROW * 8L).isLessThan(TWO_GIB);
     assertThat(bData + (ROWS - 1) * NPZ_ROW * 8L).isGreaterThan(TWO_GIB);
+    assertFormula(rows, NPZ_ROW, "b");
+  }
+
+  /**
+   * Rows (index, v[0], v[width / 2], v[width - 1]) from the first of {@code rows} on: zeros (holes),
+   * then {@code r * 10^6 + j} in the last 4 rows.
+   */
+  private static void assertFormula(List<Row> rows, int width, String array) {
+    long first = rows.get(0).getLong(0);
     for (int i = 0; i < rows.size(); i++) {
       Row row = rows.get(i);
       long r = first + i;
       assertThat(row.getLong(0)).isEqualTo(r);
       boolean tail = r >= ROWS - 4;
       long base = tail ? r * 1_000_000 : 0;
-      assertThat(List.of(row.getLong(1), row.getLong(2), row.getLong(3))).as("b row %d", r)
-          .isEqualTo(tail ? List.of(base, base + NPZ_ROW / 2, base + NPZ_ROW - 1) : List.of(0L, 0L, 0L));
+      assertThat(List.of(row.getLong(1), row.getLong(2), row.getLong(3))).as("%s row %d", array, r)
+          .isEqualTo(tail ? List.of(base, base + width / 2, base + width - 1) : List.of(0L, 0L, 0L));
     }
   }
 
@@ -122,15 +131,7 @@ class TestNpzSparkPast2GiB extends SparkTestBase {
     // the first of these rows starts before 2^31, the last ones after it
     assertThat(dataStart + first * rowBytes).isLessThan(TWO_GIB);
     assertThat(dataStart + (ROWS - 1) * rowBytes).isGreaterThan(TWO_GIB);
-    for (int i = 0; i < rows.size(); i++) {
-      Row row = rows.get(i);
-      long r = first + i;
-      assertThat(row.getLong(0)).isEqualTo(r);
-      boolean tail = r >= ROWS - 4;
-      long base = tail ? r * 1_000_000 : 0;
-      assertThat(List.of(row.getLong(1), row.getLong(2), row.getLong(3))).as("array row %d", r)
-          .isEqualTo(tail ? List.of(base, base + NPY_ROW / 2, base + NPY_ROW - 1) : List.of(0L, 0L, 0L));
-    }
+    assertFormula(rows, NPY_ROW, "array");
     // the whole array in one piece (file layout) is more than a JVM array holds: refused, naming why
     assertThatThrownBy(() -> spark.read().format("npy").load(dir.resolve("big.npy").toString())
         .selectExpr("size(array)").collectAsList())
