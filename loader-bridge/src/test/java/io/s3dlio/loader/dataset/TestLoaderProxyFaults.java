@@ -88,7 +88,10 @@ class TestLoaderProxyFaults {
       if (scale != 1) {
         proxy.plan(FaultTargets.readPlan(seed, scale));
       }
-      for (int epoch = 0; epoch < EPOCHS; epoch++) {
+      // which requests meet which seeded fault depends on the workers' interleaving: more epochs (up to
+      // 3x) run until every fault kind has been met at least once
+      for (int epoch = 0; epoch < EPOCHS
+          || (epoch < 3 * EPOCHS && Arrays.stream(Fault.values()).anyMatch(f -> proxy.injected(f) == 0)); epoch++) {
         long s = seed + epoch;
         if (tf[0] != null) {
           tally.run("TFRecord epoch (400 samples, by index)", () -> unwrapped(() -> tfEpoch(tf[0], s)),
