@@ -66,7 +66,7 @@ class TestSparkReadsThroughFaults {
             .write().format("npz").option("layout", "sample").save(local.resolve("npz").toUri().toString());
         upload(s3.storeConfig(), local, base);
 
-        proxy.plan(FaultTargets.readPlan(seed, 1));
+        proxy.plan(FaultTargets.readPlan(seed, 1, 6)); // retries outnumber the faults: every read must be exact
         String tf = base + "/tf";
         String npz = base + "/npz";
         String[] tfSums = {"count(*)", "sum(id)", "sum(label)", "sum(floats[1])", "count(distinct id)"};

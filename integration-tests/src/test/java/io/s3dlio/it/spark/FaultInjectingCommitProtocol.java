@@ -1,8 +1,11 @@
 package io.s3dlio.it.spark;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -70,12 +73,33 @@ public class FaultInjectingCommitProtocol extends SQLHadoopMapReduceCommitProtoc
     try {
       Path jobAttempt = foc.getJobAttemptPath(context);
       FileSystem fs = jobAttempt.getFileSystem(context.getConfiguration());
-      FileStatus[] tasks = fs.listStatus(jobAttempt, p -> p.getName().startsWith("task_"));
-      Arrays.sort(tasks, Comparator.comparing(FileStatus::getPath));
-      merge(fs, tasks[0], foc.getOutputPath());
-      return tasks[0].getPath().getName() + " of " + tasks.length;
+      // The job attempt folder (_temporary/0) is the same for every job writing the table, and an
+      // object store can still list an earlier job's task folder there as an empty prefix after
+      // that job's cleanup deleted its objects (listing it then fails): publish the first task
+      // folder that holds output. (Spark's job context names no job whose id the tasks share.)
+      FileStatus[] listed = fs.listStatus(jobAttempt, p -> p.getName().startsWith("task_"));
+      Arrays.sort(listed, Comparator.comparing(FileStatus::getPath));
+      List<FileStatus> tasks = new ArrayList<>();
+      for (FileStatus task : listed) {
+        if (holdsOutput(fs, task.getPath())) {
+          tasks.add(task);
+        }
+      }
+      if (tasks.isEmpty()) {
+        throw new IOException("no committed task output under " + jobAttempt + " (listed " + Arrays.toString(listed) + ")");
+      }
+      merge(fs, tasks.get(0), foc.getOutputPath());
+      return tasks.get(0).getPath().getName() + " of " + tasks.size();
     } catch (IOException e) {
       throw new IllegalStateException("cannot inject the job commit failure: " + e, e);
+    }
+  }
+
+  private static boolean holdsOutput(FileSystem fs, Path dir) throws IOException {
+    try {
+      return fs.listStatus(dir).length > 0;
+    } catch (FileNotFoundException e) {
+      return false;
     }
   }
 
