@@ -9,6 +9,9 @@
 # environment, e.g. `eval "$(bin/s3-test-server start X)"`); EXTRA_JAVA_OPTS are added to both JVMs
 # (e.g. -Dspark.hadoop.fs.file.impl=io.s3dlio.fs.S3dlioLocalFileSystem: the previous implementation
 # reads file:// through its own store and ignores it).
+# BASE=CHECKOUT adds a third implementation ("base", e.g. `git worktree add --detach /tmp/x main` +
+# `mvn test-compile`): each round runs old, base and new, and the summary adds new/base (before and
+# after a change, side by side with the old source, in one run).
 # Prints every timing (RESULT label query seconds partitions value cpu-seconds) to
 # DIR/results-<stamp>.txt and a summary: per query, the median and the minimum of the repeats after
 # each JVM's first, the median CPU seconds of the JVM, and new/old of each.
@@ -19,8 +22,11 @@ OLD="$(cd "${1:?usage: $0 OLD_CHECKOUT [DIR] [ROUNDS] [BIG] [SMALL]}" && pwd)"
 DIR="${2:-datasource-npz/target/npz-bench}"
 ROUNDS="${3:-3}"; BIG="${4:-200}"; SMALL="${5:-20000}"
 M=datasource-npz
-for d in "$OLD/$M/target/classes" "$OLD/connector-fs/target/classes"; do
-  [[ -d "$d" ]] || { echo "missing $d: build the old checkout with mvn package first" >&2; exit 2; }
+BASE="${BASE:+$(cd "$BASE" && pwd)}"
+for c in "$OLD" ${BASE:+"$BASE"}; do
+  for d in "$c/$M/target/classes" "$c/connector-fs/target/classes"; do
+    [[ -d "$d" ]] || { echo "missing $d: build that checkout with mvn package first" >&2; exit 2; }
+  done
 done
 "$ROOT/bin/mvn-offline-first" -B -q -Dstyle.color=never -Ds3dlio.no-test-servers=true -pl $M -am test-compile dependency:build-classpath \
   -DincludeScope=test -Dmdep.outputFile=target/bench-classpath.txt
@@ -31,6 +37,7 @@ rm -rf "$MAIN" && mkdir -p "$MAIN/io/s3dlio/npz"
 cp -r "$M/target/test-classes/io/s3dlio/npz/bench" "$MAIN/io/s3dlio/npz/"
 NEW_CP="$M/target/classes:connector-fs/target/classes:$MAIN:$DEPS"
 OLD_CP="$OLD/$M/target/classes:$OLD/connector-fs/target/classes:$MAIN:$DEPS"
+BASE_CP="${BASE:+$BASE/$M/target/classes:$BASE/connector-fs/target/classes:$MAIN:$DEPS}"
 OPENS="$(sed -n 's:.*<spark.java.opens>\(.*\)</spark.java.opens>.*:\1:p' pom.xml)"
 [ -n "$OPENS" ] || { echo "spark.java.opens not found in pom.xml" >&2; exit 1; }
 JAVA=(java -Xmx3g $OPENS ${EXTRA_JAVA_OPTS:-} -Dlog4j2.configurationFile="$ROOT/$M/src/test/resources/log4j2-test.properties")
@@ -39,11 +46,11 @@ mkdir -p "$DIR"
 OUT="$DIR/results-$(date +%Y%m%d-%H%M%S).txt"
 echo "# $(date -Is) uptime: $(uptime) uri: ${BENCH_URI:-$DIR} opts: ${EXTRA_JAVA_OPTS:-} load: $(cut -d' ' -f1-3 /proc/loadavg) cores: $(nproc)" > "$OUT"
 for ((r = 1; r <= ROUNDS; r++)); do
-  if ((r % 2)); then order="old new"; else order="new old"; fi
+  if ((r % 2)); then order="old ${BASE:+base }new"; else order="new ${BASE:+base }old"; fi
   for impl in $order; do
     cp_var="${impl^^}_CP"
     echo "# round $r $impl load: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT"
-    "${JAVA[@]}" -cp "${!cp_var}" io.s3dlio.npz.bench.NpzSparkBench run "${BENCH_URI:-$DIR}" "$impl" 3 | grep '^RESULT' | tee -a "$OUT"
+    "${JAVA[@]}" -cp "${!cp_var}" io.s3dlio.npz.bench.NpzSparkBench run "${BENCH_URI:-$DIR}" "$impl" 3 | grep -e '^RESULT' -e '^PHASES' | tee -a "$OUT"
   done
 done
 /usr/bin/python3 - "$OUT" <<'PY'
@@ -60,16 +67,37 @@ for line in open(sys.argv[1]):
     if seen[(impl, q)] % 3 != 1:
         times[(impl, q)].append(float(sec))
         cpus[(impl, q)].append(float(cpu))
-print(f"{'query':30} {'old s':>7} {'new s':>7} {'new/old':>7} {'min old':>7} {'min new':>7} {'new/old':>7}"
-      f" {'cpu old':>7} {'cpu new':>7} {'new/old':>7} {'old parts':>9} {'new parts':>9}")
-for q in sorted({k[1] for k in times}):
-    o, n = statistics.median(times[("old", q)]), statistics.median(times[("new", q)])
-    mo, mn = min(times[("old", q)]), min(times[("new", q)])
-    co, cn = statistics.median(cpus[("old", q)]), statistics.median(cpus[("new", q)])
-    print(f"{q:30} {o:7.2f} {n:7.2f} {n / o:7.2f} {mo:7.2f} {mn:7.2f} {mn / mo:7.2f} {co:7.2f} {cn:7.2f} {cn / co:7.2f}"
-          f" {parts[('old', q)]:9d} {parts[('new', q)]:9d}")
+def table(old):
+    print(f"new against {old}:")
+    print(f"{'query':30} {'old s':>7} {'new s':>7} {'new/old':>7} {'min old':>7} {'min new':>7} {'new/old':>7}"
+          f" {'cpu old':>7} {'cpu new':>7} {'new/old':>7} {'old parts':>9} {'new parts':>9}")
+    for q in sorted({k[1] for k in times}):
+        o, n = statistics.median(times[(old, q)]), statistics.median(times[("new", q)])
+        mo, mn = min(times[(old, q)]), min(times[("new", q)])
+        co, cn = statistics.median(cpus[(old, q)]), statistics.median(cpus[("new", q)])
+        print(f"{q:30} {o:7.2f} {n:7.2f} {n / o:7.2f} {mo:7.2f} {mn:7.2f} {mn / mo:7.2f} {co:7.2f} {cn:7.2f} {cn / co:7.2f}"
+              f" {parts[(old, q)]:9d} {parts[('new', q)]:9d}")
+table("old")
+if any(k[0] == "base" for k in times):
+    table("base")
 print(f"(median and minimum of {len(times[next(iter(times))])} timed runs per query and implementation;"
       " cpu: median CPU seconds of the JVM during the query)")
+phases, pseen = defaultdict(list), defaultdict(int)
+for line in open(sys.argv[1]):
+    if line.startswith("PHASES"):
+        _, impl, q, _l, load, _p, plan, _r, run = line.split()
+        pseen[(impl, q)] += 1
+        if pseen[(impl, q)] % 3 != 1:
+            phases[(impl, q)].append((float(load), float(plan), float(run)))
+if phases:
+    print("phases, median seconds: load() (listing, schema) / planning / running (incl. the scan's partitions):")
+    for q in sorted({k[1] for k in phases}):
+        cells = []
+        for impl in sorted({k[0] for k in phases}):
+            v = phases.get((impl, q))
+            if v:
+                cells.append(impl + " " + " / ".join(f"{statistics.median(x[i] for x in v):.2f}" for i in range(3)))
+        print(f"{q:30} " + "   ".join(cells))
 PY
 echo "# $(date -Is) end, uptime: $(uptime)" | tee -a "$OUT"
 echo "raw results: $OUT" >&2

@@ -332,6 +332,7 @@ public final class NpzReader implements ArrayFile {
     private long pos;
     private long curEnd;
     private long end;
+    private final byte[] one = new byte[1];
 
     MemberStream(long from, long guessEnd) throws IOException {
       this.pos = from;
@@ -357,7 +358,6 @@ public final class NpzReader implements ArrayFile {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
       return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
@@ -383,9 +383,12 @@ public final class NpzReader implements ArrayFile {
     @Override
     public void close() throws IOException {
       if (pos < curEnd && curEnd - pos <= EXTRA_GUESS + 4096) {
-        // a few bytes past the member: read them, so that the connection can be reused
+        // a few bytes past the member: consume them, so that the connection can be reused (a
+        // skip: free on a stream over bytes already fetched, read and dropped on a network stream)
         try {
-          drain(cur);
+          for (long left = curEnd - pos, n; left > 0 && (n = cur.skip(left)) > 0; ) {
+            left -= n;
+          }
         } catch (IOException ignored) {
           // closed below either way
         }

@@ -9,12 +9,12 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileRange;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options.OpenFileOptions;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.util.functional.FutureIO;
 
 /**
@@ -25,10 +25,17 @@ import org.apache.hadoop.util.functional.FutureIO;
  * store, and no more bytes than asked for. (Each FileSystem serves vectored reads its best way;
  * positioned {@code readFully(position, ...)} would make Hadoop's LocalFileSystem reopen the file
  * on every read, and a seek-and-read stream fetches read-ahead it then discards.) Compressed
- * members are streamed in chunks of {@link #CHUNK} bytes.
+ * members are streamed in chunks of {@link #CHUNK} bytes. The exception is a raw local file
+ * ({@link RawLocalFileSystem}, what {@link ReadFileSystems} opens for an {@code .npz} read whole under
+ * Hadoop's {@code LocalFileSystem}): its positioned reads are plain {@code FileChannel} reads, so
+ * ranges are read that way, without the {@code openFile()} builder's per-file Configuration or the
+ * asynchronous channel its vectored read opens per stream; and a file of exactly Hadoop's
+ * {@code RawLocalFileSystem} is opened by {@link RawLocalInput}, without the stat of its
+ * {@code open}.
  *
  * <p>A file of at most {@link #WHOLE_FILE_MAX} bytes that is read whole (not a row range of it) is
- * fetched in one read when it is opened and served from memory: the codec's first read, the zip
+ * fetched in one read, through a buffer of its own size (not {@code io.file.buffer.size}), when it is
+ * opened and served from memory: the codec's first read, the zip
  * directory's tail, would fetch all of it anyway, so this costs no extra byte and saves the
  * member reads (one request per file instead of three on an object store; measured 3x faster per
  * file on 20,000 files of 4 KiB, docs/npz.md).
@@ -40,52 +47,72 @@ final class HadoopRangeSource extends RangeSource implements Closeable {
   static final int CHUNK = 4 << 20;
   /** Files up to this size read whole are fetched in one read (the codec's zip tail read size). */
   static final int WHOLE_FILE_MAX = 64 * 1024;
+  /** Stream buffer of a raw local file read by positioned reads only (which bypass it). */
+  private static final int POSITIONED_BUFFER = 512;
 
   private final Path path;
   /** The open file; null once a whole file has been fetched. */
   private final FSDataInputStream in;
   /** The whole file, when it was fetched in one read; else null. */
   private final byte[] whole;
+  /** Whether ranges are positioned reads (a raw local file) rather than vectored reads. */
+  private final boolean positioned;
   /** Ranged reads made (each is one ranged request on an object store). */
   private long reads;
   /** Bytes fetched from the file. */
   private long fetched;
 
-  private HadoopRangeSource(Path path, long length, FSDataInputStream in, byte[] whole) {
+  private HadoopRangeSource(Path path, long length, FSDataInputStream in, byte[] whole, boolean positioned) {
     super(path.toString(), length);
     this.path = path;
     this.in = in;
     this.whole = whole;
+    this.positioned = positioned;
   }
 
   /**
-   * Opens {@code path} of {@code length} bytes (as listed) through the FileSystem that
-   * {@code conf} gives for it, for ranged reads.
+   * Opens {@code path} of {@code length} bytes (as listed) through {@code fs}, for ranged reads.
    */
-  static HadoopRangeSource open(Path path, long length, Configuration conf) throws IOException {
-    return open(path, length, conf, false);
+  static HadoopRangeSource open(FileSystem fs, Path path, long length) throws IOException {
+    return open(fs, path, length, false);
   }
 
   /**
-   * As {@link #open(Path, long, Configuration)}; when {@code readWhole} (the caller reads the file,
+   * As {@link #open(FileSystem, Path, long)}; when {@code readWhole} (the caller reads the file,
    * not a byte range of it) and the file is at most {@link #WHOLE_FILE_MAX} bytes, the whole file
    * is fetched here in one read and the stream closed.
    */
-  static HadoopRangeSource open(Path path, long length, Configuration conf, boolean readWhole) throws IOException {
+  static HadoopRangeSource open(FileSystem fs, Path path, long length, boolean readWhole) throws IOException {
     boolean small = readWhole && length <= WHOLE_FILE_MAX;
-    FileSystem fs = path.getFileSystem(conf);
-    FSDataInputStream in = FutureIO.awaitFuture(fs.openFile(path)
-        .opt(OpenFileOptions.FS_OPTION_OPENFILE_READ_POLICY, small
-            ? OpenFileOptions.FS_OPTION_OPENFILE_READ_POLICY_WHOLE_FILE
-            : OpenFileOptions.FS_OPTION_OPENFILE_READ_POLICY_RANDOM)
-        .opt(OpenFileOptions.FS_OPTION_OPENFILE_LENGTH, Long.toString(length))
-        .build());
+    FSDataInputStream in;
+    if (RawLocalInput.serves(fs)) {
+      // Hadoop's raw file:// FileSystem: the file it maps the path to, without its stat per open.
+      in = RawLocalInput.open(fs, path);
+    } else if (fs instanceof RawLocalFileSystem && !small) {
+      // Positioned reads of a raw local file are plain FileChannel reads; its openFile() builder
+      // costs a Configuration per file and its vectored read an asynchronous channel per stream.
+      in = fs.open(path, POSITIONED_BUFFER);
+    } else if (small && "file".equals(fs.getUri().getScheme())) {
+      // A local open saves no request with openFile()'s options, and its builder costs a
+      // Configuration of its own per file; a buffer of the file's size, not io.file.buffer.size.
+      in = fs.open(path, (int) Math.max(1, length));
+    } else {
+      var builder = fs.openFile(path)
+          .opt(OpenFileOptions.FS_OPTION_OPENFILE_READ_POLICY, small
+              ? OpenFileOptions.FS_OPTION_OPENFILE_READ_POLICY_WHOLE_FILE
+              : OpenFileOptions.FS_OPTION_OPENFILE_READ_POLICY_RANDOM)
+          .opt(OpenFileOptions.FS_OPTION_OPENFILE_LENGTH, Long.toString(length));
+      if (small) {
+        builder.opt(OpenFileOptions.FS_OPTION_OPENFILE_BUFFER_SIZE, (int) Math.max(1, length));
+      }
+      in = FutureIO.awaitFuture(builder.build());
+    }
     if (!small) {
-      return new HadoopRangeSource(path, length, in, null);
+      return new HadoopRangeSource(path, length, in, null, fs instanceof RawLocalFileSystem);
     }
     HadoopRangeSource src;
     try (in) {
-      src = new HadoopRangeSource(path, length, null, new byte[(int) length]);
+      src = new HadoopRangeSource(path, length, null, new byte[(int) length], false);
       src.readWhole(in);
     }
     return src;
@@ -106,22 +133,32 @@ final class HadoopRangeSource extends RangeSource implements Closeable {
     if (whole != null) {
       return Arrays.copyOfRange(whole, (int) offset, (int) offset + length);
     }
+    ByteBuffer data = readRange(offset, length);
+    if (data.hasArray() && data.arrayOffset() == 0 && data.position() == 0 && data.array().length == length) {
+      return data.array(); // the buffer the read filled, exactly the range: no copy
+    }
     byte[] b = new byte[length];
-    readFully(offset, b, 0, length);
+    data.get(b);
     return b;
   }
 
-  private void readFully(long offset, byte[] b, int off, int length) throws IOException {
+  /** One vectored read of exactly {@code [offset, offset + length)}; the buffer holds just that. */
+  private ByteBuffer readRange(long offset, int length) throws IOException {
     reads++;
     fetched += length;
-    FileRange range = FileRange.createFileRange(offset, length);
     try {
+      if (positioned) {
+        byte[] b = new byte[length];
+        in.readFully(offset, b);
+        return ByteBuffer.wrap(b);
+      }
+      FileRange range = FileRange.createFileRange(offset, length);
       in.readVectored(List.of(range), ByteBuffer::allocate);
       ByteBuffer data = FutureIO.awaitFuture(range.getData());
       if (data.remaining() != length) {
         throw new EOFException("read " + data.remaining() + " of " + length + " bytes");
       }
-      data.get(b, off, length);
+      return data;
     } catch (EOFException e) {
       EOFException x = new EOFException("Cannot read " + path + " at offset " + offset + ": the file ends before "
           + length + " bytes could be read (listed as " + size() + " bytes; changed since?): " + e.getMessage());
@@ -136,8 +173,10 @@ final class HadoopRangeSource extends RangeSource implements Closeable {
       return new ByteArrayInputStream(whole, (int) offset, (int) length);
     }
     return new InputStream() {
+      /** The current chunk: bytes {@code [at, limit)} of {@code buf} are still to be read. */
       private byte[] buf = new byte[0];
       private int at;
+      private int limit;
       private long next = offset;
       private final long end = offset + length;
 
@@ -157,26 +196,44 @@ final class HadoopRangeSource extends RangeSource implements Closeable {
         if (!fill()) {
           return -1;
         }
-        int n = Math.min(len, buf.length - at);
+        int n = Math.min(len, limit - at);
         System.arraycopy(buf, at, b, off, n);
         at += n;
         return n;
       }
 
+      /** Skips within the chunk read, and past it without fetching. */
+      @Override
+      public long skip(long n) {
+        if (n <= 0) {
+          return 0;
+        }
+        long inChunk = Math.min(n, limit - at);
+        at += (int) inChunk;
+        long past = Math.min(n - inChunk, end - next);
+        next += past;
+        return inChunk + past;
+      }
+
       private boolean fill() throws IOException {
-        if (at < buf.length) {
+        if (at < limit) {
           return true;
         }
         if (next >= end) {
           return false;
         }
         int n = (int) Math.min(CHUNK, end - next);
-        if (buf.length != n) {
-          buf = new byte[n];
-        }
-        readFully(next, buf, 0, n);
+        ByteBuffer data = readRange(next, n);
         next += n;
-        at = 0;
+        if (data.hasArray()) { // read from the buffer the read filled: no copy
+          buf = data.array();
+          at = data.arrayOffset() + data.position();
+        } else {
+          buf = new byte[n];
+          data.get(buf);
+          at = 0;
+        }
+        limit = at + n;
         return true;
       }
     };

@@ -1,7 +1,5 @@
 package io.s3dlio.npz.spark;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.spark.sql.connector.catalog.Table;
 import org.apache.spark.sql.execution.datasources.FileFormat;
 import org.apache.spark.sql.execution.datasources.v2.FileDataSourceV2;
@@ -16,7 +14,7 @@ import scala.collection.immutable.Seq;
  * through the V1 fallback {@link NpzFileFormat} and Spark's commit protocol.
  *
  * <p>Options are validated here ({@link NpzOptions}); without a {@code pathGlobFilter} only files
- * named {@code *.npz} are read.
+ * named {@code *.npz} are read ({@link NpzOptions#reads}).
  */
 public class NpzDataSourceV2 implements FileDataSourceV2 {
   private Table t;
@@ -54,12 +52,26 @@ public class NpzDataSourceV2 implements FileDataSourceV2 {
     NpzOptions parsed = NpzOptions.parse(format(), options.asCaseSensitiveMap());
     Seq<String> paths = getPaths(options);
     String name = getTableName(options, paths);
-    Map<String, String> rest = new HashMap<>(getOptionsWithoutPaths(options).asCaseSensitiveMap());
-    if (rest.keySet().stream().noneMatch(NpzOptions.PATH_GLOB_FILTER::equalsIgnoreCase)) {
-      rest.put(NpzOptions.PATH_GLOB_FILTER, NpzOptions.defaultGlob(format()));
-    }
-    return new NpzTable(name, sparkSession(), new CaseInsensitiveStringMap(rest), paths, schema, parsed,
+    CaseInsensitiveStringMap rest = withDefaultFilter(getOptionsWithoutPaths(options), parsed);
+    return new NpzTable(name, sparkSession(), rest, paths, schema, parsed,
         fallbackFileFormat());
+  }
+
+  /**
+   * {@code options} with the source's default file filter ({@link NpzPathFilter}) as the Hadoop
+   * input path filter of the listing, unless the read gives a {@code pathGlobFilter} or an input
+   * path filter is already set (in the read's options, the session's conf or the Hadoop
+   * configuration), which then decides as Spark's own sources let it.
+   */
+  private CaseInsensitiveStringMap withDefaultFilter(CaseInsensitiveStringMap options, NpzOptions parsed) {
+    if (parsed.hasPathGlobFilter() || options.containsKey(NpzPathFilter.KEY)
+        || sparkSession().conf().contains(NpzPathFilter.KEY)
+        || sparkSession().sparkContext().hadoopConfiguration().get(NpzPathFilter.KEY) != null) {
+      return options;
+    }
+    java.util.Map<String, String> with = new java.util.HashMap<>(options.asCaseSensitiveMap());
+    with.put(NpzPathFilter.KEY, NpzPathFilter.of(format()).getName());
+    return new CaseInsensitiveStringMap(with);
   }
 
   @Override

@@ -68,17 +68,12 @@ public class NpzFileFormat implements FileFormat, DataSourceRegister, Serializab
     return NpzOptions.parse(format(), Scala.javaMap(options));
   }
 
-  /** Without a {@code pathGlobFilter}, only files named {@code *.npz} / {@code *.npy} are read. */
-  private boolean skipped(String name, scala.collection.immutable.Map<String, String> options) {
-    boolean glob = Scala.javaMap(options).keySet().stream().anyMatch(NpzOptions.PATH_GLOB_FILTER::equalsIgnoreCase);
-    return !glob && !name.endsWith("." + format());
-  }
-
   @Override
   public Option<StructType> inferSchema(SparkSession session, scala.collection.immutable.Map<String, String> options,
       Seq<FileStatus> files) {
-    List<FileStatus> read = Scala.list(files).stream().filter(f -> !skipped(f.getPath().getName(), options)).toList();
-    return Option.apply(NpzSchemas.infer(parse(options), read,
+    NpzOptions parsed = parse(options);
+    List<FileStatus> read = parsed.read(Scala.list(files));
+    return Option.apply(NpzSchemas.infer(parsed, read,
         session.sessionState().newHadoopConfWithOptions(options)).orElse(null));
   }
 
@@ -114,15 +109,13 @@ public class NpzFileFormat implements FileFormat, DataSourceRegister, Serializab
     ReadSpec spec = NpzSchemas.readSpec(parsed, dataSchema, requiredSchema);
     Broadcast<SerializableConfiguration> conf = JavaSparkContext.fromSparkContext(session.sparkContext())
         .broadcast(new SerializableConfiguration(hadoopConf));
-    boolean glob = Scala.javaMap(options).keySet().stream().anyMatch(NpzOptions.PATH_GLOB_FILTER::equalsIgnoreCase);
-    String ext = "." + format();
     return (Function1<PartitionedFile, Iterator<InternalRow>> & Serializable) file -> {
-      if (!glob && !file.toPath().getName().endsWith(ext)) {
+      if (!parsed.reads(file.toPath().getName())) {
         return scala.collection.Iterator$.MODULE$.empty();
       }
       try {
         return new Rows(NpzFileReader.open(file.toPath(), file.start(), file.length(), file.fileSize(), spec,
-            conf.value().value(), new ReadCounters(), false, false));
+            new ReadFileSystems(conf.value().value()), new ReadCounters(), false, false));
       } catch (IOException e) {
         throw Sneaky.<RuntimeException>rethrow(e);
       }

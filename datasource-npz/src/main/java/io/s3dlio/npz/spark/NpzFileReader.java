@@ -3,7 +3,6 @@ package io.s3dlio.npz.spark;
 import io.s3dlio.npz.format.ArrayFile;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.PartitionReader;
@@ -34,7 +33,7 @@ final class NpzFileReader implements PartitionReader<InternalRow> {
    * The file is opened (an .npz's directory read) here, so that a missing or damaged file fails
    * here, where Spark's {@code ignoreMissingFiles} / {@code ignoreCorruptFiles} handle it.
    */
-  static NpzFileReader open(Path path, long start, long length, long size, ReadSpec spec, Configuration conf,
+  static NpzFileReader open(Path path, long start, long length, long size, ReadSpec spec, ReadFileSystems fs,
       ReadCounters counters, boolean ignoreCorrupt, boolean ignoreMissing) throws IOException {
     String name = path.toString();
     if (!spec.needsFile()) {
@@ -42,7 +41,7 @@ final class NpzFileReader implements PartitionReader<InternalRow> {
     }
     HadoopRangeSource src = null;
     try {
-      src = HadoopRangeSource.open(path, size, conf, start == 0 && length >= size);
+      src = fs.open(path, start, length, size, spec.format());
       ArrayFile file = ReadSpec.open(spec.format(), src);
       PartitionReader<InternalRow> rows = spec.layout() == Layout.FILE
           ? new FileLayoutReader(name, file, spec.columns(), counters)

@@ -48,22 +48,23 @@ final class NpzPartitionReaderFactory extends FilePartitionReaderFactory {
   @Override
   public PartitionReader<InternalRow> createReader(InputPartition partition) {
     ReadCounters counters = new ReadCounters();
+    ReadFileSystems fs = new ReadFileSystems(conf.value().value());
     PartitionedFile[] files = ((FilePartition) partition).files();
     FilePartitionReader<InternalRow> all = new FilePartitionReader<>(
-        CollectionConverters.asScala(Arrays.asList(files).iterator()), f -> buildReader(f, counters), options);
+        CollectionConverters.asScala(Arrays.asList(files).iterator()), f -> buildReader(f, fs, counters), options);
     return new Reporting(all, counters);
   }
 
   @Override
   public PartitionReader<InternalRow> buildReader(PartitionedFile file) {
-    return buildReader(file, new ReadCounters());
+    return buildReader(file, new ReadFileSystems(conf.value().value()), new ReadCounters());
   }
 
-  private PartitionReader<InternalRow> buildReader(PartitionedFile file, ReadCounters counters) {
+  private PartitionReader<InternalRow> buildReader(PartitionedFile file, ReadFileSystems fs, ReadCounters counters) {
     PartitionReader<InternalRow> r;
     try {
       r = NpzFileReader.open(file.toPath(), file.start(), file.length(), file.fileSize(), spec,
-          conf.value().value(), counters, options.ignoreCorruptFiles(), options.ignoreMissingFiles());
+          fs, counters, options.ignoreCorruptFiles(), options.ignoreMissingFiles());
     } catch (IOException e) {
       // Spark's reader tells missing and damaged files apart by the exception's class: keep it.
       throw Sneaky.<RuntimeException>rethrow(e);

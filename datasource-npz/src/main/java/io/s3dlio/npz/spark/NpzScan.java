@@ -42,8 +42,12 @@ import scala.collection.immutable.Seq;
 /**
  * Plans the read on Spark's {@link FileScan}: the files left after partition pruning, split and
  * packed into partitions by Spark's own rules ({@code maxPartitionBytes} / {@code openCostInBytes};
- * {@link NpzOptions#MAX_PARTITION_BYTES} overrides the first for this read). A scan that opens no
- * file ({@code count()} in the file layout) has one partition per core.
+ * {@link NpzOptions#MAX_PARTITION_BYTES} and {@link NpzOptions#OPEN_COST_IN_BYTES} override them
+ * for this read). The open cost of a local file is {@link NpzOptions#LOCAL_OPEN_COST_DEFAULT}
+ * unless the session or the read sets one: Spark's default (4 MiB) is the cost of opening a file on
+ * HDFS or an object store, and on a local disk it packed 20,000 files of 4 KiB into 625 tasks,
+ * whose per-task cost then outweighed the read (docs/npz.md). A scan that opens no file
+ * ({@code count()} in the file layout) has one partition per core.
  *
  * <p>Splits: a file-layout file is one row, never split. In the sample layout a file larger than a
  * split whose arrays are all stored in C order is split into byte ranges, which the reader maps to
@@ -143,7 +147,8 @@ final class NpzScan implements FileScan {
   @Override
   public Seq<FilePartition> partitions() {
     Seq<PartitionDirectory> selected = fileIndex.listFiles(partitionFilters, dataFilters);
-    long maxSplit = maxSplitBytes(selected);
+    long openCost = openCostInBytes();
+    long maxSplit = maxSplitBytes(selected, openCost);
     UnaryOperator<InternalRow> project = partitionProjection();
     List<PartitionedFile> splits = new ArrayList<>();
     long files = 0;
@@ -152,6 +157,9 @@ final class NpzScan implements FileScan {
       InternalRow values = project.apply(dir.values());
       List<PartitionedFile> inDir = new ArrayList<>();
       for (FileStatusWithMetadata f : Scala.list(dir.files())) {
+        if (!parsed.reads(f.getPath().getName())) {
+          continue;
+        }
         files++;
         boolean split = false;
         if (parsed.layout() == Layout.SAMPLE && f.getLen() > maxSplit) {
@@ -163,9 +171,10 @@ final class NpzScan implements FileScan {
       inDir.sort(Comparator.comparingLong(PartitionedFile::length).reversed());
       splits.addAll(inDir);
     }
-    Seq<FilePartition> parts = spec.needsFile()
-        ? FilePartition$.MODULE$.getFilePartitions(sparkSession, Scala.seq(splits), maxSplit)
-        : perCore(splits);
+    Seq<FilePartition> parts = !spec.needsFile() ? perCore(splits)
+        : openCost == sqlConf().filesOpenCostInBytes()
+            ? FilePartition$.MODULE$.getFilePartitions(sparkSession, Scala.seq(splits), maxSplit)
+            : Scala.seq(pack(splits, maxSplit, openCost));
     filesPlanned = files;
     filesOpenedToPlan = opened;
     partitionsPlanned = parts.size();
@@ -188,22 +197,104 @@ final class NpzScan implements FileScan {
     return Scala.seq(out);
   }
 
-  /** Spark's {@code FilePartition.maxSplitBytes}, with this read's {@code maxPartitionBytes} when given. */
-  private long maxSplitBytes(Seq<PartitionDirectory> selected) {
-    if (parsed.maxPartitionBytes().isEmpty()) {
-      return FilePartition$.MODULE$.maxSplitBytes(sparkSession, selected);
+  /**
+   * This read's open cost: {@link NpzOptions#OPEN_COST_IN_BYTES}; else the session's
+   * {@code spark.sql.files.openCostInBytes} when it is set; else
+   * {@link NpzOptions#LOCAL_OPEN_COST_DEFAULT} when every path read is on the local filesystem;
+   * else Spark's default.
+   */
+  private long openCostInBytes() {
+    if (parsed.openCostInBytes().isPresent()) {
+      return parsed.openCostInBytes().get();
     }
-    SQLConf conf = sparkSession.sessionState().conf();
-    long openCost = conf.filesOpenCostInBytes();
+    if (!sparkSession.conf().contains(OPEN_COST_KEY) && allLocal()) {
+      return NpzOptions.LOCAL_OPEN_COST_DEFAULT;
+    }
+    return sqlConf().filesOpenCostInBytes();
+  }
+
+  private static final String OPEN_COST_KEY = "spark.sql.files.openCostInBytes";
+
+  /** Whether every root path of the read is on the local filesystem ({@code file://}). */
+  private boolean allLocal() {
+    try {
+      for (Path p : Scala.list(fileIndex.rootPaths())) {
+        if (!"file".equals(p.getFileSystem(hadoopConf()).getUri().getScheme())) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      return false; // the read will report it
+    }
+  }
+
+  private SQLConf sqlConf() {
+    return sparkSession.sessionState().conf();
+  }
+
+  /**
+   * Spark's {@code FilePartition.maxSplitBytes} with this read's open cost and
+   * {@link NpzOptions#MAX_PARTITION_BYTES}: {@code min(maxPartitionBytes, max(openCost, bytes / minPartitions))},
+   * bytes counting each file read ({@link NpzOptions#reads}) as its length plus the open cost.
+   */
+  private long maxSplitBytes(Seq<PartitionDirectory> selected, long openCost) {
+    SQLConf conf = sqlConf();
     int minPartitions = conf.filesMinPartitionNum().isDefined()
         ? (Integer) conf.filesMinPartitionNum().get() : leafNodeDefaultParallelism();
     long total = 0;
     for (PartitionDirectory dir : Scala.list(selected)) {
       for (FileStatusWithMetadata f : Scala.list(dir.files())) {
-        total += f.getLen() + openCost;
+        if (parsed.reads(f.getPath().getName())) {
+          total += f.getLen() + openCost;
+        }
       }
     }
-    return Math.min(parsed.maxPartitionBytes().get(), Math.max(openCost, total / Math.max(1, minPartitions)));
+    long maxPartitionBytes = parsed.maxPartitionBytes().orElse(conf.filesMaxPartitionBytes());
+    return Math.min(maxPartitionBytes, Math.max(openCost, total / Math.max(1, minPartitions)));
+  }
+
+  /**
+   * Spark's {@code FilePartition.getFilePartitions} with this read's open cost (Spark's takes the
+   * session's): splits in the given order (largest first) go into the current partition until the
+   * next would take it past {@code maxSplit}, each counting its length plus the open cost; if that
+   * makes more than {@code spark.sql.files.maxPartitionNum} partitions, they are packed again to
+   * that many.
+   */
+  static List<FilePartition> pack(List<PartitionedFile> splits, long maxSplit, long openCost, Integer maxPartitions) {
+    List<FilePartition> parts = packInto(splits, maxSplit, openCost);
+    if (maxPartitions != null && parts.size() > maxPartitions) {
+      long total = 0;
+      for (PartitionedFile f : splits) {
+        total += f.length() + openCost;
+      }
+      parts = packInto(splits, (total + maxPartitions - 1) / maxPartitions, openCost);
+    }
+    return parts;
+  }
+
+  private List<FilePartition> pack(List<PartitionedFile> splits, long maxSplit, long openCost) {
+    scala.Option<Object> max = sqlConf().filesMaxPartitionNum();
+    return pack(splits, maxSplit, openCost, max.isDefined() ? (Integer) max.get() : null);
+  }
+
+  private static List<FilePartition> packInto(List<PartitionedFile> splits, long maxSplit, long openCost) {
+    List<FilePartition> parts = new ArrayList<>();
+    List<PartitionedFile> current = new ArrayList<>();
+    long size = 0;
+    for (PartitionedFile f : splits) {
+      if (!current.isEmpty() && size + f.length() > maxSplit) {
+        parts.add(new FilePartition(parts.size(), current.toArray(new PartitionedFile[0])));
+        current.clear();
+        size = 0;
+      }
+      size += f.length() + openCost;
+      current.add(f);
+    }
+    if (!current.isEmpty()) {
+      parts.add(new FilePartition(parts.size(), current.toArray(new PartitionedFile[0])));
+    }
+    return parts;
   }
 
   /** As {@code SparkSession.leafNodeDefaultParallelism}. */
@@ -238,7 +329,7 @@ final class NpzScan implements FileScan {
 
   /** Whether every array of a sample-layout file can be read by row ranges (stored, C order). */
   private boolean rowSplittable(Path path, long length) {
-    try (HadoopRangeSource src = HadoopRangeSource.open(path, length, hadoopConf())) {
+    try (HadoopRangeSource src = HadoopRangeSource.open(path.getFileSystem(hadoopConf()), path, length)) {
       ArrayFile file = ReadSpec.open(parsed.format(), src);
       for (String a : spec.allArrays()) {
         if (!file.arrayNames().contains(a) || !file.canReadRows(a)) {

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Comparator;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
@@ -36,13 +35,20 @@ final class NpzSchemas {
    * must agree when read); empty when there are no files.
    */
   static Optional<StructType> infer(NpzOptions options, List<FileStatus> files, Configuration conf) {
-    Optional<FileStatus> first = files.stream().filter(FileStatus::isFile)
-        .min(Comparator.comparing(f -> f.getPath().toString()));
-    if (first.isEmpty()) {
+    FileStatus first = null;
+    String firstName = null;
+    for (FileStatus f : files) { // each path's string made once, not once per comparison
+      String name = f.isFile() ? f.getPath().toString() : null;
+      if (name != null && (firstName == null || name.compareTo(firstName) < 0)) {
+        first = f;
+        firstName = name;
+      }
+    }
+    if (first == null) {
       return Optional.empty();
     }
-    Path path = first.get().getPath();
-    try (HadoopRangeSource src = HadoopRangeSource.open(path, first.get().getLen(), conf)) {
+    Path path = first.getPath();
+    try (HadoopRangeSource src = HadoopRangeSource.open(path.getFileSystem(conf), path, first.getLen())) {
       ArrayFile f = ReadSpec.open(options.format(), src);
       List<String> names = options.arrays().isEmpty() ? f.arrayNames() : options.arrays();
       Map<String, NpyHeader> headers = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package io.s3dlio.npz.spark;
 
+import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.spark.sql.SparkSession;
@@ -18,7 +19,8 @@ import scala.collection.immutable.Seq;
 /**
  * Files of one format under some paths, as a table: Spark's {@link FileTable} lists them once
  * (globs, {@code key=value} partition folders, {@code pathGlobFilter}, {@code recursiveFileLookup},
- * {@code modifiedBefore/After}), and the schema comes from the first file ({@link NpzSchemas}).
+ * {@code modifiedBefore/After}); of those, the files this source reads ({@link NpzOptions#reads})
+ * are the table's, and the schema comes from the first ({@link NpzSchemas}).
  */
 final class NpzTable extends FileTable {
   private final String name;
@@ -46,7 +48,8 @@ final class NpzTable extends FileTable {
 
   @Override
   public Option<StructType> inferSchema(Seq<FileStatus> files) {
-    return Option.apply(NpzSchemas.infer(parsed, Scala.list(files),
+    List<FileStatus> read = parsed.read(Scala.list(files));
+    return Option.apply(NpzSchemas.infer(parsed, read,
         session.sessionState().newHadoopConfWithOptions(Scala.map(options.asCaseSensitiveMap()))).orElse(null));
   }
 

@@ -26,6 +26,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * <pre>
  * NpzSparkBench prepare &lt;local-dir&gt; [bigFiles=200] [smallFiles=20000]
  * NpzSparkBench run &lt;dir-or-uri&gt; &lt;label&gt; [repeats=3]
+ * NpzSparkBench list &lt;local-dir&gt; [rounds=10]
  * </pre>
  * ({@code run} reads {@code <uri>/big} and {@code <uri>/small}, e.g. a copy of the folder in a bucket
  * of the S3 test server; storage settings come from the environment and {@code -Dspark.*} properties.)
@@ -36,7 +37,11 @@ import scala.jdk.javaapi.CollectionConverters;
  * used during the query, all threads, a measure that a loaded machine disturbs less than the wall
  * clock). {@code small.file.sum_y.opencost64k} is {@code small.file.sum_y} with
  * {@code spark.sql.files.openCostInBytes=65536} for that query (Spark's packing, tuned for files that
- * are cheap to open; an implementation that does not pack ignores it).
+ * are cheap to open; an implementation that does not pack ignores it). {@code -Dnpz.bench.only=REGEX}
+ * runs only the queries whose names match (for profiling one query). Each timing is followed by a
+ * line {@code PHASES label query load s plan s run s}: {@code load()} (listing and schema inference
+ * for a file source), physical planning, and running the query (including the scan's partition
+ * planning), the three parts of the timing.
  */
 public final class NpzSparkBench {
   private NpzSparkBench() {
@@ -49,6 +54,10 @@ public final class NpzSparkBench {
       int small = args.length > 3 ? Integer.parseInt(args[3]) : 20_000;
       fill(dir.resolve("big"), big, 4092, 256);
       fill(dir.resolve("small"), small, 1, 1000);
+      return;
+    }
+    if (args[0].equals("list")) {
+      list(Path.of(args[1]).toAbsolutePath(), args.length > 2 ? Integer.parseInt(args[2]) : 10);
       return;
     }
     String label = args[2];
@@ -69,6 +78,8 @@ public final class NpzSparkBench {
     queries.add(new Query("small.file.sum_y.opencost64k", small, "file", df -> df.selectExpr("sum(y[0])")));
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    String only = System.getProperty("npz.bench.only", "");
+    queries.removeIf(q -> !q.name.matches(only.isEmpty() ? ".*" : only));
     for (int r = 0; r < repeats; r++) {
       for (Query q : queries) {
         boolean tuned = q.name.endsWith(".opencost64k");
@@ -78,17 +89,58 @@ public final class NpzSparkBench {
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         Dataset<Row> df = q.query.apply(spark.read().format("npz").option("layout", q.layout).load(q.path));
+        long t1 = System.nanoTime();
+        df.queryExecution().executedPlan();
+        long t2 = System.nanoTime();
         long value = df.collectAsList().get(0).getLong(0);
-        double sec = (System.nanoTime() - t0) / 1e9;
+        long t3 = System.nanoTime();
+        double sec = (t3 - t0) / 1e9;
         double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
         int partitions = scanPartitions(df.queryExecution().executedPlan());
         if (tuned) {
           spark.conf().unset("spark.sql.files.openCostInBytes");
         }
         System.out.printf(Locale.ROOT, "RESULT %s %s %.3f %d %d %.3f%n", label, q.name, sec, partitions, value, cpu);
+        System.out.printf(Locale.ROOT, "PHASES %s %s load %.3f plan %.3f run %.3f%n", label, q.name, (t1 - t0) / 1e9,
+            (t2 - t1) / 1e9, (t3 - t2) / 1e9);
       }
     }
     spark.stop();
+  }
+
+  /**
+   * Times listing one folder (with each file's length and modification time) the ways a read can:
+   * Hadoop's {@code file://} FileSystem ({@code LocalFileSystem}, the checksum layer) and the raw one
+   * under it ({@code RawLocalFileSystem}), which Spark's file index lists through, beside the JDK's
+   * own directory stream with each file's attributes (what the previous implementation's local
+   * store did). Prints {@code LIST round local-ms raw-ms jdk-ms files}.
+   */
+  private static void list(Path dir, int rounds) throws Exception {
+    org.apache.hadoop.fs.Path hdir = new org.apache.hadoop.fs.Path(dir.toUri());
+    org.apache.hadoop.fs.FileSystem local = org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration());
+    org.apache.hadoop.fs.FileSystem raw = ((org.apache.hadoop.fs.ChecksumFileSystem) local).getRawFileSystem();
+    for (int r = 0; r < rounds; r++) {
+      long t0 = System.nanoTime();
+      int n1 = local.listStatus(hdir).length;
+      long t1 = System.nanoTime();
+      int n2 = raw.listStatus(hdir).length;
+      long t2 = System.nanoTime();
+      int n3 = 0;
+      long bytes = 0;
+      try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+        for (Path p : ds) {
+          var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+          bytes += a.size() + (a.lastModifiedTime().toMillis() & 1);
+          n3++;
+        }
+      }
+      long t3 = System.nanoTime();
+      if (n1 != n2 || n2 != n3 || bytes < 0) {
+        throw new IllegalStateException("listings differ: " + n1 + ", " + n2 + ", " + n3);
+      }
+      System.out.printf(Locale.ROOT, "LIST %d %.1f %.1f %.1f %d%n", r, (t1 - t0) / 1e6, (t2 - t1) / 1e6,
+          (t3 - t2) / 1e6, n3);
+    }
   }
 
   /** Partitions (tasks) of the query's scan. */

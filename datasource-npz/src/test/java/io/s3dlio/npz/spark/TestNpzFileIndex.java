@@ -46,7 +46,7 @@ class TestNpzFileIndex extends SparkTestBase {
     Map<String, Long> m = metrics(three);
     assertThat(m.get(NpzMetrics.FILES_PLANNED)).isEqualTo(2);
     assertThat(m.get(NpzMetrics.FILES_READ)).isEqualTo(2);
-    // two small files: Spark's split size falls to the 4 MiB open cost, one file each
+    // two small local files, 64 KiB open cost each: the split size is their share per core, one file each
     assertThat(m.get(NpzMetrics.PARTITIONS_PLANNED)).isEqualTo(2);
   }
 
@@ -57,16 +57,35 @@ class TestNpzFileIndex extends SparkTestBase {
     writeXy(dir.resolve("k=2/a2.npz"), 200, 1, false);
     Files.writeString(dir.resolve("k=2/README.txt"), "not an npz");
     Files.copy(dir.resolve("k=2/a2.npz"), dir.resolve("k=2/data.bin"));
-    // default: only *.npz (README.txt and data.bin are not read)
-    assertThat(ys(spark.read().format("npz").load(dir.toString()).select("y"))).containsExactly(100L, 110L, 200L);
+    // default: only *.npz (README.txt and data.bin are not read, nor in the file index)
+    Dataset<Row> npz = spark.read().format("npz").load(dir.toString());
+    assertThat(ys(npz.select("y"))).containsExactly(100L, 110L, 200L);
+    assertThat(Arrays.stream(npz.inputFiles()).map(f -> f.substring(f.lastIndexOf('/') + 1)))
+        .containsExactlyInAnyOrder("a1.npz", "b1.npz", "a2.npz");
     // a glob in the path
     assertThat(ys(spark.read().format("npz").load(dir + "/k=*/a*.npz").select("y"))).containsExactly(100L, 200L);
     // pathGlobFilter replaces the default
-    assertThat(ys(spark.read().format("npz").option("pathGlobFilter", "*.bin").load(dir.toString()).select("y")))
-        .containsExactly(200L);
+    Dataset<Row> bin = spark.read().format("npz").option("pathGlobFilter", "*.bin").load(dir.toString());
+    assertThat(ys(bin.select("y"))).containsExactly(200L);
+    assertThat(bin.inputFiles()).hasSize(1).allMatch(f -> f.endsWith("/k=2/data.bin"));
+    // so does an input path filter of the user's (Hadoop's setting, as for Spark's own sources)
+    Dataset<Row> own = spark.read().format("npz").option("mapreduce.input.pathFilter.class",
+        OnlyB.class.getName()).load(dir.toString());
+    assertThat(own.inputFiles()).hasSize(1).allMatch(f -> f.endsWith("/k=1/b1.npz"));
+    assertThat(ys(own.select("y"))).containsExactly(110L);
     Dataset<Row> flat = spark.read().format("npz").option("recursiveFileLookup", "true").load(dir.toString());
     assertThat(flat.columns()).doesNotContain("k");
     assertThat(ys(flat.select("y"))).containsExactly(100L, 110L, 200L);
+  }
+
+  /** A user's input path filter: names starting with "b". */
+  public static final class OnlyB implements org.apache.hadoop.fs.PathFilter, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public boolean accept(org.apache.hadoop.fs.Path p) {
+      return p.getName().startsWith("b");
+    }
   }
 
   @Test
@@ -98,6 +117,27 @@ class TestNpzFileIndex extends SparkTestBase {
   }
 
   @Test
+  void orderByPlansTheScanOnceAndReadsItTwice() throws Exception {
+    for (int i = 0; i < 6; i++) {
+      writeXy(dir.resolve("f" + i + ".npz"), i * 10, 1, false);
+    }
+    Dataset<Row> plain = spark.read().format("npz").load(dir.toString()).select("y");
+    assertThat(plain.collectAsList()).hasSize(6);
+    Map<String, Long> p = metrics(plain);
+    Dataset<Row> sorted = spark.read().format("npz").load(dir.toString()).select("y").orderBy("y");
+    assertThat(sorted.collectAsList()).extracting(r -> r.<Long>getList(0).get(0))
+        .containsExactly(0L, 10L, 20L, 30L, 40L, 50L);
+    Map<String, Long> s = metrics(sorted);
+    // planned once, as without the sort ...
+    assertThat(s.get(NpzMetrics.FILES_PLANNED)).isEqualTo(p.get(NpzMetrics.FILES_PLANNED)).isEqualTo(6);
+    assertThat(s.get(NpzMetrics.PARTITIONS_PLANNED)).isEqualTo(p.get(NpzMetrics.PARTITIONS_PLANNED));
+    // ... and run twice: Spark's range partitioner samples the scan with a job of its own before
+    // the sort's shuffle reads it, as Spark's own row count of the scan shows
+    assertThat(s.get("numOutputRows")).isEqualTo(2 * p.get("numOutputRows")).isEqualTo(12);
+    assertThat(s.get(NpzMetrics.FILES_READ)).isEqualTo(2 * p.get(NpzMetrics.FILES_READ)).isEqualTo(12);
+  }
+
+  @Test
   void missingFilesFailOrAreSkippedAndCounted() throws Exception {
     writeXy(dir.resolve("a.npz"), 1, 1, false);
     writeXy(dir.resolve("b.npz"), 2, 1, false);
@@ -112,11 +152,14 @@ class TestNpzFileIndex extends SparkTestBase {
   }
 
   /**
-   * Spark's packing rule (FilePartition.getFilePartitions): files by size, largest first; a file
-   * goes into the current partition unless it would pass {@code maxSplit}; each costs its size
-   * plus {@code openCost}.
+   * Spark's packing rule (FilePartition.maxSplitBytes and getFilePartitions): the split size is
+   * {@code min(maxPartitionBytes, max(openCost, bytes / cores))}, bytes counting each file's size
+   * plus {@code openCost}; files by size, largest first; a file goes into the current partition
+   * unless it would pass the split size; each costs its size plus {@code openCost}.
    */
-  private static int packed(List<Long> sizes, long maxSplit, long openCost) {
+  private static int packed(List<Long> sizes, long maxPartitionBytes, long openCost, int cores) {
+    long total = sizes.stream().mapToLong(s -> s + openCost).sum();
+    long maxSplit = Math.min(maxPartitionBytes, Math.max(openCost, total / cores));
     List<Long> sorted = new ArrayList<>(sizes);
     sorted.sort(Comparator.reverseOrder());
     int parts = 0;
@@ -143,10 +186,9 @@ class TestNpzFileIndex extends SparkTestBase {
       writeXy(f, i, 1 + i % 7, false);
       sizes.add(Files.size(f));
     }
-    long openCost = 4L << 20;
-    long total = sizes.stream().mapToLong(s -> s + openCost).sum();
-    long bytesPerCore = total / spark.sparkContext().defaultParallelism();
+    int cores = spark.sparkContext().defaultParallelism();
 
+    // local files, no open cost set: each file counts 64 KiB (NpzOptions.LOCAL_OPEN_COST_DEFAULT)
     HiveCatalogMetrics.reset();
     Dataset<Row> df = spark.read().format("npz").load(dir.toString()).select("y");
     List<Row> rows = df.collectAsList();
@@ -156,15 +198,38 @@ class TestNpzFileIndex extends SparkTestBase {
         .isEqualTo(n);
     Map<String, Long> m = metrics(df);
     assertThat(m.get(NpzMetrics.FILES_READ)).isEqualTo(n);
-    long maxSplit = Math.min(128L << 20, Math.max(openCost, bytesPerCore));
-    assertThat(m.get(NpzMetrics.PARTITIONS_PLANNED)).isEqualTo(packed(sizes, maxSplit, openCost))
-        .isLessThan(n / 4);
+    long local = m.get(NpzMetrics.PARTITIONS_PLANNED);
+    assertThat(local).isEqualTo(packed(sizes, 128L << 20, 64 << 10, cores)).isLessThan(n / 4);
 
-    Dataset<Row> small = spark.read().format("npz").option("maxPartitionBytes", "16m").load(dir.toString())
+    // With 1 MiB partitions the open cost decides: 64 KiB (local default) packs 16 files into each,
+    // the session's open cost when set (Spark's rule, as for any file source: 4 MiB) one, and this
+    // read's option overrides the session's.
+    Dataset<Row> local1m = spark.read().format("npz").option("maxPartitionBytes", "1m").load(dir.toString())
         .select("y");
+    assertThat(local1m.collectAsList()).hasSize(n);
+    long localParts = metrics(local1m).get(NpzMetrics.PARTITIONS_PLANNED);
+    assertThat(localParts).isEqualTo(packed(sizes, 1L << 20, 64 << 10, cores)).isEqualTo(4);
+    spark.conf().set("spark.sql.files.openCostInBytes", "4m");
+    try {
+      Dataset<Row> session4m = spark.read().format("npz").option("maxPartitionBytes", "1m").load(dir.toString())
+          .select("y");
+      assertThat(session4m.collectAsList()).hasSize(n);
+      assertThat(metrics(session4m).get(NpzMetrics.PARTITIONS_PLANNED))
+          .isEqualTo(packed(sizes, 1L << 20, 4L << 20, cores)).isEqualTo(n);
+      Dataset<Row> read256k = spark.read().format("npz").option("maxPartitionBytes", "1m")
+          .option("openCostInBytes", "256k").load(dir.toString()).select("y");
+      assertThat(read256k.collectAsList()).hasSize(n);
+      assertThat(metrics(read256k).get(NpzMetrics.PARTITIONS_PLANNED))
+          .isEqualTo(packed(sizes, 1L << 20, 256 << 10, cores)).isEqualTo(15);
+    } finally {
+      spark.conf().unset("spark.sql.files.openCostInBytes");
+    }
+
+    Dataset<Row> small = spark.read().format("npz").option("maxPartitionBytes", "16m")
+        .option("openCostInBytes", "4m").load(dir.toString()).select("y");
     assertThat(small.collectAsList()).hasSize(n);
     // 16 MiB holds 4 files of 4 MiB open cost each: 15 partitions
-    assertThat(metrics(small).get(NpzMetrics.PARTITIONS_PLANNED)).isEqualTo(packed(sizes, 16L << 20, openCost))
+    assertThat(metrics(small).get(NpzMetrics.PARTITIONS_PLANNED)).isEqualTo(packed(sizes, 16L << 20, 4L << 20, cores))
         .isEqualTo(15);
 
     Dataset<Row> counted = spark.read().format("npz").load(dir.toString()).groupBy().count();

@@ -15,7 +15,7 @@ class TestNpzOptions extends SparkTestBase {
 
   private static final String VALID = "Valid options: arrays, basePath, compression, ignoreCorruptFiles,"
       + " ignoreInvalidPartitionPaths, ignoreMissingFiles, layout, maxPartitionBytes, maxRecordsPerFile, modifiedAfter, modifiedBefore,"
-      + " partitionOverwriteMode, path, pathGlobFilter, paths, recursiveFileLookup, timeZone; and Hadoop settings"
+      + " openCostInBytes, partitionOverwriteMode, path, pathGlobFilter, paths, recursiveFileLookup, timeZone; and Hadoop settings"
       + " (keys with a dot, such as fs.s3dlio.s3.endpoint)";
 
   @Test
@@ -26,10 +26,18 @@ class TestNpzOptions extends SparkTestBase {
     assertThat(o.arrays()).containsExactly("x", "y");
     assertThat(o.maxPartitionBytes()).contains(2L << 20);
     assertThat(o.deflate()).isTrue();
+    assertThat(NpzOptions.parse("npz", Map.of("openCostInBytes", "64k")).openCostInBytes()).contains(65536L);
+    assertThat(NpzOptions.parse("npz", Map.of("OPENCOSTINBYTES", "0")).openCostInBytes()).contains(0L);
+    // without a pathGlobFilter only *.npz files are read; with one, whatever Spark's filter lets through
+    assertThat(o.reads("README.txt")).isTrue();
+    assertThat(NpzOptions.parse("npz", Map.of()).reads("f.npz")).isTrue();
+    assertThat(NpzOptions.parse("npz", Map.of()).reads("f.npz.crc")).isFalse();
+    assertThat(NpzOptions.parse("npy", Map.of()).reads("f.npy")).isTrue();
     NpzOptions d = NpzOptions.parse("npy", Map.of());
     assertThat(d.layout()).isEqualTo(Layout.FILE);
     assertThat(d.arrays()).isEmpty();
     assertThat(d.maxPartitionBytes()).isEmpty();
+    assertThat(d.openCostInBytes()).isEmpty();
     assertThat(d.deflate()).isFalse();
   }
 
@@ -53,6 +61,8 @@ class TestNpzOptions extends SparkTestBase {
         .hasMessage("Cannot use option maxPartitionBytes='lots': not a size (examples: 134217728, 128m, 1g)");
     assertThatThrownBy(() -> NpzOptions.parse("npz", Map.of("maxPartitionBytes", "0")))
         .hasMessage("Cannot use option maxPartitionBytes='0': must be positive");
+    assertThatThrownBy(() -> NpzOptions.parse("npz", Map.of("openCostInBytes", "-1")))
+        .hasMessageStartingWith("Cannot use option openCostInBytes='-1': ");
     assertThatThrownBy(() -> NpzOptions.parse("npz", Map.of("arrays", " , ")))
         .hasMessage("Cannot use option arrays=' , ': no array names");
   }

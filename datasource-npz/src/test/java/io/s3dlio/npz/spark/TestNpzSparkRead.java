@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.s3dlio.npz.format.NpyArray;
 import io.s3dlio.npz.format.NpyDtype;
+import io.s3dlio.npz.format.NpyWriter;
 import io.s3dlio.npz.format.NpzWriter;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -111,6 +112,98 @@ class TestNpzSparkRead extends SparkTestBase {
     assertThat(big.collectAsList().get(0).<Integer>getList(0)).hasSize(n);
     // the zip directory (its tail read), then each of the two members
     assertThat(metrics(big).get(NpzMetrics.RANGED_READS)).isEqualTo(3);
+  }
+
+  @Test
+  void sparkInputMetricsCountTheBytesReadFromLocalFiles() throws Exception {
+    // Hadoop's file:// reads through RawLocalInput, not RawLocalFileSystem.open: Spark's task input
+    // metrics (bytes read, from the FileSystem statistics) still count every byte fetched, for
+    // small files read whole and for ranges of a larger one.
+    Path d = dir.resolve("metrics");
+    Files.createDirectories(d);
+    long sizes = 0;
+    for (int k = 0; k < 3; k++) {
+      writeSized(d.resolve("f" + k + ".npz"), k, 100, false);
+      sizes += Files.size(d.resolve("f" + k + ".npz"));
+    }
+    writeSized(d.resolve("big.npz"), 3, 40_000, false); // 160 KB: a tail read and one ranged read of y
+    java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+        if (end.taskMetrics() != null) {
+          bytesRead.addAndGet(end.taskMetrics().inputMetrics().bytesRead());
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(listener);
+    try {
+      Dataset<Row> df = spark.read().format("npz").load(d.toString()).select("y");
+      assertThat(df.collectAsList()).hasSize(4);
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      Map<String, Long> m = metrics(df);
+      assertThat(m.get(NpzMetrics.BYTES_READ)).isGreaterThan(sizes);
+      assertThat(bytesRead.get()).as("Spark's input metrics").isEqualTo(m.get(NpzMetrics.BYTES_READ));
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
+  }
+
+  @Test
+  void wholeNpzReadsLeaveTheChecksumSidecarToTheZipCrc() throws Exception {
+    // Files written through Hadoop's LocalFileSystem get a .crc sidecar; each is then rewritten in
+    // place, same length, other values, so that its sidecar no longer matches (stale).
+    Path npz = dir.resolve("npz");
+    Path npy = dir.resolve("npy");
+    writeXy(dir.resolve("one.npz"), 1, 4, false);
+    writeXy(dir.resolve("two.npz"), 2, 4, false);
+    writeStale(npz.resolve("a.npz"), Files.readAllBytes(dir.resolve("one.npz")),
+        Files.readAllBytes(dir.resolve("two.npz")));
+    writeStale(npy.resolve("a.npy"), NpyWriter.toBytes(int64(1)), NpyWriter.toBytes(int64(2)));
+    assertThat(npz.resolve(".a.npz.crc")).exists();
+    var npzSchema = spark.read().format("npz").load(dir.resolve("one.npz").toString()).schema();
+    Files.write(dir.resolve("one.npy"), NpyWriter.toBytes(int64(1)));
+    var npySchema = spark.read().format("npy").load(dir.resolve("one.npy").toString()).schema();
+
+    // An .npz read whole: every member used is checked against its zip CRC-32, the sidecar is not read.
+    Dataset<Row> y = spark.read().format("npz").schema(npzSchema).load(npz.toString()).select("y");
+    assertThat(y.collectAsList().get(0).<Long>getList(0)).containsExactly(2L, 3L, 4L, 5L);
+    // An .npy has no checksum of its own: read through the checksum layer, which finds the mismatch.
+    assertThatThrownBy(() -> spark.read().format("npy").schema(npySchema).load(npy.toString()).collectAsList())
+        .hasStackTraceContaining("org.apache.hadoop.fs.ChecksumException: Checksum error: file:" + npy.resolve("a.npy"));
+    // A member damaged in place (x[0][0] = 2.0f, its bytes 00 00 00 40): the zip CRC-32 finds it.
+    Path bad = dir.resolve("bad/a.npz");
+    Files.createDirectories(bad.getParent());
+    byte[] b = Files.readAllBytes(dir.resolve("two.npz"));
+    int at = indexOf(b, new byte[] {0, 0, 0, 0x40});
+    b[at + 3] = 0x41;
+    Files.write(bad, b);
+    assertThatThrownBy(() -> spark.read().format("npz").schema(npzSchema).load(bad.getParent().toString())
+        .select("x").collectAsList()).hasStackTraceContaining("CRC-32 mismatch");
+  }
+
+  private static void writeStale(Path f, byte[] first, byte[] then) throws Exception {
+    org.apache.hadoop.fs.LocalFileSystem local = org.apache.hadoop.fs.FileSystem.getLocal(
+        new org.apache.hadoop.conf.Configuration());
+    try (OutputStream out = local.create(new org.apache.hadoop.fs.Path(f.toUri()))) {
+      out.write(first);
+    }
+    assertThat(then).hasSameSizeAs(first);
+    Files.write(f, then);
+  }
+
+  private static NpyArray int64(long v) {
+    byte[] b = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(v).array();
+    return new NpyArray(NpyDtype.of('i', 8), new long[] {1}, b);
+  }
+
+  private static int indexOf(byte[] b, byte[] what) {
+    for (int i = 0; i + what.length <= b.length; i++) {
+      if (java.util.Arrays.equals(b, i, i + what.length, what, 0, what.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("pattern not found");
   }
 
   /** x: int32 k*n .. k*n+n-1, y: int64 [k]. */
