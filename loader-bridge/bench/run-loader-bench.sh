@@ -3,9 +3,12 @@
 # records of ~4 KB (10 files, with DALI indexes) to the S3 test server (S3Proxy, started here) and
 # to local disk, and reads them by index with shuffle through the DataLoader (blocks of a batch;
 # groups of 8 blocks of 2,048 records), against one sequential read of the same bytes (the
-# ceiling, also with TFRecord framing and CRC checks) and one range GET per sample with the same
-# concurrency (the baseline), interleaved, several repetitions. Extra arguments go to LoaderBench, e.g.
+# ceiling, also with TFRecord framing and CRC checks, and that on 8 threads: the CPU-bound reference)
+# and one range GET per sample with the same concurrency (the baseline), interleaved, several
+# repetitions after --warmup N (default 2) local ones. Extra arguments go to LoaderBench, e.g.
 #   --samples 20000 --workers 4 --target s3 --reps 2 --skip-full --probe
+# LOADER_BENCH_JVM_OPTS adds JVM options, e.g. a JFR recording:
+#   LOADER_BENCH_JVM_OPTS="-XX:StartFlightRecording=filename=/tmp/l.jfr,settings=profile" ...
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -22,6 +25,6 @@ done
 CP="$B/$M/target/test-classes:$B/$M/target/classes:$B/connector-fs/target/classes:$B/connector-fs/target/test-classes"
 CP="$CP:$B/datasource-tfrecord/target/classes:$B/datasource-npz/target/classes:$(cat $M/target/bench-classpath.txt)"
 cp "$M/target/test-servers/s3proxy.jar" "$B/s3proxy.jar"
-exec java -Xmx2g -XX:+UseParallelGC -Ds3dlio.s3proxy.jar="$ROOT/$B/s3proxy.jar" \
+exec java -Xmx2g -XX:+UseParallelGC ${LOADER_BENCH_JVM_OPTS:-} -Ds3dlio.s3proxy.jar="$ROOT/$B/s3proxy.jar" \
   -Ds3dlio.test.servers.dir="$ROOT/$B/servers" -cp "$CP" io.s3dlio.loader.bench.LoaderBench \
   --dir "$M/target/bench" "$@"

@@ -2,6 +2,7 @@ package io.s3dlio.store;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.List;
 
@@ -61,6 +62,37 @@ public interface ObjectStore extends AutoCloseable {
    */
   default InputStream openRange(ObjectUri uri, long offset, long length, String etag) throws IOException {
     return openRange(uri, offset, length);
+  }
+
+  /**
+   * Whether {@link #mapRange} serves this store's objects: only a store whose objects are local
+   * files read through the page cache ({@code file://}); the others (remote stores, and
+   * {@code direct://}, which bypasses the page cache) read through {@link #openRange}.
+   */
+  default boolean canMapRanges() {
+    return false;
+  }
+
+  /**
+   * A read-only memory mapping of {@code length} bytes of the object from {@code offset} (only
+   * where {@link #canMapRanges()}): the caller reads the bytes straight from the page cache as it
+   * reads the buffer, with no read call and no copy in between. Same range rules as
+   * {@link #getRange}: a range that runs past the end is cut at the end, one that starts at or
+   * past the end throws {@link java.io.EOFException}, {@code length == 0} gives an empty buffer
+   * after checking the object exists. The mapping is of the file as it is now, and stays valid
+   * when the file is later replaced by a write; a file cut short while mapped makes reads of the
+   * lost pages fail (the JVM throws {@link InternalError} from the buffer's get methods). It is
+   * released when the buffer is garbage collected, so map long ranges only (the kernel limits
+   * the mappings a process holds). Metered as one {@link io.s3dlio.store.metrics.StoreOp#GET_RANGE}
+   * of the mapped bytes, timed while mapping (the page-cache reads happen later, in the caller).
+   *
+   * @throws UnsupportedOperationException where {@link #canMapRanges()} is false
+   * @throws IllegalArgumentException for a negative offset or length, or a length over
+   *     {@link Integer#MAX_VALUE} (one buffer's limit)
+   */
+  default ByteBuffer mapRange(ObjectUri uri, long offset, long length) throws IOException {
+    throw new UnsupportedOperationException(StoreErrors.message("map", uri, "the " + scheme().id()
+        + ":// store cannot map ranges (canMapRanges() is false): read through openRange"));
   }
 
   /** Writes a whole object. */

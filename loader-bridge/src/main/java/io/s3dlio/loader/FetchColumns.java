@@ -43,6 +43,10 @@ final class FetchColumns {
       for (int f = 0; f < specs.length; f++) {
         names[f] = specs[f].name();
       }
+      if (specs.length == 1) {
+        // one field has one order
+        this.order = new int[] {0};
+      }
     }
 
     /**
@@ -151,17 +155,24 @@ final class FetchColumns {
   /** Puts {@code s} into row {@code row}; false (nothing put) where it does not match the layout exactly. */
   boolean put(int row, Sample s) {
     Map<String, Object> fields = s.fields();
-    if (layout.orderOf(fields) == null || !matches(fields)) {
-      return false;
-    }
-    for (int f = 0; f < specs.length; f++) {
-      Object v = fields.get(names[f]);
-      if (v instanceof byte[] b) {
-        ((byte[][]) cols[f])[row] = b;
-      } else if (counts[f] == 0) {
-        ((Tensor[]) cols[f])[row] = (Tensor) v;
-      } else {
-        System.arraycopy(((Tensor) v).array(), 0, dense(f), row * counts[f], counts[f]);
+    if (specs.length == 1) {
+      // the common one-field schema (raw records, raw objects): one lookup, no walk over the field order
+      Object v = fields.size() == 1 ? fields.get(names[0]) : null;
+      if (!fits(specs[0], v)) {
+        return false;
+      }
+      store(0, row, v);
+    } else {
+      if (layout.orderOf(fields) == null) {
+        return false;
+      }
+      for (FieldSpec spec : specs) {
+        if (!fits(spec, fields.get(spec.name()))) {
+          return false;
+        }
+      }
+      for (int f = 0; f < specs.length; f++) {
+        store(f, row, fields.get(names[f]));
       }
     }
     index[row] = s.index();
@@ -169,20 +180,24 @@ final class FetchColumns {
     return true;
   }
 
-  /** Whether each field (of the layout's names) holds its declared kind, dtype and shape. */
-  private boolean matches(Map<String, Object> fields) {
-    for (FieldSpec s : specs) {
-      Object v = fields.get(s.name());
-      if (s.kind() == FieldSpec.Kind.BYTES) {
-        if (!(v instanceof byte[])) {
-          return false;
-        }
-      } else if (!(v instanceof Tensor t) || t.dtype() != s.dtype()
-          || s.kind() == FieldSpec.Kind.TENSOR && !t.sameShape(s.shapeRef())) {
-        return false;
-      }
+  /** Whether {@code v} holds what {@code spec} declares: its kind, dtype and shape. */
+  private static boolean fits(FieldSpec spec, Object v) {
+    if (spec.kind() == FieldSpec.Kind.BYTES) {
+      return v instanceof byte[];
     }
-    return true;
+    return v instanceof Tensor t && t.dtype() == spec.dtype()
+        && (spec.kind() != FieldSpec.Kind.TENSOR || t.sameShape(spec.shapeRef()));
+  }
+
+  /** Puts value {@code v} of field {@code f} (it fits) into row {@code row}. */
+  private void store(int f, int row, Object v) {
+    if (v instanceof byte[] b) {
+      ((byte[][]) cols[f])[row] = b;
+    } else if (counts[f] == 0) {
+      ((Tensor[]) cols[f])[row] = (Tensor) v;
+    } else {
+      System.arraycopy(((Tensor) v).array(), 0, dense(f), row * counts[f], counts[f]);
+    }
   }
 
   /**

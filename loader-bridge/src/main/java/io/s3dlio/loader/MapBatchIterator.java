@@ -168,10 +168,10 @@ final class MapBatchIterator implements BatchIterator {
         break;
       }
       long[] idx = new long[n];
+      sampler.indices(nextDispatch, idx);
       long reserve = 0;
-      for (int i = 0; i < n; i++) {
-        idx[i] = sampler.index(nextDispatch + i);
-        reserve += dataset.estimateBytes(idx[i]);
+      for (long i : idx) {
+        reserve += dataset.estimateBytes(i);
       }
       if (!window.isEmpty() && held + reserve > options.maxBufferedBytes()) {
         break;
@@ -290,7 +290,7 @@ final class MapBatchIterator implements BatchIterator {
     for (int i = 0; i < n; i++) {
       idx[i] = t.indices[slots[i]];
     }
-    List<Sample>[] outs = Transforms.lists(n);
+    List<Sample>[] outs = null;
     SampleException[] errs = new SampleException[n];
     long actual = 0;
     int irregular = 0;
@@ -303,45 +303,40 @@ final class MapBatchIterator implements BatchIterator {
           errs[i] = new SampleException(idx[i], dataset.describe(idx[i]), 0, "fetch failed: " + e, e);
         }
       }
-      for (int i = 0; got != null && i < n; i++) {
-        if (errs[i] != null) {
-          irregular++;
-          continue;
-        }
-        if (got[i] == null) {
-          errs[i] = new SampleException(idx[i], dataset.describe(idx[i]), 0, "the dataset returned no sample", null);
-          irregular++;
-          continue;
-        }
-        List<Sample> o;
-        try {
-          o = transforms.isEmpty() ? null : transforms.apply(got[i]);
-        } catch (RuntimeException e) {
-          errs[i] = new SampleException(idx[i], dataset.describe(idx[i]), 0, "a transform failed: " + e, e);
-          irregular++;
-          continue;
-        }
-        // the usual case, one sample that fits the schema, goes straight into the fetch's columns
-        Sample one = o == null ? got[i] : o.size() == 1 ? o.get(0) : null;
-        if (one != null && t.columns != null && t.columns.put(slots[i], one)) {
-          actual += one.byteSize();
-          continue;
-        }
-        outs[i] = o != null ? o : List.of(got[i]);
-        irregular++;
-        for (Sample s : outs[i]) {
-          actual += s.byteSize();
-        }
-      }
       if (got == null) {
         irregular = n;
+      } else {
+        boolean plain = transforms.isEmpty() && t.columns != null;
+        for (int i = 0; i < n; i++) {
+          Sample s = got[i];
+          // the usual case: a sample with no transform that fits the schema goes straight into the fetch's columns
+          if (plain && s != null && errs[i] == null && t.columns.put(slots[i], s)) {
+            actual += s.byteSize();
+            continue;
+          }
+          if (outs == null) {
+            outs = Transforms.lists(n);
+          }
+          long placed = place(t, slots[i], idx[i], s, outs, errs, i);
+          if (placed < 0) {
+            irregular++;
+            actual += -placed - 1;
+          } else {
+            actual += placed;
+          }
+        }
       }
     }
     lock.lock();
     try {
-      for (int i = 0; i < n; i++) {
-        t.outs[slots[i]] = outs[i];
-        t.errs[slots[i]] = errs[i];
+      // only what is not in the columns: most parts write nothing here
+      for (int i = 0; irregular > 0 && i < n; i++) {
+        if (outs != null && outs[i] != null) {
+          t.outs[slots[i]] = outs[i];
+        }
+        if (errs[i] != null) {
+          t.errs[slots[i]] = errs[i];
+        }
       }
       t.actual += actual;
       t.irregular += irregular;
@@ -366,6 +361,39 @@ final class MapBatchIterator implements BatchIterator {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Sample {@code s} read for slot {@code slot} (part position {@code i}), or its error: applies the
+   * transforms and puts a single output that fits the schema into the fetch's columns. Returns the
+   * bytes held when it is in the columns, else {@code -(bytes held) - 1} with its outputs in
+   * {@code outs[i]} or its error in {@code errs[i]} (the slot is then irregular).
+   */
+  private long place(Task t, int slot, long index, Sample s, List<Sample>[] outs, SampleException[] errs, int i) {
+    if (errs[i] != null) {
+      return -1;
+    }
+    if (s == null) {
+      errs[i] = new SampleException(index, dataset.describe(index), 0, "the dataset returned no sample", null);
+      return -1;
+    }
+    List<Sample> o;
+    try {
+      o = transforms.isEmpty() ? null : transforms.apply(s);
+    } catch (RuntimeException e) {
+      errs[i] = new SampleException(index, dataset.describe(index), 0, "a transform failed: " + e, e);
+      return -1;
+    }
+    Sample one = o == null ? s : o.size() == 1 ? o.get(0) : null;
+    if (one != null && t.columns != null && t.columns.put(slot, one)) {
+      return one.byteSize();
+    }
+    outs[i] = o != null ? o : List.of(s);
+    long bytes = 0;
+    for (Sample x : outs[i]) {
+      bytes += x.byteSize();
+    }
+    return -bytes - 1;
   }
 
   @Override

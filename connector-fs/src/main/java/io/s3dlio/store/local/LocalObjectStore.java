@@ -17,6 +17,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -24,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,6 +116,38 @@ final class LocalObjectStore implements ObjectStore {
       return io.open(path(uri), offset, len);
     } catch (IOException e) {
       throw translate("open", uri, e);
+    }
+  }
+
+  /** {@code file://} only: {@code direct://} reads bypass the page cache, which a mapping reads through. */
+  @Override
+  public boolean canMapRanges() {
+    return scheme == ObjectUri.Scheme.FILE;
+  }
+
+  @Override
+  public ByteBuffer mapRange(ObjectUri uri, long offset, long length) throws IOException {
+    if (!canMapRanges()) {
+      return ObjectStore.super.mapRange(uri, offset, length);
+    }
+    if (offset < 0 || length < 0 || length > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("Cannot map " + uri + " at offset " + offset + " length " + length
+          + " (one mapping holds at most " + Integer.MAX_VALUE + " bytes)");
+    }
+    regularFileSize("map", uri); // a missing file or a directory: FileNotFoundException naming it
+    if (length == 0) {
+      return ByteBuffer.allocate(0);
+    }
+    try (FileChannel ch = FileChannel.open(path(uri), StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (offset >= size) {
+        throw new EOFException(StoreErrors.message("map", uri, "offset " + offset + " is at or past the end (size "
+            + size + ")"));
+      }
+      // the mapping stays valid after the channel is closed
+      return ch.map(FileChannel.MapMode.READ_ONLY, offset, Math.min(length, size - offset));
+    } catch (IOException e) {
+      throw translate("map", uri, e);
     }
   }
 

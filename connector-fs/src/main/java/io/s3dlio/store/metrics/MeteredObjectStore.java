@@ -17,6 +17,7 @@ import io.s3dlio.store.WriteOptions;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.List;
 import org.slf4j.Logger;
@@ -51,12 +52,12 @@ public final class MeteredObjectStore implements ObjectStore {
     try {
       boolean metrics = config.getBoolean(MetricsKeys.METRICS_ENABLED, MetricsKeys.METRICS_ENABLED_DEFAULT);
       OpLog.Settings logSettings = MetricsKeys.opLog(config);
-      if (!metrics && logSettings == null) {
-        return store;
-      }
       OpLog log = logSettings == null ? null : OpLog.acquire(logSettings);
       LOG.debug("Opened the {}:// store ({}), metrics {}, operation log {}", store.scheme().id(),
           store.getClass().getSimpleName(), metrics ? "on" : "off", log == null ? "off" : log.file());
+      if (!metrics && log == null) {
+        return store;
+      }
       return new MeteredObjectStore(store, new Metering(store.scheme(), metrics ? new StoreMetrics() : null,
           StoreMetrics.global(), log, endpoint(store.scheme(), config)));
     } catch (IOException | RuntimeException e) {
@@ -104,7 +105,7 @@ public final class MeteredObjectStore implements ObjectStore {
     long t0 = System.nanoTime();
     try {
       T r = call.run();
-      long b = bytes >= 0 ? bytes : r instanceof byte[] a ? a.length : 0;
+      long b = bytes >= 0 ? bytes : r instanceof byte[] a ? a.length : r instanceof ByteBuffer m ? m.remaining() : 0;
       metering.done(op, uri, t0, -1, System.nanoTime(), b, objects, null);
       return r;
     } catch (IOException | RuntimeException e) {
@@ -145,6 +146,17 @@ public final class MeteredObjectStore implements ObjectStore {
       throw e;
     }
     return new MeteredInputStream(in, op, uri, t0);
+  }
+
+  @Override
+  public boolean canMapRanges() {
+    return delegate.canMapRanges();
+  }
+
+  /** One {@link StoreOp#GET_RANGE} of the bytes mapped, timed while mapping (the page-cache reads come later). */
+  @Override
+  public ByteBuffer mapRange(ObjectUri uri, long offset, long length) throws IOException {
+    return timed(StoreOp.GET_RANGE, uri, 1, () -> delegate.mapRange(uri, offset, length), -1);
   }
 
   @Override

@@ -56,6 +56,47 @@ final class Coalescer {
     return out;
   }
 
+  /** Fewest pieces sorted by radix (a group's thousands of pieces); fewer go to {@link Arrays#sort}. */
+  static final int RADIX_MIN = 512;
+  private static final int DIGIT_BITS = 11;
+
+  /**
+   * Sorts {@code a} by bits {@code [lo, hi)}, stably (least significant digit first, 11 bits a
+   * pass, skipping digits every key shares): a few linear passes where a comparison sort of a
+   * group's pieces spent most of a request plan's time.
+   */
+  static void radixSort(long[] a, int lo, int hi) {
+    int n = a.length;
+    long[] src = a;
+    long[] dst = new long[n];
+    int[] count = new int[1 << DIGIT_BITS];
+    for (int shift = lo; shift < hi; shift += DIGIT_BITS) {
+      int mask = (1 << Math.min(DIGIT_BITS, hi - shift)) - 1;
+      Arrays.fill(count, 0);
+      for (long k : src) {
+        count[(int) (k >>> shift) & mask]++;
+      }
+      if (count[(int) (src[0] >>> shift) & mask] == n) {
+        continue;
+      }
+      int sum = 0;
+      for (int d = 0; d <= mask; d++) {
+        int c = count[d];
+        count[d] = sum;
+        sum += c;
+      }
+      for (long k : src) {
+        dst[count[(int) (k >>> shift) & mask]++] = k;
+      }
+      long[] t = src;
+      src = dst;
+      dst = t;
+    }
+    if (src != a) {
+      System.arraycopy(src, 0, a, 0, n);
+    }
+  }
+
   /** The pieces' numbers sorted by file, then start, then number. */
   static int[] order(int[] file, long[] start) {
     int n = file.length;
@@ -88,7 +129,12 @@ final class Coalescer {
       for (int i = 0; i < n; i++) {
         keys[i] = (long) file[i] << (startBits + numBits) | start[i] << numBits | i;
       }
-      Arrays.sort(keys);
+      if (n >= RADIX_MIN) {
+        // the keys are in number order: a stable sort on (file, start) alone leaves equal ones so
+        radixSort(keys, numBits, numBits + startBits + fileBits);
+      } else {
+        Arrays.sort(keys);
+      }
       long mask = (1L << numBits) - 1;
       for (int i = 0; i < n; i++) {
         order[i] = (int) (keys[i] & mask);

@@ -9,7 +9,7 @@ import java.io.InputStream;
  * Keeps the file offset of the next byte, and the time spent waiting on the stream (the
  * request's latency as the loader's metrics count it: opening plus reading, not decoding).
  */
-final class RangeReader implements AutoCloseable {
+final class RangeReader implements RangeInput {
   /** Largest buffer: big enough to amortise a read call, small enough to stay in the CPU cache. */
   static final int MAX_BUFFER = 256 * 1024;
 
@@ -34,18 +34,18 @@ final class RangeReader implements AutoCloseable {
     this.nanos = openNanos;
   }
 
-  /** File offset of the next byte. */
-  long offset() {
+  @Override
+  public long offset() {
     return offset;
   }
 
-  /** Bytes read from the stream so far. */
-  long bytes() {
+  @Override
+  public long bytes() {
     return bytes;
   }
 
-  /** Nanoseconds spent opening and reading the stream. */
-  long nanos() {
+  @Override
+  public long nanos() {
     return nanos;
   }
 
@@ -66,11 +66,8 @@ final class RangeReader implements AutoCloseable {
     return true;
   }
 
-  /**
-   * Reads {@code len} bytes into {@code dst} at {@code off}; returns how many were read, fewer
-   * only where the stream ended.
-   */
-  int read(byte[] dst, int off, int len) throws IOException {
+  @Override
+  public int read(byte[] dst, int off, int len) throws IOException {
     int done = 0;
     while (done < len) {
       if (pos == limit) {
@@ -101,8 +98,8 @@ final class RangeReader implements AutoCloseable {
     return done;
   }
 
-  /** Skips to file offset {@code target} (not before the current one); false where the stream ended first. */
-  boolean skipTo(long target) throws IOException {
+  @Override
+  public boolean skipTo(long target) throws IOException {
     while (offset < target) {
       if (pos == limit && !fill()) {
         return false;

@@ -6,6 +6,7 @@ import io.s3dlio.loader.MapDataset;
 import io.s3dlio.loader.Sample;
 import io.s3dlio.loader.SampleException;
 import io.s3dlio.store.ObjectStat;
+import io.s3dlio.store.ObjectStore;
 import io.s3dlio.store.ObjectUri;
 import io.s3dlio.store.StoreRegistry;
 import io.s3dlio.tfrecord.codec.MaskedCrc32c;
@@ -49,6 +50,8 @@ import java.util.stream.Collectors;
 public final class TfRecordDataset implements MapDataset {
   private final StoreRegistry stores;
   private final ObjectStat[] files;
+  /** The files' URIs as text (for messages). */
+  private final String[] names;
   private final ObjectUri[] indexes;
   /** Record offsets per file. */
   private final long[][] offsets;
@@ -61,6 +64,7 @@ public final class TfRecordDataset implements MapDataset {
   private TfRecordDataset(Builder b, List<ObjectStat> stats) throws IOException {
     this.stores = b.stores;
     this.files = stats.toArray(new ObjectStat[0]);
+    this.names = stats.stream().map(x -> x.uri().toString()).toArray(String[]::new);
     this.indexes = new ObjectUri[files.length];
     this.offsets = new long[files.length][];
     this.decoder = new ExampleFields(b.features);
@@ -207,9 +211,7 @@ public final class TfRecordDataset implements MapDataset {
       if (ctx.cancelled()) {
         throw new java.io.InterruptedIOException("the fetch was cancelled (the iterator was closed)");
       }
-      long t0 = System.nanoTime();
-      InputStream stream = stores.storeFor(data.uri()).openRange(data.uri(), range.start(), range.end() - range.start());
-      try (RangeReader in = new RangeReader(stream, range.start(), range.end() - range.start(), System.nanoTime() - t0)) {
+      try (RangeInput in = open(data.uri(), range.start(), range.end() - range.start())) {
         byte[] header = new byte[TfRecordFraming.HEADER_SIZE];
         for (; done < slots.length; done++) {
           int slot = slots[done];
@@ -240,6 +242,17 @@ public final class TfRecordDataset implements MapDataset {
     }
   }
 
+  /** The bytes of one request: mapped where the store maps (local files) and the range is long, else the store's stream. */
+  private RangeInput open(ObjectUri uri, long start, long length) throws IOException {
+    ObjectStore store = stores.storeFor(uri);
+    if (MappedRange.applies(store, length)) {
+      return MappedRange.open(store, uri, start, length);
+    }
+    long t0 = System.nanoTime();
+    InputStream stream = store.openRange(uri, start, length);
+    return new RangeReader(stream, start, length, System.nanoTime() - t0);
+  }
+
   /** A sample equal to {@code s} whose arrays are its own. */
   private Sample copy(Sample s) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -251,9 +264,9 @@ public final class TfRecordDataset implements MapDataset {
    * Reads the record framed in the {@code size} bytes at {@code offset} (as the index says) from
    * {@code in}, checks its framing and CRCs, and decodes it.
    */
-  private Sample readRecord(RangeReader in, byte[] header, long index, int f, long offset, long size)
+  private Sample readRecord(RangeInput in, byte[] header, long index, int f, long offset, long size)
       throws IOException {
-    String uri = files[f].uri().toString();
+    String uri = names[f];
     int h = (int) Math.min(TfRecordFraming.HEADER_SIZE, size);
     if (!in.skipTo(offset) || in.read(header, 0, h) < h) {
       throw endsEarly(f, in.offset(), offset, size);

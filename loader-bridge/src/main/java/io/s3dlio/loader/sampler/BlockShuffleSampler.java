@@ -80,12 +80,7 @@ public final class BlockShuffleSampler implements Sampler {
     long first = slotOf(position) / mix * mix;
     long end = Math.min(first + mix, blocks);
     long start = slotStart(first);
-    if (first != cachedGroup) {
-      // the key of a group is that of its first block, so that mix = 1 shuffles each block as before
-      cachedPerm = new FeistelPermutation(slotStart(end) - start, Mix.key(seed, epoch, 3 + blockPerm.apply(first)));
-      cachedGroup = first;
-    }
-    long e = cachedPerm.apply(position - start);
+    long e = groupPermutation(first, start, slotStart(end)).apply(position - start);
     // element e of the group: the group's blocks one after the other in slot order
     long slot;
     long off;
@@ -105,6 +100,63 @@ public final class BlockShuffleSampler implements Sampler {
       off = e % blockSize;
     }
     return blockPerm.apply(slot) * blockSize + off;
+  }
+
+  /**
+   * {@link #index} of each position, a group at a time: its permutation and where its blocks lie
+   * are worked out once per group, so each position costs one step of the group's permutation.
+   */
+  @Override
+  public void indices(long from, long[] out) {
+    if (out.length == 0) {
+      return;
+    }
+    Mix.checkPosition(from, n);
+    Mix.checkPosition(from + out.length - 1, n);
+    int i = 0;
+    while (i < out.length) {
+      long position = from + i;
+      long first = slotOf(position) / mix * mix;
+      long end = Math.min(first + mix, blocks);
+      long start = slotStart(first);
+      long groupEnd = slotStart(end);
+      int k = (int) Math.min(out.length - i, groupEnd - position);
+      // the dataset index of the first element of each of the group's blocks, in slot order, and where
+      // each block starts among the group's elements (the short last block may be one of them)
+      int count = (int) (end - first);
+      long[] base = new long[count];
+      long[] at = new long[count + 1];
+      for (int b = 0; b < count; b++) {
+        base[b] = blockPerm.apply(first + b) * blockSize;
+        at[b + 1] = at[b] + (first + b == lastSlot ? lastSize : blockSize);
+      }
+      FeistelPermutation perm = groupPermutation(first, start, groupEnd);
+      boolean even = lastSlot < first || lastSlot >= end;
+      for (int j = 0; j < k; j++) {
+        long e = perm.apply(position + j - start);
+        int b;
+        if (even) {
+          b = (int) (e / blockSize);
+        } else {
+          b = 0;
+          while (e >= at[b + 1]) {
+            b++;
+          }
+        }
+        out[i + j] = base[b] + (e - at[b]);
+      }
+      i += k;
+    }
+  }
+
+  /** The permutation of the group whose first block is {@code first}, elements {@code [start, end)}: kept for the next call. */
+  private FeistelPermutation groupPermutation(long first, long start, long end) {
+    if (first != cachedGroup) {
+      // the key of a group is that of its first block, so that mix = 1 shuffles each block as before
+      cachedPerm = new FeistelPermutation(end - start, Mix.key(seed, epoch, 3 + blockPerm.apply(first)));
+      cachedGroup = first;
+    }
+    return cachedPerm;
   }
 
   /** The end of the group holding {@code position}: the loader fetches whole groups. */

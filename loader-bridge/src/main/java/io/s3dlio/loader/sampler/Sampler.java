@@ -18,6 +18,17 @@ public interface Sampler {
   long index(long position);
 
   /**
+   * The dataset indices visited at positions {@code from .. from + out.length - 1}, into
+   * {@code out}: what {@link #index} gives for each, computed in one go (the loader asks for a
+   * whole fetch at once; samplers override this where a run of positions shares work).
+   */
+  default void indices(long from, long[] out) {
+    for (int i = 0; i < out.length; i++) {
+      out[i] = index(from + i);
+    }
+  }
+
+  /**
    * The end of the run of positions from {@code position} that read records lying together
    * (the sampler's locality group): the loader fetches such runs whole, so that their records are
    * read with a few large requests. The default, 1 past {@code position}, means no grouping.

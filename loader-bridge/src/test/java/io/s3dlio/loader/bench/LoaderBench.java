@@ -48,6 +48,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>ceiling + decode: the same read through {@code TfRecordReader}, checking both CRCs of every
  *       record and handing out each payload as its own {@code byte[]}: the per-record work the
  *       loader does for raw records, without the index, the shuffle or any concurrency;</li>
+ *   <li>decode, WORKERS threads (CPU): the same on WORKERS threads, each reading whole files: the
+ *       CPU-bound reference, as fast as this machine does the loader's per-record work;</li>
  *   <li>loader, batch blocks: TfRecordDataset by index through the DataLoader, block shuffle with
  *       blocks of one batch ({@code shuffleBlock(batch)}), WORKERS concurrent fetch parts;</li>
  *   <li>loader, group shuffle: blocks of BLOCK records, MIX blocks shuffled together
@@ -59,14 +61,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * SUBSET positions). Every way counts payload bytes (what the loader delivers). Each repetition's
  * ratios are taken against that repetition's ceilings; the summary gives the median and the
  * range over repetitions, and the CPU seconds per GB of this JVM (and of the S3Proxy process).
- * The first repetition of the local target is a warm-up (JIT, page cache) and is not counted.
+ * The local target first runs WARMUP repetitions (JIT, page cache) that are not counted.
  *
  * <p>Arguments (all optional): {@code --samples N --record-bytes B --files F --batch N --workers N
- * --block N --mix N --reps N --subset N --target s3|local|both --dir PATH --skip-full --probe}
+ * --block N --mix N --reps N --warmup N --subset N --target s3|local|both --dir PATH --skip-full --probe}
  * ({@code --probe}: also range GETs of 1, 4 and 16 MiB on the S3 server, to tell its per-request
  * cost from its per-byte cost).
  */
 public final class LoaderBench {
+  /** The names of the sequential reads with the per-record work (one thread; several: the CPU-bound reference). */
+  static final String DECODE = "ceiling + decode";
+  static final String DECODE_PARALLEL = "decode, %d threads (CPU)";
+
   private LoaderBench() {
   }
 
@@ -87,7 +93,8 @@ public final class LoaderBench {
   }
 
   /** Settings of one run. */
-  record Settings(int batch, int workers, int block, int mix, int reps, int subset, boolean full, boolean probe) {
+  record Settings(int batch, int workers, int block, int mix, int reps, int warmup, int subset, boolean full,
+      boolean probe) {
   }
 
   public static void main(String[] args) throws Exception {
@@ -99,6 +106,7 @@ public final class LoaderBench {
     int block = 2048;
     int mix = 8;
     int reps = 3;
+    int warmup = 2;
     int subset = 10_000;
     String target = "both";
     Path dir = Path.of("loader-bridge/target/bench");
@@ -114,6 +122,7 @@ public final class LoaderBench {
         case "--block" -> block = Integer.parseInt(args[++i]);
         case "--mix" -> mix = Integer.parseInt(args[++i]);
         case "--reps" -> reps = Integer.parseInt(args[++i]);
+        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         case "--subset" -> subset = Integer.parseInt(args[++i]);
         case "--target" -> target = args[++i];
         case "--dir" -> dir = Path.of(args[++i]);
@@ -122,10 +131,11 @@ public final class LoaderBench {
         default -> throw new IllegalArgumentException("Unknown argument " + args[i]);
       }
     }
-    Settings st = new Settings(batch, workers, block, mix, reps, subset, full, probe);
+    Settings st = new Settings(batch, workers, block, mix, reps, warmup, subset, full, probe);
     System.out.printf(Locale.ROOT, "loader bench: %d samples of ~%d bytes in %d files, batch %d, %d workers, "
-        + "group shuffle %d x %d records, %d repetitions, %d cpus, load average %s%n", samples, recordBytes, files, batch,
-        workers, mix, block, reps, Runtime.getRuntime().availableProcessors(), loadAverage());
+        + "group shuffle %d x %d records, %d repetitions (local: after %d warm-up ones), %d cpus, load average %s%n",
+        samples, recordBytes, files, batch, workers, mix, block, reps, warmup, Runtime.getRuntime().availableProcessors(),
+        loadAverage());
     byte[][] data = makeFiles(samples, recordBytes, files);
     if (target.equals("local") || target.equals("both")) {
       Files.createDirectories(dir);
@@ -241,13 +251,14 @@ public final class LoaderBench {
     LoaderOptions groups = LoaderOptions.builder().batchSize(st.batch()).shuffle(true).shuffleBlock(st.block())
         .shuffleMix(st.mix()).seed(7).numWorkers(st.workers()).build();
     Map<String, List<Result>> all = new LinkedHashMap<>();
-    int first = warmUp ? 0 : 1;
+    int first = warmUp ? 1 - st.warmup() : 1;
     for (int rep = first; rep <= st.reps(); rep++) {
       System.out.printf(Locale.ROOT, "-- repetition %d of %d%s, load average %s%n", rep, st.reps(),
-          rep == 0 ? " (warm-up, not counted)" : "", loadAverage());
+          rep <= 0 ? " (warm-up, not counted)" : "", loadAverage());
       List<Result> rs = new ArrayList<>();
       rs.add(measure(server, m -> sequential(m, stores, uris, ds.size())));
-      rs.add(measure(server, m -> sequentialDecoded(m, stores, uris)));
+      rs.add(measure(server, m -> sequentialDecoded(m, stores, uris, 1)));
+      rs.add(measure(server, m -> sequentialDecoded(m, stores, uris, st.workers())));
       rs.add(measure(server, m -> loader(m, "loader, batch blocks", ds, batchBlocks, Long.MAX_VALUE)));
       rs.add(measure(server, m -> loader(m, "loader, group shuffle", ds, groups, Long.MAX_VALUE)));
       rs.add(measure(server, m -> perSampleGets(m, stores, ds, new BlockShuffleSampler(ds.size(), st.batch(), 7),
@@ -266,7 +277,7 @@ public final class LoaderBench {
             "  %-26s %8.1f MB/s %9.0f samples/s %6.2f s  cpu %5.2f s/GB  gc %5.2f s  server %5.2f s/GB  %s%n",
             r.name(), r.mbps(), r.samples() / r.seconds(), r.seconds(), r.cpuPerGb(), r.gc(), r.serverCpuPerGb(),
             r.extra());
-        if (rep > 0) {
+        if (rep >= 1) {
           all.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(r);
         }
       }
@@ -282,12 +293,14 @@ public final class LoaderBench {
   /** Medians and ranges over repetitions; each ratio within its own repetition. */
   static void summary(String where, Map<String, List<Result>> all) {
     List<Result> ceil = all.get("ceiling: sequential read");
-    List<Result> dec = all.get("ceiling + decode");
+    List<Result> dec = all.get(DECODE);
     List<Result> base = all.get("baseline: GET per sample*");
+    List<Result> cpuBound = all.entrySet().stream().filter(e -> e.getKey().startsWith("decode, ")).findFirst()
+        .map(Map.Entry::getValue).orElse(dec);
     System.out.printf(Locale.ROOT, "%n%s summary (median [min-max] over %d repetitions), load average %s%n", where,
         ceil.size(), loadAverage());
-    System.out.printf(Locale.ROOT, "  %-26s %-22s %-20s %-20s %-20s %-12s %-12s%n", "way", "MB/s", "x ceiling",
-        "x ceiling+decode", "x GET per sample", "cpu s/GB", "server s/GB");
+    System.out.printf(Locale.ROOT, "  %-26s %-22s %-20s %-20s %-20s %-20s %-12s %-12s%n", "way", "MB/s", "x ceiling",
+        "x ceiling+decode", "x CPU-bound", "x GET per sample", "cpu s/GB", "server s/GB");
     for (Map.Entry<String, List<Result>> e : all.entrySet()) {
       List<Result> rs = e.getValue();
       int n = rs.size();
@@ -295,6 +308,7 @@ public final class LoaderBench {
       double[] rc = new double[n];
       double[] rd = new double[n];
       double[] rb = new double[n];
+      double[] rp = new double[n];
       double[] cpu = new double[n];
       double[] srv = new double[n];
       for (int i = 0; i < n; i++) {
@@ -304,11 +318,13 @@ public final class LoaderBench {
         rc[i] = r.mbps() / ceil.get(i).mbps();
         rd[i] = r.mbps() / dec.get(i).mbps();
         rb[i] = r.mbps() / base.get(i).mbps();
+        rp[i] = r.mbps() / cpuBound.get(i).mbps();
         cpu[i] = r.cpuPerGb();
         srv[i] = r.serverCpuPerGb();
       }
-      System.out.printf(Locale.ROOT, "  %-26s %-22s %-20s %-20s %-20s %-12s %-12s%n", e.getKey(), stat(mb, "%.1f"),
-          stat(rc, "%.2f"), stat(rd, "%.2f"), stat(rb, "%.1f"), stat(cpu, "%.2f"), stat(srv, "%.2f"));
+      System.out.printf(Locale.ROOT, "  %-26s %-22s %-20s %-20s %-20s %-20s %-12s %-12s%n", e.getKey(),
+          stat(mb, "%.1f"), stat(rc, "%.2f"), stat(rd, "%.2f"), stat(rp, "%.2f"), stat(rb, "%.1f"), stat(cpu, "%.2f"),
+          stat(srv, "%.2f"));
     }
   }
 
@@ -345,21 +361,28 @@ public final class LoaderBench {
     return m.result("ceiling: sequential read", records, bytes - records * TfRecordFraming.OVERHEAD, "");
   }
 
-  /** (a') The same read, framed and CRC-checked record by record, each payload its own array. */
-  static Result sequentialDecoded(Meter m, StoreRegistry stores, List<ObjectUri> uris) throws IOException {
-    long bytes = 0;
-    long records = 0;
-    for (ObjectUri u : uris) {
+  /**
+   * (a') The same read, framed and CRC-checked record by record, each payload its own array: on
+   * one thread, the per-record work of the loader without index, shuffle or concurrency; on
+   * {@code threads} threads (each reading whole files, one after another), the CPU-bound
+   * reference: as fast as this machine does the loader's per-record work.
+   */
+  static Result sequentialDecoded(Meter m, StoreRegistry stores, List<ObjectUri> uris, int threads) throws Exception {
+    AtomicLong bytes = new AtomicLong();
+    AtomicLong records = new AtomicLong();
+    onThreads(threads, uris.size(), f -> {
+      ObjectUri u = uris.get((int) f);
       try (TfRecordReader r = TfRecordReader.open(stores.storeFor(u).openRange(u, 0, -1), u.toString(),
           ReaderOptions.DEFAULT.withCompression(Compression.NONE))) {
         byte[] p;
         while ((p = r.next()) != null) {
-          bytes += p.length;
-          records++;
+          bytes.addAndGet(p.length);
+          records.incrementAndGet();
         }
       }
-    }
-    return m.result("ceiling + decode", records, bytes, "");
+    });
+    return m.result(threads == 1 ? DECODE : String.format(Locale.ROOT, DECODE_PARALLEL, threads), records.get(),
+        bytes.get(), "");
   }
 
   /** Reads through the loader until the epoch ends or {@code limit} samples were delivered. */
@@ -389,37 +412,21 @@ public final class LoaderBench {
    */
   static Result perSampleGets(Meter m, StoreRegistry stores, TfRecordDataset ds, BlockShuffleSampler order,
       int workers, long n) throws Exception {
-    AtomicLong next = new AtomicLong();
     AtomicLong bytes = new AtomicLong();
-    ExecutorService pool = Executors.newFixedThreadPool(workers);
-    try {
-      List<Future<?>> fs = new ArrayList<>();
-      for (int w = 0; w < workers; w++) {
-        fs.add(pool.submit(() -> {
-          long p;
-          while ((p = next.getAndIncrement()) < n) {
-            long i;
-            synchronized (order) {
-              i = order.index(p);
-            }
-            TfRecordDataset.RecordRange r = ds.recordRange(i);
-            ObjectStore store = stores.storeFor(r.uri());
-            byte[] b = store.getRange(r.uri(), r.offset(), (int) r.size());
-            int len = b.length - TfRecordFraming.OVERHEAD;
-            if (MaskedCrc32c.of(b, TfRecordFraming.HEADER_SIZE, len) != TfRecordFraming.readIntLe(b, b.length - 4)) {
-              throw new IOException("CRC mismatch in " + r);
-            }
-            bytes.addAndGet(len);
-          }
-          return null;
-        }));
+    onThreads(workers, n, p -> {
+      long i;
+      synchronized (order) {
+        i = order.index(p);
       }
-      for (Future<?> f : fs) {
-        f.get();
+      TfRecordDataset.RecordRange r = ds.recordRange(i);
+      ObjectStore store = stores.storeFor(r.uri());
+      byte[] b = store.getRange(r.uri(), r.offset(), (int) r.size());
+      int len = b.length - TfRecordFraming.OVERHEAD;
+      if (MaskedCrc32c.of(b, TfRecordFraming.HEADER_SIZE, len) != TfRecordFraming.readIntLe(b, b.length - 4)) {
+        throw new IOException("CRC mismatch in " + r);
       }
-    } finally {
-      pool.shutdownNow();
-    }
+      bytes.addAndGet(len);
+    });
     return m.result("baseline: GET per sample*", n, bytes.get(), "");
   }
 
@@ -433,18 +440,32 @@ public final class LoaderBench {
         ranges.add(new long[] {f, off, Math.min(size, len - off)});
       }
     }
-    AtomicLong next = new AtomicLong();
     AtomicLong bytes = new AtomicLong();
-    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    onThreads(workers, ranges.size(), k -> {
+      long[] r = ranges.get((int) k);
+      ObjectUri u = uris.get((int) r[0]);
+      bytes.addAndGet(stores.storeFor(u).getRange(u, r[1], (int) r[2]).length);
+    });
+    return m.result(String.format(Locale.ROOT, "range GETs of %d MiB", size >> 20), ranges.size(), bytes.get(),
+        "(" + ranges.size() + " requests, file bytes)");
+  }
+
+  /** A task of the bench's thread pools: the work of item {@code i}. */
+  interface Item {
+    void run(long i) throws Exception;
+  }
+
+  /** Runs items 0..count-1 on {@code threads} threads, each taking the next item; the first failure is thrown. */
+  static void onThreads(int threads, long count, Item item) throws Exception {
+    AtomicLong next = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<?>> fs = new ArrayList<>();
-      for (int w = 0; w < workers; w++) {
+      for (int t = 0; t < threads; t++) {
         fs.add(pool.submit(() -> {
-          int k;
-          while ((k = (int) next.getAndIncrement()) < ranges.size()) {
-            long[] r = ranges.get(k);
-            ObjectUri u = uris.get((int) r[0]);
-            bytes.addAndGet(stores.storeFor(u).getRange(u, r[1], (int) r[2]).length);
+          long i;
+          while ((i = next.getAndIncrement()) < count) {
+            item.run(i);
           }
           return null;
         }));
@@ -455,7 +476,5 @@ public final class LoaderBench {
     } finally {
       pool.shutdownNow();
     }
-    return m.result(String.format(Locale.ROOT, "range GETs of %d MiB", size >> 20), ranges.size(), bytes.get(),
-        "(" + ranges.size() + " requests, file bytes)");
   }
 }

@@ -116,6 +116,61 @@ class TestTfRecordDataset {
     assertThat(new String(ds.get(2).bytes("record"), StandardCharsets.UTF_8)).isEqualTo("success");
   }
 
+  /**
+   * A local file's long ranges are read from a memory mapping: the payloads equal the sequential
+   * reader's in any order; a payload corrupted on disk after open fails its CRC alone; and a file
+   * cut short after open fails the records past the cut, naming the file, offset and where it ends.
+   */
+  @Test
+  void mappedLocalRangesEqualTheSequentialReaderAndReportAFileThatChanged() throws IOException {
+    ObjectUri u = synthetic(1, 300, 2000).get(0);
+    TfRecordDataset ds = TfRecordDataset.builder(stores).files(List.of(u)).build();
+    List<byte[]> expected = new ArrayList<>();
+    try (InputStream in = Files.newInputStream(Path.of(u.key()));
+        TfRecordReader r = TfRecordReader.open(in, u.toString(), ReaderOptions.DEFAULT)) {
+      for (byte[] p = r.next(); p != null; p = r.next()) {
+        expected.add(p);
+      }
+    }
+    long[] order = new java.util.Random(3).longs(0, ds.size()).distinct().limit(ds.size()).toArray();
+    // one request for the whole file, long enough to be mapped
+    assertThat(ds.split(order)).hasSize(1);
+    assertThat(MappedRange.applies(stores.storeFor(u), Files.size(Path.of(u.key())))).isTrue();
+    SampleException[] errors = new SampleException[order.length];
+    Sample[] got = ds.getAll(order, errors, io.s3dlio.loader.FetchContext.NONE);
+    for (int i = 0; i < order.length; i++) {
+      assertThat(errors[i]).isNull();
+      assertThat(got[i].bytes("record")).as("record %d", order[i]).isEqualTo(expected.get((int) order[i]));
+    }
+    // one payload byte of record 100 changed on disk, and the file cut inside record 200
+    long at100 = ds.recordRange(100).offset();
+    long at200 = ds.recordRange(200).offset();
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(u.key(), "rw")) {
+      f.seek(at100 + 20);
+      int b = f.read();
+      f.seek(at100 + 20);
+      f.write(b ^ 1);
+      f.setLength(at200 + 100);
+    }
+    errors = new SampleException[order.length];
+    got = ds.getAll(order, errors, io.s3dlio.loader.FetchContext.NONE);
+    for (int i = 0; i < order.length; i++) {
+      long k = order[i];
+      if (k == 100) {
+        assertThat(errors[i]).hasMessageContaining("Cannot read sample 100 from " + u + " at byte " + at100)
+            .hasMessageContaining("data CRC mismatch");
+      } else if (k >= 200) {
+        assertThat(got[i]).isNull();
+        assertThat(errors[i]).as("record %d", k)
+            .hasMessageContaining("Cannot read sample " + k + " from " + u + " at byte " + ds.recordRange(k).offset())
+            .hasMessageContaining("the file ends at byte " + (at200 + 100) + ", " + (k == 200 ? "inside" : "before"));
+      } else {
+        assertThat(errors[i]).as("record %d", k).isNull();
+        assertThat(got[i].bytes("record")).isEqualTo(expected.get((int) k));
+      }
+    }
+  }
+
   private List<ObjectUri> synthetic(int files, int perFile, int blob) throws IOException {
     List<ObjectUri> out = new ArrayList<>();
     for (int f = 0; f < files; f++) {

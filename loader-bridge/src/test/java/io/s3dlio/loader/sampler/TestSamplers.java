@@ -220,6 +220,52 @@ class TestSamplers {
     assertThat(longRun).isTrue();
   }
 
+  /**
+   * {@link Sampler#indices} (a run of positions at once, as the loader asks) equals {@link Sampler#index}
+   * position by position: block and group shuffles with and without a short block, in and across
+   * groups, distributed over several ranks with either tail, resharded, and the default of the others.
+   */
+  @Test
+  void bulkIndicesEqualIndexAtEachPosition() {
+    Random rnd = new Random(79);
+    for (int trial = 0; trial < 300; trial++) {
+      int n = 1 + rnd.nextInt(trial % 10 == 0 ? 5000 : 300);
+      int block = 1 + rnd.nextInt(trial % 3 == 0 ? 64 : 10);
+      int mix = 1 + rnd.nextInt(5);
+      int world = 1 + rnd.nextInt(trial % 2 == 0 ? 1 : 4);
+      Tail tail = rnd.nextBoolean() ? Tail.PAD : Tail.DROP;
+      Sampler base = switch (trial % 5) {
+        case 0 -> new RandomSampler(n, trial);
+        case 1 -> new WeightedSampler(weights(n), n, trial);
+        default -> new BlockShuffleSampler(n, block, mix, trial);
+      };
+      DistributedSampler d = new DistributedSampler(base, rnd.nextInt(world), world, tail);
+      d.setEpoch(rnd.nextInt(3));
+      if (world > 1 && rnd.nextBoolean()) {
+        long[] counts = new long[world];
+        for (int r = 0; r < world; r++) {
+          counts[r] = rnd.nextInt((int) DistributedSampler.share(n, world, Tail.PAD) + 1);
+        }
+        d.resume(List.of(new Segment(world, counts)));
+      }
+      for (Sampler s : List.of(base, d)) {
+        long len = s.length();
+        if (len == 0) {
+          continue;
+        }
+        long from = rnd.nextInt((int) len);
+        long[] bulk = new long[rnd.nextInt((int) (len - from) + 1)];
+        s.indices(from, bulk);
+        for (int i = 0; i < bulk.length; i++) {
+          assertThat(bulk[i]).as("trial %d, %s, position %d", trial, s.getClass().getSimpleName(), from + i)
+              .isEqualTo(s.index(from + i));
+        }
+      }
+    }
+    BlockShuffleSampler b = new BlockShuffleSampler(10, 3, 2, 1);
+    assertThatThrownBy(() -> b.indices(8, new long[3])).isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
   private static double[] weights(int n) {
     double[] w = new double[n];
     for (int i = 0; i < n; i++) {
