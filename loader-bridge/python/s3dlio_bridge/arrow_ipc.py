@@ -90,8 +90,9 @@ class _Table:
         if not o:
             return []
         start = self._t.Vector(o)
-        s = struct.Struct(fmt)
-        return [s.unpack_from(self._t.Bytes, start + s.size * j) for j in range(self._t.VectorLen(o))]
+        fields = len(fmt) - 1
+        flat = struct.unpack_from("%s%d%s" % (fmt[0], fields * self._t.VectorLen(o), fmt[1]), self._t.Bytes, start)
+        return list(zip(*[flat[k::fields] for k in range(fields)]))  # one unpack for the whole vector
 
 
 class _KeyValue(_Table):
@@ -362,13 +363,50 @@ def _bitmap(arr, n):
 def decode_record_batch(schema, buf, message):
     """The columns of a RecordBatch message as {name: values}, and {name: validity} for columns
     holding nulls. ``buf`` is the uint8 ndarray (or bytes-like) the message was read from."""
+    return _decode(schema, buf, message, *_layout(message))
+
+
+def _layout(message):
+    """(rows, field nodes, buffers) of a RecordBatch message: what its flatbuffer says."""
     rb = message.header
     if rb.compressed():
         raise ArrowFormatError("compressed Arrow record batches are not supported")
+    return rb.length(), rb.nodes(), rb.buffers()
+
+
+class RecordBatchReader:
+    """Reads the record batch messages of one schema. The batches of a stream usually carry the
+    same metadata (the same row count and buffer layout): a message whose metadata bytes, position
+    and enclosing buffer length equal the previous one's reuses its parsed layout instead of
+    walking the flatbuffer again (in Python, most of the per-batch cost of a client)."""
+
+    def __init__(self, schema):
+        self.schema = schema
+        self._key = None
+        self._parsed = None
+
+    def read(self, buf, offset=0):
+        """The batch's ({name: values}, {name: validity}), or None when the message at ``offset``
+        is not a record batch."""
+        arr = buf if isinstance(buf, np.ndarray) else np.frombuffer(buf, dtype=np.uint8)
+        key = None
+        if offset + 8 <= len(arr):
+            marker, length = struct.unpack_from("<Ii", arr, offset)
+            if marker == CONTINUATION and 0 < length <= len(arr) - offset - 8:
+                key = (offset, len(arr), arr[offset + 8:offset + 8 + length].tobytes())
+                if key == self._key:
+                    return _decode(self.schema, arr, *self._parsed)
+        m = read_message(arr, offset)
+        if m is None or m.header_type != _HEADER_RECORD_BATCH:
+            return None
+        parsed = (m,) + _layout(m)
+        values = _decode(self.schema, arr, *parsed)
+        self._key, self._parsed = key, parsed
+        return values
+
+
+def _decode(schema, buf, message, rows, nodes, buffers):
     arr = buf if isinstance(buf, np.ndarray) else np.frombuffer(buf, dtype=np.uint8)
-    nodes = rb.nodes()
-    buffers = rb.buffers()
-    rows = rb.length()
     expected_nodes = sum(c.nodes for c in schema.columns)
     expected_buffers = sum(c.buffers for c in schema.columns)
     if len(nodes) != expected_nodes or len(buffers) != expected_buffers:

@@ -152,6 +152,7 @@ class BridgeClient:
                               % (self.host, self.port, info["fingerprint"], previous["fingerprint"]))
         self.info = info
         self.schema = schema
+        self._batches = arrow_ipc.RecordBatchReader(schema)
         self.credits = info.get("credits", self.credits)
         with self._state:
             self._sock = sock
@@ -215,10 +216,10 @@ class BridgeClient:
             if step != stream._received:
                 raise FrameError("batch step %d arrived, step %d was expected (epoch %d)"
                                  % (step, stream._received, epoch))
-            m = arrow_ipc.read_message(payload, F.BATCH_HEADER.size)
-            if m is None or m.header_type != arrow_ipc._HEADER_RECORD_BATCH:
+            decoded = self._batches.read(payload, F.BATCH_HEADER.size)
+            if decoded is None:
                 raise FrameError("BATCH frame of step %d holds no Arrow record batch" % step)
-            values, valid = arrow_ipc.decode_record_batch(self.schema, payload, m)
+            values, valid = decoded
             stream._received = step + 1
             stream._deliver(Batch(values, valid, epoch, step, position, rows, payload))
         elif ftype == F.EPOCH:

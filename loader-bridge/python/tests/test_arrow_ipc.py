@@ -86,6 +86,27 @@ class ArrowJavaGolden(unittest.TestCase):
                          expected["name"])
         self.assertEqual(values["img"].tolist(), expected["img"])
 
+    def test_record_batch_reader_reuses_the_layout_not_the_values(self):
+        data, expected = _load("bridge")
+        schema = arrow_ipc.read_schema(data)
+        start = arrow_ipc.read_message(data, 0).end
+        message = data[start:arrow_ipc.read_message(data, start).end]
+        first = np.frombuffer(message, dtype=np.uint8).copy()
+        second = first.copy()
+        values, _ = arrow_ipc.decode_record_batch(schema, second, arrow_ipc.read_message(second, 0))
+        values["id"][:] += 1  # views: the second message's body now holds other values, same metadata
+        values["img"][:] *= 2
+        reader = arrow_ipc.RecordBatchReader(schema)
+        self.assertIsNone(reader.read(np.frombuffer(data, dtype=np.uint8), 0))  # the schema message
+        for buf, offset, bump, scale in ((first, 0, 0, 1), (second, 0, 1, 2), (first, 0, 0, 1),
+                                         (np.concatenate([np.zeros(8, np.uint8), second]), 8, 1, 2)):
+            values, valid = reader.read(buf, offset)
+            self.assertEqual(values["id"].tolist(), [i + bump for i in expected["id"]])
+            self.assertEqual(values["img"].tolist(), (np.array(expected["img"]) * scale).tolist())
+            self.assertEqual([None if not ok else s for s, ok in zip(values["name"].to_pylist(), valid["name"])],
+                             expected["name"])
+            self.assertTrue(np.shares_memory(values["id"], buf))
+
     def test_unsupported_type_is_named(self):
         data, _ = _load("unsupported")
         with self.assertRaises(ArrowFormatError) as cm:

@@ -21,15 +21,20 @@ class Crc(unittest.TestCase):
     def test_check_value(self):
         self.assertEqual(F.crc32c(b"123456789"), 0xE3069283)
 
-    def test_table_fallback_matches(self):
-        data = bytes(range(256)) * 3
-        hw = F._crc32c
-        try:
-            F._crc32c = None
-            soft = F.crc32c(data[100:], F.crc32c(data[:100]))
-        finally:
-            F._crc32c = hw
-        self.assertEqual(soft, F.crc32c(data))
+    def test_every_implementation_agrees(self):
+        data = np.arange(5000, dtype=np.uint32).view(np.uint8)
+        expected = F.crc32c(data)
+        impls = F.implementations()
+        self.assertEqual(impls[0][0], F.CRC32C_IMPLEMENTATION)
+        self.assertEqual(impls[-1][0], "Python table")
+        for name, crc in impls:
+            with self.subTest(name):
+                self.assertEqual(crc(b"123456789"), 0xE3069283)
+                self.assertEqual(crc(b""), 0)
+                self.assertEqual(crc(data), expected)
+                self.assertEqual(crc(data[777:], crc(data[:777])), expected)  # continuation
+                self.assertEqual(crc(bytearray(data.tobytes())), expected)
+                self.assertEqual(crc(memoryview(data.tobytes())[1:], crc(data[:1])), expected)
 
 
 class Frames(unittest.TestCase):

@@ -4,6 +4,7 @@ import io.s3dlio.bridge.arrow.BatchAssembler;
 import io.s3dlio.bridge.arrow.WireSchema;
 import io.s3dlio.bridge.spark.DataFrameSource;
 import io.s3dlio.bridge.spark.PartitionStats;
+import io.s3dlio.bridge.arrow.BufferPool;
 import io.s3dlio.bridge.upload.UploadInbox;
 import io.s3dlio.bridge.upload.UploadServer;
 import java.io.IOException;
@@ -139,7 +140,8 @@ public final class BridgeFeed implements AutoCloseable {
       String feedId = UUID.randomUUID().toString().substring(0, 8);
       String mode = conf.upload();
       FeedStats feedStats = new FeedStats();
-      UploadInbox inbox = new UploadInbox(feedId, feedStats::held, feedStats::released);
+      UploadInbox inbox = new UploadInbox(feedId, new BufferPool(feedStats::largestBlockBytes), feedStats::held,
+          feedStats::released);
       UploadServer uploads = null;
       if (!mode.equals("off")) {
         String[] at = uploadAddress(conf, df.sparkSession().sparkContext());

@@ -33,8 +33,12 @@ final class EpochRun {
 
   /** What a rank's sender does next. */
   sealed interface Next {
-    /** Send this batch: run step, first output position, rows, the Arrow message's buffers. */
-    record Batch(long step, long position, int rows, List<ByteBuffer> message) implements Next {
+    /**
+     * Send this batch: run step, first output position, rows, the Arrow message's buffers, and the
+     * units [firstUnit, lastUnit] whose data the buffers view (then call {@link EpochRun#sent}).
+     */
+    record Batch(long step, long position, int rows, List<ByteBuffer> message, int firstUnit, int lastUnit)
+        implements Next {
     }
 
     /** All steps were sent. */
@@ -67,6 +71,9 @@ final class EpochRun {
   private final Consumer<EpochRun> onFinish;
   private final List<EncodedPartition>[] units;
   private final long[] unitBytes;
+  /** Batches of each unit being written by senders, and released units waiting for them to finish. */
+  private final int[] sending;
+  private final List<EncodedPartition>[] retired;
   private final Rank[] ranks;
   private State state = State.ACTIVE;
   private BridgeException failure;
@@ -82,6 +89,8 @@ final class EpochRun {
     this.onFinish = onFinish;
     this.units = new List[plan.units().size()];
     this.unitBytes = new long[units.length];
+    this.sending = new int[units.length];
+    this.retired = new List[units.length];
     this.ranks = new Rank[plan.worldSize()];
     for (int i = 0; i < ranks.length; i++) {
       ranks[i] = new Rank();
@@ -235,10 +244,33 @@ final class EpochRun {
         long position = plan.batchStart(r.sent, rank);
         List<Slice> slices = slices(position, position + plan.batchSize());
         if (slices != null) {
-          return new Next.Batch(r.sent++, position, plan.batchSize(), ctx.assembler().assemble(slices));
+          int first = plan.unitOf(position);
+          int last = plan.unitOf(position + plan.batchSize() - 1);
+          for (int u = first; u <= last; u++) {
+            sending[u]++;
+          }
+          return new Next.Batch(r.sent++, position, plan.batchSize(), ctx.assembler().assemble(slices), first, last);
         }
       }
       wait();
+    }
+  }
+
+  /** A sender is done with the buffers of {@code batch}: units released meanwhile give back their arrays. */
+  synchronized void sent(Next.Batch batch) {
+    for (int u = batch.firstUnit(); u <= batch.lastUnit(); u++) {
+      if (--sending[u] == 0 && retired[u] != null) {
+        recycle(retired[u]);
+        retired[u] = null;
+      }
+    }
+  }
+
+  private void recycle(List<EncodedPartition> parts) {
+    for (EncodedPartition p : parts) {
+      if (p.batch() != null) {
+        ctx.inbox().buffers().recycle(p.batch());
+      }
     }
   }
 
@@ -298,6 +330,11 @@ final class EpochRun {
 
   private void release(int u) {
     if (units[u] != null) {
+      if (sending[u] == 0) {
+        recycle(units[u]);
+      } else {
+        retired[u] = units[u];
+      }
       units[u] = null;
       ctx.stats().released(unitBytes[u]);
       unitBytes[u] = 0;

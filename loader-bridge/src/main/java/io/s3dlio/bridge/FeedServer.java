@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -50,7 +51,8 @@ final class FeedServer implements AutoCloseable {
     this.maxCredits = maxCredits;
     this.handshakeTimeout = handshakeTimeout;
     this.schemaMessage = ctx.wire().schemaMessage();
-    this.socket = new ServerSocket();
+    // a channel's socket: each rank's frames are written to its SocketChannel (ChannelFrameWriter)
+    this.socket = ServerSocketChannel.open().socket();
     socket.setReuseAddress(true);
     socket.bind(new InetSocketAddress(InetAddress.getByName(host), port), 64);
     this.acceptor = new Thread(this::accept, "s3dlio-bridge-accept-" + ctx.feedId());

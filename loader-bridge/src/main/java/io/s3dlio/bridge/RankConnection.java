@@ -1,17 +1,16 @@
 package io.s3dlio.bridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.s3dlio.bridge.wire.ChannelFrameWriter;
 import io.s3dlio.bridge.wire.FrameException;
 import io.s3dlio.bridge.wire.FrameType;
 import io.s3dlio.bridge.wire.Frames;
 import io.s3dlio.bridge.wire.Frames.Frame;
 import io.s3dlio.bridge.wire.Json;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -34,7 +33,8 @@ final class RankConnection implements Runnable {
   private final Socket socket;
   private final String peer;
   private final DataInputStream in;
-  private final OutputStream out;
+  /** Writes every frame to this rank; its monitor serialises them. */
+  private final ChannelFrameWriter out;
   private int rank = -1;
   private int credits;
   private EpochRun run;
@@ -45,7 +45,10 @@ final class RankConnection implements Runnable {
     this.peer = String.valueOf(socket.getRemoteSocketAddress());
     socket.setTcpNoDelay(true);
     this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 14));
-    this.out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+    if (socket.getChannel() == null) {
+      throw new IllegalArgumentException("a rank's socket must come from a SocketChannel");
+    }
+    this.out = new ChannelFrameWriter(socket.getChannel());
   }
 
   @Override
@@ -201,12 +204,15 @@ final class RankConnection implements Runnable {
           for (ByteBuffer p : payload) {
             bytes += p.remaining();
           }
-          synchronized (out) { // a detached sender must not write after the next run's EPOCH
-            if (!r.attached(rank, this)) {
-              return;
+          try {
+            synchronized (out) { // a detached sender must not write after the next run's EPOCH
+              if (!r.attached(rank, this)) {
+                return;
+              }
+              out.write(FrameType.BATCH, payload);
             }
-            Frames.write(out, FrameType.BATCH, payload);
-            out.flush();
+          } finally {
+            r.sent(b); // its buffers may be reused from here on
           }
           server.context().stats().sent(bytes);
         } else if (n instanceof EpochRun.Next.End) {
@@ -215,9 +221,8 @@ final class RankConnection implements Runnable {
         } else if (n instanceof EpochRun.Next.Failed f) {
           synchronized (out) {
             if (r.attached(rank, this)) {
-              Frames.write(out, FrameType.ERROR, Json.bytes(Json.error(f.error().code(), f.error().getMessage())
+              send(FrameType.ERROR, Json.bytes(Json.error(f.error().code(), f.error().getMessage())
                   .put("epoch", r.epoch()).put("offset", r.offset())));
-              out.flush();
             }
           }
           return;
@@ -239,8 +244,7 @@ final class RankConnection implements Runnable {
 
   private void send(int type, List<ByteBuffer> payload) throws IOException {
     synchronized (out) {
-      Frames.write(out, type, payload);
-      out.flush();
+      out.write(type, payload);
     }
   }
 

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -35,7 +37,7 @@ public final class StreamToPython {
   private StreamToPython() {
   }
 
-  /** What the run measured: rows and bytes delivered, seconds from the feed's start to the last rank's end. */
+  /** What the run measured: rows the consumers reported receiving, bytes the feed sent, seconds from the feed's start to the last rank's end. */
   public record Result(long rows, long bytes, double seconds, List<String> rankLines) {
     public double samplesPerSecond() {
       return rows / seconds;
@@ -121,9 +123,27 @@ public final class StreamToPython {
         lines.add(out.toString());
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      return new Result(feed.stepsPerEpoch() * epochs * ranks * feed.batchSize(), feed.stats().bytesSent(), seconds,
-          lines);
+      long rows = 0;
+      for (String line : lines) {
+        rows += samplesReported(line);
+      }
+      return new Result(rows, feed.stats().bytesSent(), seconds, lines);
     }
+  }
+
+  private static final Pattern RANK_SUMMARY = Pattern.compile("(?m)^rank \\d+: (\\d+) samples in ");
+
+  /** The samples a consumer says it received (its last line, {@code rank R: N samples in ...}). */
+  static long samplesReported(String output) throws IOException {
+    Matcher m = RANK_SUMMARY.matcher(output);
+    long samples = -1;
+    while (m.find()) {
+      samples = Long.parseLong(m.group(1));
+    }
+    if (samples < 0) {
+      throw new IOException("a consumer ended without its summary line: " + output);
+    }
+    return samples;
   }
 
   /** A DataFrame of {@code rows} rows: id, image (4096 bytes from the id), label (id % 10), x and y. */

@@ -28,14 +28,21 @@ public final class PartitionEncoder {
 
   private final int partition;
   private final int rows;
+  private final BufferPool pool;
   private final ColumnWriter[] writers;
 
   public PartitionEncoder(WireSchema schema, int partition, int rows) {
+    this(schema, partition, rows, BufferPool.NONE);
+  }
+
+  /** An encoder whose large data buffers come from {@code pool}. */
+  public PartitionEncoder(WireSchema schema, int partition, int rows, BufferPool pool) {
     if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
       throw new UnsupportedOperationException("the bridge needs a little-endian JVM");
     }
     this.partition = partition;
     this.rows = rows;
+    this.pool = pool;
     List<WireColumn> cols = schema.columns();
     this.writers = new ColumnWriter[cols.size()];
     for (int i = 0; i < writers.length; i++) {
@@ -116,7 +123,13 @@ public final class PartitionEncoder {
     FixedWriter(WireColumn col) {
       super(col);
       this.width = col.width();
-      this.data = new byte[Math.multiplyExact(rows, width)];
+      this.data = pool.take(Math.multiplyExact(rows, width));
+    }
+
+    @Override
+    void putNull(long row, int slot) {
+      super.putNull(row, slot);
+      Arrays.fill(data, slot * width, (slot + 1) * width, (byte) 0); // a reused array holds old values
     }
 
     @Override
@@ -229,7 +242,7 @@ public final class PartitionEncoder {
       super(col);
       this.width = col.width();
       this.elements = (int) col.tensor().elements();
-      this.data = new byte[Math.multiplyExact(rows, width)];
+      this.data = pool.take(Math.multiplyExact(rows, width));
     }
 
     @Override

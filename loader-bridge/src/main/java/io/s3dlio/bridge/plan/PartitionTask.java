@@ -42,21 +42,45 @@ public record PartitionTask(int partition, long[] blockCounts, int indexInBlock,
     }
     int n = (int) expectedCount();
     int[] perm = SplitMix64.permutation(m, blockSeed);
-    long[] keys = new long[n];
+    // The partition's rows have distinct positions (a permutation), and the unit's output range is
+    // about the block's size: mark each row at its offset in the range, then read the range in
+    // order. Linear, with no sort of the rows.
+    long range = outEnd - outStart;
+    int[] rowAt = null;
+    if (range <= 4L * m + 1024) {
+      rowAt = new int[(int) Math.max(0, range)];
+      Arrays.fill(rowAt, -1);
+    }
+    long[] keys = rowAt == null ? new long[n] : null;
     int emitted = 0;
     for (int i = 0; i < n; i++) {
       long p = blockStart + perm[first + i] + shift;
       if (p >= outStart && p < outEnd) {
-        keys[emitted++] = ((p - outStart) << 32) | i;
+        if (rowAt != null) {
+          rowAt[(int) (p - outStart)] = i;
+        } else {
+          keys[emitted] = ((p - outStart) << 32) | i;
+        }
+        emitted++;
       }
     }
-    Arrays.sort(keys, 0, emitted);
     int[] slots = new int[n];
     Arrays.fill(slots, -1);
     long[] positions = new long[emitted];
-    for (int k = 0; k < emitted; k++) {
-      slots[(int) keys[k]] = k;
-      positions[k] = outStart + (keys[k] >>> 32);
+    if (rowAt != null) {
+      int k = 0;
+      for (int at = 0; at < rowAt.length; at++) {
+        if (rowAt[at] >= 0) {
+          slots[rowAt[at]] = k;
+          positions[k++] = outStart + at;
+        }
+      }
+    } else {
+      Arrays.sort(keys, 0, emitted);
+      for (int k = 0; k < emitted; k++) {
+        slots[(int) keys[k]] = k;
+        positions[k] = outStart + (keys[k] >>> 32);
+      }
     }
     return new Placement(slots, positions);
   }

@@ -3,12 +3,13 @@ package io.s3dlio.bridge.spark;
 import io.s3dlio.bridge.arrow.WireSchema;
 import io.s3dlio.bridge.plan.PartitionTask;
 import io.s3dlio.bridge.upload.UploadTarget;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkContext;
-import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.TaskContext;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -16,7 +17,11 @@ import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 import org.apache.spark.sql.execution.exchange.Exchange;
 import org.apache.spark.sql.types.StructType;
+import scala.Function2;
+import scala.collection.Iterator;
+import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag$;
 
 /**
  * The DataFrame's partitions, fetched by Spark jobs. The physical plan is fixed once (the same
@@ -27,7 +32,7 @@ public final class DataFrameSource {
   private final SparkContext sc;
   private final StructType schema;
   private final WireSchema wire;
-  private final JavaRDD<InternalRow> rdd;
+  private final RDD<InternalRow> rdd;
   private final Dataset<Row> df;
 
   public DataFrameSource(Dataset<Row> df, WireSchema wire) {
@@ -35,7 +40,7 @@ public final class DataFrameSource {
     this.df = df;
     this.schema = df.schema();
     this.wire = wire;
-    this.rdd = df.queryExecution().toRdd().toJavaRDD();
+    this.rdd = df.queryExecution().toRdd();
   }
 
   /** Whether the physical plan has a shuffle or broadcast exchange (looking through adaptive execution). */
@@ -68,18 +73,35 @@ public final class DataFrameSource {
     sc.setJobDescription(description);
     try {
       if (!hasExchange(df.queryExecution().executedPlan())) {
-        JavaRDD<InternalRow> pruned = df.select().queryExecution().toRdd().toJavaRDD();
+        RDD<InternalRow> pruned = df.select().queryExecution().toRdd();
         if (pruned.getNumPartitions() == partitions()) {
-          return collect(pruned.mapPartitionsWithIndex(PartitionFunctions.counts(), false).collect(), false);
+          return collect(run(pruned, new PartitionFunctions.Counts(), all(), long[].class), false);
         }
       }
-      return collect(rdd.mapPartitionsWithIndex(PartitionFunctions.stats(schema), false).collect(), true);
+      return collect(run(rdd, new PartitionFunctions.Stats(schema), all(), long[].class), true);
     } finally {
       sc.setJobDescription(null);
     }
   }
 
-  private PartitionStats collect(List<long[]> rows, boolean checksummed) {
+  private int[] all() {
+    int[] ids = new int[partitions()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = i;
+    }
+    return ids;
+  }
+
+  /** One job: {@code fn}'s result for each of {@code partitions}, in their order. */
+  @SuppressWarnings("unchecked")
+  private <U> U[] run(RDD<InternalRow> over, Function2<TaskContext, Iterator<InternalRow>, U> fn, int[] partitions,
+      Class<U> type) {
+    Seq<Object> ids = CollectionConverters.asScala(Arrays.stream(partitions).boxed().map(i -> (Object) i).toList())
+        .toSeq();
+    return (U[]) sc.runJob(over, fn, ids, ClassTag$.MODULE$.apply(type));
+  }
+
+  private PartitionStats collect(long[][] rows, boolean checksummed) {
     long[] counts = new long[partitions()];
     int[] checksums = new int[partitions()];
     for (long[] r : rows) {
@@ -105,13 +127,7 @@ public final class DataFrameSource {
     }
     sc.setJobGroup(jobGroup, description, true);
     try {
-      List<EncodedPartition>[] parts = rdd.mapPartitionsWithIndex(PartitionFunctions.encode(schema, wire, byId, target), false)
-          .collectPartitions(ids);
-      List<EncodedPartition> out = new ArrayList<>(tasks.length);
-      for (List<EncodedPartition> p : parts) {
-        out.addAll(p);
-      }
-      return out;
+      return List.of(run(rdd, new PartitionFunctions.Encode(schema, wire, byId, target), ids, EncodedPartition.class));
     } finally {
       sc.clearJobGroup();
     }

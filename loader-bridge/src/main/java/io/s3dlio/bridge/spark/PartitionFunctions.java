@@ -1,46 +1,68 @@
 package io.s3dlio.bridge.spark;
 
+import io.s3dlio.bridge.arrow.BufferPool;
 import io.s3dlio.bridge.arrow.IpcRecordBatch;
 import io.s3dlio.bridge.arrow.PartitionEncoder;
 import io.s3dlio.bridge.arrow.WireSchema;
 import io.s3dlio.bridge.plan.PartitionTask;
 import io.s3dlio.bridge.upload.Receipt;
 import io.s3dlio.bridge.upload.UploadClient;
+import io.s3dlio.bridge.upload.UploadInbox;
 import io.s3dlio.bridge.upload.UploadTarget;
-import java.util.Iterator;
-import java.util.List;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
+import scala.collection.Iterator;
+import scala.runtime.AbstractFunction2;
 
-/** The code that runs inside executor tasks. Static, and closes over plain serialisable values only. */
+/**
+ * The code that runs inside executor tasks, as the result functions of Spark jobs over the
+ * DataFrame's {@code RDD[InternalRow]}. Named classes holding plain serialisable values, not
+ * lambdas: Spark's {@code ClosureCleaner} inspects a lambda's bytecode (ASM, reading class files
+ * from jars) every time a job is submitted, and the feed submits one job per block.
+ */
 final class PartitionFunctions {
   private PartitionFunctions() {
   }
 
-  /** Counts and checksums each partition: {@code [partition, count, checksum]}. */
-  static Function2<Integer, Iterator<InternalRow>, Iterator<long[]>> stats(StructType schema) {
-    return (partition, rows) -> {
+  /** Counts and checksums a partition: {@code [partition, count, checksum]}. */
+  static final class Stats extends AbstractFunction2<TaskContext, Iterator<InternalRow>, long[]>
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final StructType schema;
+
+    Stats(StructType schema) {
+      this.schema = schema;
+    }
+
+    @Override
+    public long[] apply(TaskContext context, Iterator<InternalRow> rows) {
       RowChecksum sum = new RowChecksum(schema);
       while (rows.hasNext()) {
         sum.add(rows.next());
       }
-      return List.of(new long[] {partition, sum.rows(), sum.value()}).iterator();
-    };
+      return new long[] {context.partitionId(), sum.rows(), sum.value()};
+    }
   }
 
-  /** Counts each partition's rows: {@code [partition, count, 0]}. */
-  static Function2<Integer, Iterator<InternalRow>, Iterator<long[]>> counts() {
-    return (partition, rows) -> {
+  /** Counts a partition's rows: {@code [partition, count, 0]}. */
+  static final class Counts extends AbstractFunction2<TaskContext, Iterator<InternalRow>, long[]>
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public long[] apply(TaskContext context, Iterator<InternalRow> rows) {
       long n = 0;
       while (rows.hasNext()) {
         rows.next();
         n++;
       }
-      return List.of(new long[] {partition, n, 0}).iterator();
-    };
+      return new long[] {context.partitionId(), n, 0};
+    }
   }
 
   /**
@@ -50,16 +72,33 @@ final class PartitionFunctions {
    * uploaded to {@code target} and the result is the receipt, or (no target, or the driver's upload
    * port cannot be reached) the result holds the data.
    */
-  static Function2<Integer, Iterator<InternalRow>, Iterator<EncodedPartition>> encode(StructType schema,
-      WireSchema wire, Map<Integer, PartitionTask> tasks, UploadTarget target) {
-    return (partition, rows) -> {
+  static final class Encode extends AbstractFunction2<TaskContext, Iterator<InternalRow>, EncodedPartition>
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final StructType schema;
+    private final WireSchema wire;
+    private final Map<Integer, PartitionTask> tasks;
+    private final UploadTarget target;
+
+    Encode(StructType schema, WireSchema wire, Map<Integer, PartitionTask> tasks, UploadTarget target) {
+      this.schema = schema;
+      this.wire = wire;
+      this.tasks = tasks;
+      this.target = target;
+    }
+
+    @Override
+    public EncodedPartition apply(TaskContext context, Iterator<InternalRow> rows) {
+      int partition = context.partitionId();
       PartitionTask task = tasks.get(partition);
       if (task == null) {
-        return List.<EncodedPartition>of().iterator();
+        throw new IllegalStateException("no task for partition " + partition + " in this job");
       }
       PartitionTask.Placement place = task.placement();
       int[] slots = place.slots();
-      PartitionEncoder encoder = new PartitionEncoder(wire, partition, place.rows());
+      UploadInbox local = target == null || target.tcpOnly() ? null : UploadInbox.inThisJvm(target.feedId());
+      PartitionEncoder encoder = new PartitionEncoder(wire, partition, place.rows(),
+          local == null ? BufferPool.NONE : local.buffers());
       RowChecksum sum = new RowChecksum(schema);
       while (rows.hasNext()) {
         InternalRow row = rows.next();
@@ -72,17 +111,25 @@ final class PartitionFunctions {
       boolean same = sum.rows() == task.expectedCount()
           && (!task.checksumKnown() || sum.value() == task.expectedChecksum());
       if (!same) {
-        return List.of(new EncodedPartition(partition, sum.rows(), sum.value(), null, null, null)).iterator();
+        return new EncodedPartition(partition, sum.rows(), sum.value(), null, null, null);
       }
       IpcRecordBatch batch = encoder.finish();
       if (target != null) {
-        Receipt receipt = UploadClient.upload(target, partition, TaskContext.get().taskAttemptId(), sum.rows(),
-            sum.value(), place.positions(), batch);
+        Receipt receipt;
+        try {
+          receipt = UploadClient.upload(target, partition, context.taskAttemptId(), sum.rows(), sum.value(),
+              place.positions(), batch);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while uploading partition " + partition, e);
+        }
         if (receipt != null) {
-          return List.of(new EncodedPartition(partition, sum.rows(), sum.value(), null, null, receipt)).iterator();
+          return new EncodedPartition(partition, sum.rows(), sum.value(), null, null, receipt);
         }
       }
-      return List.of(EncodedPartition.of(partition, sum.rows(), sum.value(), place.positions(), batch)).iterator();
-    };
+      return EncodedPartition.of(partition, sum.rows(), sum.value(), place.positions(), batch);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.s3dlio.bridge.upload;
 
+import io.s3dlio.bridge.arrow.BufferPool;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -79,6 +80,7 @@ public final class UploadInbox {
   }
 
   private final String feedId;
+  private final BufferPool buffers;
   private final LongConsumer held;
   private final LongConsumer released;
   private final Set<Unit> open = new HashSet<>();
@@ -86,7 +88,16 @@ public final class UploadInbox {
   private final Map<UploadKey, String> conflicts = new HashMap<>();
 
   public UploadInbox(String feedId, LongConsumer held, LongConsumer released) {
+    this(feedId, BufferPool.NONE, held, released);
+  }
+
+  /**
+   * An inbox whose tasks in this JVM encode into arrays of {@code buffers}, which the feed recycles
+   * once every rank is done with a block.
+   */
+  public UploadInbox(String feedId, BufferPool buffers, LongConsumer held, LongConsumer released) {
     this.feedId = feedId;
+    this.buffers = buffers;
     this.held = held;
     this.released = released;
   }
@@ -104,10 +115,16 @@ public final class UploadInbox {
 
   public void unregister() {
     IN_THIS_JVM.remove(feedId, this);
+    buffers.clear();
   }
 
   public String feedId() {
     return feedId;
+  }
+
+  /** The encode buffers of tasks that hand their partitions over in this JVM. */
+  public BufferPool buffers() {
+    return buffers;
   }
 
   /** Accepts uploads for a unit whose job is about to start. */

@@ -24,7 +24,8 @@ public final class Frames {
   public record Frame(int type, byte[] payload) {
   }
 
-  private static byte[] header(int type, long length) {
+  /** The 8 header bytes of a frame of {@code length} payload bytes. */
+  static byte[] header(int type, long length) {
     if (length > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("frame payload of " + length + " bytes is over 2 GiB");
     }

@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -37,14 +38,16 @@ import org.apache.spark.storage.StorageLevel;
  *   <li>(b) materialise-then-read: Spark writes the DataFrame with {@code format("npz")}, then
  *       numpy reads every file ({@code np.load}), half the files per consumer.</li>
  * </ol>
- * Every consumer reads every byte it receives with the same checksum ({@code s3dlio_bridge.consume.Checksum}),
+ * and, as a floor rather than a way to deliver, (c) a Spark job that only reads every row out of the cache as
+ * the bridge's tasks do. Every consumer reads every byte it receives with the same checksum ({@code s3dlio_bridge.consume.Checksum}),
  * and reports its CPU seconds. Each time includes starting the Python processes. When the rows fill
  * whole steps, the bridge's and the npz path's checksums must agree (the same rows arrived).
  *
  * <p>Before the timed runs, every path runs once on a sixteenth of the rows (JIT compilation of the
- * code each path uses; {@code -Dbench.warmup=false} to skip).
+ * code each path uses; {@code -Dbench.warmup=false} to skip, {@code -Dbench.warmup.rounds=N} to run
+ * the warm-up N times: the JIT compiler's work then leaves the timed runs, as in a long-lived driver).
  *
- * <p>System properties: {@code bench.paths} (default {@code bridge,raw,npz}), {@code bench.python}
+ * <p>System properties: {@code bench.paths} (default {@code bridge,raw,npz,scan}), {@code bench.python}
  * (the interpreter, e.g. a wrapper that profiles), {@code bench.bridge.<option>} (more feed options),
  * {@code bench.warmup}.
  */
@@ -86,7 +89,7 @@ public final class BridgeBench {
     int partitions = Integer.parseInt(args[1]);
     Path work = Path.of(args[2]).toAbsolutePath();
     Path benchDir = Path.of(args[3]).toAbsolutePath();
-    List<String> paths = List.of(System.getProperty("bench.paths", "bridge,raw,npz").split(","));
+    List<String> paths = List.of(System.getProperty("bench.paths", "bridge,raw,npz,scan").split(","));
     String python = System.getProperty("bench.python", StreamToPython.python());
     Map<String, String> options = new LinkedHashMap<>(Map.of(BridgeOptions.BATCH_SIZE, Integer.toString(BATCH),
         BridgeOptions.TENSOR_PREFIX + "image", "4096", BridgeOptions.BLOCK_PARTITIONS, "2"));
@@ -102,12 +105,15 @@ public final class BridgeBench {
       Runner runner = new Runner(spark, paths, options, python, StreamToPython.pythonPackageDir(), benchDir, work);
       if (Boolean.parseBoolean(System.getProperty("bench.warmup", "true"))) {
         long warm = Math.max(RANKS * BATCH * 4, rows / 16 / (RANKS * BATCH) * (RANKS * BATCH));
+        int rounds = Integer.getInteger("bench.warmup.rounds", 1);
         Dataset<Row> small = StreamToPython.demoFrame(spark, warm, partitions).persist(level);
         small.count();
         long t = System.nanoTime();
-        runner.run(small, warm, true);
+        for (int i = 0; i < rounds; i++) {
+          runner.run(small, warm, true);
+        }
         small.unpersist(true);
-        System.out.printf("warm-up: every path once on %d rows (JIT compilation), %.1f s%n", warm,
+        System.out.printf("warm-up: every path %d time(s) on %d rows (JIT compilation), %.1f s%n", rounds, warm,
             (System.nanoTime() - t) / 1e9);
       }
       Dataset<Row> df = StreamToPython.demoFrame(spark, rows, partitions).persist(level);
@@ -132,11 +138,13 @@ public final class BridgeBench {
       long delivered;
       PyOut bridgeOut = null;
       if (paths.contains("bridge")) {
+        profile(quiet, "bridge", true);
         double l0 = load();
         double c0 = cpu();
         CpuAccount account = new CpuAccount(spark.sparkContext());
         StreamToPython.Result bridge = StreamToPython.run(df, options, RANKS, 1, python, pkg, List.of("--checksum"));
         double jvm = cpu() - c0;
+        profile(quiet, "bridge", false);
         account.close();
         bridgeOut = new PyOut();
         for (String l : bridge.rankLines()) {
@@ -159,7 +167,9 @@ public final class BridgeBench {
         double c0 = cpu();
         PyOut out = new PyOut();
         CpuAccount account = new CpuAccount(spark.sparkContext());
+        profile(quiet, "raw", true);
         double raw = raw(bytes, chunk, python, pkg, benchDir, out, log);
+        profile(quiet, "raw", false);
         account.close();
         results.add(new Measured("(a) raw loopback TCP", raw, cpu() - c0, out.cpu, l0, load()));
         log.append(String.format("raw tcp: %d bytes in chunks of %d to 2 Python consumers in %.2f s: %.1f MB/s%n",
@@ -171,7 +181,9 @@ public final class BridgeBench {
         double c0 = cpu();
         PyOut out = new PyOut();
         CpuAccount account = new CpuAccount(spark.sparkContext());
+        profile(quiet, "npz", true);
         double[] npz = npz(df, work.resolve("npz"), python, pkg, benchDir, out, log);
+        profile(quiet, "npz", false);
         account.close();
         results.add(new Measured(String.format("(b) npz write + numpy read (%.1f s + %.1f s)", npz[0], npz[1]),
             npz[0] + npz[1], cpu() - c0, out.cpu, l0, load()));
@@ -182,11 +194,44 @@ public final class BridgeBench {
           log.append(compare(bridgeOut, out, rows % (RANKS * BATCH) == 0)).append('\n');
         }
       }
+      if (paths.contains("scan")) {
+        double l0 = load();
+        double c0 = cpu();
+        CpuAccount account = new CpuAccount(spark.sparkContext());
+        profile(quiet, "scan", true);
+        long t0 = System.nanoTime();
+        long[] scanned = scan(df);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        profile(quiet, "scan", false);
+        account.close();
+        results.add(new Measured("(c) Spark scan only (rows out of the cache, nothing delivered)", seconds,
+            cpu() - c0, 0, l0, load()));
+        log.append(String.format("scan: %d rows (%.1f MB of UnsafeRow) read from the cache in %.2f s%n", scanned[0],
+            scanned[1] / 1e6, seconds));
+        log.append(account.report());
+      }
       if (!quiet) {
         System.out.print(log);
         table(results, delivered, bytes);
       }
     }
+  }
+
+  /**
+   * With {@code -Dbench.perf.fifo=FIFO} (the control FIFO of {@code perf record --control=fifo:FIFO
+   * --delay=-1}) and {@code -Dbench.perf.path=P}, enables perf's sampling around the timed run of path
+   * P only (not the warm-up): a CPU profile of the JVM and the Python consumers that does not starve
+   * on a loaded machine, as JFR's sampler does.
+   */
+  static void profile(boolean quiet, String path, boolean enable) throws IOException {
+    if (!quiet) { // when it ran, to find it in a JFR recording
+      System.out.printf("%s %s at %s%n", path, enable ? "starts" : "ends", java.time.LocalTime.now());
+    }
+    String fifo = System.getProperty("bench.perf.fifo");
+    if (quiet || fifo == null || !path.equals(System.getProperty("bench.perf.path", "bridge"))) {
+      return;
+    }
+    Files.writeString(Path.of(fifo), enable ? "enable\n" : "disable\n");
   }
 
   private static String compare(PyOut bridge, PyOut npz, boolean whole) {
@@ -292,6 +337,28 @@ public final class BridgeBench {
       await(procs, "raw consumer", out, log);
       return (System.nanoTime() - t0) / 1e9;
     }
+  }
+
+  /**
+   * {rows, bytes}: every row of the DataFrame's {@code RDD[InternalRow]} read in the executor tasks
+   * as the bridge's tasks read them (out of the cache into {@code UnsafeRow}s), and nothing else: the
+   * part of the bridge's CPU that Spark spends producing the rows.
+   */
+  static long[] scan(Dataset<Row> df) {
+    long[] sum = {0, 0};
+    for (long[] p : df.queryExecution().toRdd().toJavaRDD().mapPartitions(it -> {
+      long n = 0;
+      long b = 0;
+      while (it.hasNext()) {
+        b += ((UnsafeRow) it.next()).getSizeInBytes();
+        n++;
+      }
+      return List.of(new long[] {n, b}).iterator();
+    }).collect()) {
+      sum[0] += p[0];
+      sum[1] += p[1];
+    }
+    return sum;
   }
 
   /** {write seconds, read seconds} of the npz path. */

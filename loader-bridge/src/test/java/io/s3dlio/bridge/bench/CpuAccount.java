@@ -1,12 +1,16 @@
 package io.s3dlio.bridge.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.apache.spark.SparkContext;
 import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.scheduler.SparkListener;
@@ -17,13 +21,20 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
  * loaded machine): CPU seconds of each thread group (thread names without their numbers), read
  * from {@link ThreadMXBean} every 100 ms so that threads which end are counted too; the rest of
  * the process's CPU (garbage collection, JIT, VM threads); and Spark's task metrics (executor CPU,
- * result serialisation, result bytes, GC time).
+ * result serialisation, result bytes, GC time). On Linux the rest is split by the JVM's own threads
+ * ({@code /proc/self/task}: JIT compilers, G1's concurrent and parallel GC threads, the VM thread).
  */
 final class CpuAccount implements AutoCloseable {
+  private static final Pattern JVM_THREAD = Pattern.compile("(C1|C2) Compiler.*|G1 .*|GC Thread.*|VM Thread|VM Periodic.*");
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final Map<Long, Long> start = new HashMap<>();
   private final Map<Long, Long> last = new HashMap<>();
   private final Map<Long, String> names = new HashMap<>();
+  private final Map<String, Long> nativeStart = new HashMap<>();
+  private final Map<String, Long> nativeLast = new HashMap<>();
+  private final Map<String, String> nativeNames = new HashMap<>();
+  private final java.util.Set<String> notJvm = new java.util.HashSet<>();
+  private int samples;
   private final double process0 = BridgeBench.cpu();
   private final long gc0 = gcMillis();
   private final long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
@@ -91,6 +102,43 @@ final class CpuAccount implements AutoCloseable {
       }
       last.put(id, cpu);
     }
+    if (first || samples++ % 5 == 0) { // every 0.5 s: the JVM's threads are few and long-lived
+      sampleNative(first);
+    }
+  }
+
+  /** CPU ticks of the JVM's native threads (compilers, GC, VM), from /proc/self/task where present. */
+  private void sampleNative(boolean first) {
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        if (notJvm.contains(t.getFileName().toString())) {
+          continue;
+        }
+        String stat;
+        try {
+          stat = Files.readString(t.resolve("stat"));
+        } catch (IOException e) {
+          continue; // the thread ended
+        }
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        String comm = stat.substring(open + 1, close);
+        if (!JVM_THREAD.matcher(comm).matches()) {
+          notJvm.add(t.getFileName().toString()); // an application thread: ThreadMXBean counts it
+          continue;
+        }
+        String[] f = stat.substring(close + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+        String key = t.getFileName() + " " + comm;
+        if (!nativeNames.containsKey(key)) {
+          nativeNames.put(key, comm.replaceAll("[0-9]+", "N"));
+          nativeStart.put(key, first ? ticks : 0L);
+        }
+        nativeLast.put(key, ticks);
+      }
+    } catch (IOException | RuntimeException e) {
+      // no /proc: no split of the rest
+    }
   }
 
   @Override
@@ -103,6 +151,7 @@ final class CpuAccount implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     sample(false);
+    sampleNative(false);
     listener.open = false;
     sc.removeSparkListener(listener);
   }
@@ -131,6 +180,13 @@ final class CpuAccount implements AutoCloseable {
     groups.entrySet().stream().filter(e -> e.getValue() >= 0.05)
         .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
         .forEach(e -> sb.append(String.format("    %6.2f s  %s%n", e.getValue(), e.getKey())));
+    Map<String, Double> jvm = new TreeMap<>();
+    for (Map.Entry<String, Long> e : nativeLast.entrySet()) {
+      jvm.merge(nativeNames.get(e.getKey()), (e.getValue() - nativeStart.get(e.getKey())) / 100.0, Double::sum);
+    }
+    jvm.entrySet().stream().filter(e -> e.getValue() >= 0.05)
+        .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+        .forEach(e -> sb.append(String.format("    %6.2f s  [JVM] %s%n", e.getValue(), e.getKey())));
     sb.append(String.format("  Spark tasks: %d, executor CPU %.2f s (deserialise %.2f s), result serialisation %.2f s "
         + "(wall), results %.1f MB, task GC %.2f s (wall)%n", listener.tasks.get(), listener.cpuNanos.get() / 1e9,
         listener.deserializeCpuNanos.get() / 1e9, listener.serializeMillis.get() / 1e3,

@@ -34,6 +34,31 @@ class TestEpochPlan {
   }
 
   @Test
+  void placementIsTheSameWhetherTheUnitRangeIsMarkedOrSorted() {
+    // a range about the block's size is placed by marking each row's offset; a far larger one by a sort
+    for (int index = 0; index < 3; index++) {
+      long[] counts = {500, 700, 333};
+      PartitionTask.Placement marked = new PartitionTask(7, counts, index, 100, 42, 100, 1633, 0, false, 0).placement();
+      PartitionTask.Placement sorted = new PartitionTask(7, counts, index, 100, 42, 100, 1_000_000, 0, false, 0)
+          .placement();
+      PartitionTask.Placement partMarked = new PartitionTask(7, counts, index, 100, 42, 600, 1100, 0, false, 0)
+          .placement();
+      assertThat(marked.slots()).isEqualTo(sorted.slots());
+      assertThat(marked.positions()).isEqualTo(sorted.positions()).isSorted().hasSize((int) counts[index]);
+      assertThat(partMarked.positions()).isSorted();
+      assertThat(Arrays.stream(partMarked.positions()).allMatch(p -> p >= 600 && p < 1100)).isTrue();
+      for (int row = 0; row < counts[index]; row++) {
+        long position = marked.positions()[marked.slots()[row]];
+        int slot = partMarked.slots()[row];
+        assertThat(slot >= 0).as("row %d", row).isEqualTo(position >= 600 && position < 1100);
+        if (slot >= 0) {
+          assertThat(partMarked.positions()[slot]).isEqualTo(position);
+        }
+      }
+    }
+  }
+
+  @Test
   void splitMix64MatchesTheReferenceSequence() {
     SplitMix64 r = new SplitMix64(0);
     assertThat(r.nextLong()).isEqualTo(0xE220A8397B1DCDAFL);
