@@ -57,20 +57,56 @@ main=io.s3dlio.fs.bench.FsReadBench
 
 echo "== writing s3://$OBJ ($SIZE_MIB MiB) once, through this FileSystem" >&2
 "${JAVA[@]}" -cp "$OURS_CP" $main write "s3://$OBJ" "$SIZE_MIB" "${OURS_CONF[@]}" 2>&1 | grep -v '^log4j:' >&2
+# S3Proxy is a JVM too: whichever client read first from a fresh server paid for its warm-up (the
+# random-read p99 of the first client of round 1 was 1.6x the others'; docs/performance.md, session
+# 5). So the server's GET path is warmed first (400 ranged GETs of 64 KiB on one curl connection),
+# and the clients' order rotates from round to round.
+echo "== warming up S3Proxy's GET path" >&2
+python3 - "$AWS_ENDPOINT_URL/$OBJ" "$((SIZE_MIB << 20))" "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" > "$T/bench-warm-up.curl" <<'PY'
+import random, sys
+url, size, user = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+r = random.Random(1)
+for i in range(400):
+    off = r.randrange(0, size - 65536)
+    if i:
+        print("next")
+    print(f'url = "{url}"\nrange = "{off}-{off + 65535}"\noutput = "/dev/null"\naws-sigv4 = "aws:amz:us-east-1:s3"')
+    print(f'user = "{user}"\nheader = "x-amz-content-sha256: UNSIGNED-PAYLOAD"\nsilent\nfail')
+PY
+curl -K "$T/bench-warm-up.curl"
+rm -f "$T/bench-warm-up.curl"
 
 RESULTS="$T/bench-results.txt"; : > "$RESULTS"
 side() {  # one client in its own JVM; metric lines to the results, log4j 1 chatter dropped
   "${JAVA[@]}" "$@" 2> >(grep -v '^log4j:' >&2) | tee -a "$RESULTS"
 }
+read -r -a ORDERED <<<"$LABELS"
 for round in $(seq "$ROUNDS"); do
   echo "== round $round/$ROUNDS" >&2
-  # shellcheck disable=SC2086
-  side -cp "$OURS_CP" $main read "s3://$OBJ" ours "${OURS_CONF[@]}" ${OURS_OPTS:-}
-  if [[ -n "${BASELINE_REF:-}" ]]; then
-    side -cp "$BEFORE_CP" $main read "s3://$OBJ" before "${OURS_CONF[@]}"
-  fi
-  side -cp "$S3A_CP" $main read "s3a://$OBJ" s3a-classic "${S3A_CONF[@]}" fs.s3a.input.stream.type=classic
-  side -cp "$S3A_CP" $main read "s3a://$OBJ" s3a-default "${S3A_CONF[@]}" fs.s3a.input.stream.type=default
+  # vec_fresh: one object per client and round that nothing has read yet (no client's cache holds it)
+  for label in $LABELS; do  # server-side copies of the object
+    curl -sf -o /dev/null --aws-sigv4 "aws:amz:us-east-1:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
+      -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -H "x-amz-copy-source: /$OBJ" -X PUT \
+      "$AWS_ENDPOINT_URL/bench/fresh-$label-$round.bin"
+  done
+  for ((i = 0; i < ${#ORDERED[@]}; i++)); do  # round r starts with client r (mod their number)
+    label="${ORDERED[$(( (round - 1 + i) % ${#ORDERED[@]} ))]}"
+    case "$label" in
+      # shellcheck disable=SC2086
+      ours) side -Dbench.vec.fresh="s3://bench/fresh-ours-$round.bin" -cp "$OURS_CP" $main read "s3://$OBJ" ours \
+              "${OURS_CONF[@]}" ${OURS_OPTS:-} ;;
+      before) side -Dbench.vec.fresh="s3://bench/fresh-before-$round.bin" -cp "$BEFORE_CP" $main read "s3://$OBJ" \
+                before "${OURS_CONF[@]}" ;;
+      s3a-classic) side -Dbench.vec.fresh="s3a://bench/fresh-s3a-classic-$round.bin" -cp "$S3A_CP" $main read \
+                     "s3a://$OBJ" s3a-classic "${S3A_CONF[@]}" fs.s3a.input.stream.type=classic ;;
+      s3a-default) side -Dbench.vec.fresh="s3a://bench/fresh-s3a-default-$round.bin" -cp "$S3A_CP" $main read \
+                     "s3a://$OBJ" s3a-default "${S3A_CONF[@]}" fs.s3a.input.stream.type=default ;;
+    esac
+  done
+  for label in $LABELS; do  # the in-memory store holds every object in S3Proxy's heap
+    curl -sf -o /dev/null --aws-sigv4 "aws:amz:us-east-1:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
+      -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -X DELETE "$AWS_ENDPOINT_URL/bench/fresh-$label-$round.bin"
+  done
 done
 
 echo
@@ -86,6 +122,7 @@ m = {k: statistics.median(x) for k, x in v.items()}
 spread = {k: (min(x), max(x)) for k, x in v.items()}
 metrics = [("seq_mbps", "sequential MB/s", True), ("rand_p50_us", "random 64K p50 us", False),
            ("rand_p99_us", "random 64K p99 us", False), ("vec_cold_mbps", "readVectored 100x64K MB/s, 1st", True),
+           ("vec_fresh_mbps", "readVectored, fresh object", True),
            ("vec_mbps", "readVectored 100x64K MB/s, med", True)]
 labels = sys.argv[2:]
 others = [l for l in labels if l != "ours"]

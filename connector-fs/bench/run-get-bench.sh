@@ -5,8 +5,12 @@
 #   curl-N        N parallel range GETs, one file each (the transfer ceiling, as in issue 16)
 #   get-c1        s3dlio get with range-concurrency=1 (one GET streamed into the file)
 #   get           s3dlio get with the defaults (range-concurrency 8, range-part-size 8m)
-#   get-cds       the same with an AppCDS archive of the CLI's classes (made once, before round 1)
-#   before        s3dlio get as built from BASELINE_REF (when set: the code before issue 16)
+#   get-cds       the same with an AppCDS archive made by a get of the bench's object (made once, before round 1)
+#   get-cli       as bin/s3dlio runs it: the archive of bin/cli-jvm.sh's warm-up and its quick-start JVM options
+#   before        s3dlio get as built from BASELINE_REF (when set), plain JVM
+#   before-cli    the same as bin/s3dlio ran it before session 5 (BASELINE_CLI=1): quick-start options and an
+#                 archive made by a get to a closed port (the launcher's warm-up until then)
+# S3DLIO_TIMING=1 also prints the phase marks of every s3dlio run (stderr).
 # Prints medians and ratios to curl-N.
 #   [BASELINE_REF=<git ref>] connector-fs/bench/run-get-bench.sh [ROUNDS=3] [SIZE_MIB=256] [N=2]
 set -euo pipefail
@@ -22,10 +26,17 @@ $MVN -Ds3dlio.no-test-servers=true -pl connector-fs compile dependency:build-cla
 rm -f "$T/bench-get-cli.jar" && jar cf "$T/bench-get-cli.jar" -C "$T/classes" .
 CP="$T/bench-get-cli.jar:$(cat "$T/bench-get-cp.txt")"
 source connector-fs/bench/baseline.sh
-LABELS="curl-1 curl-$N get-c1 get get-cds"
+source bin/cli-jvm.sh
+LABELS="curl-1 curl-$N get-c1 get get-cds get-cli"
 if [[ -n "${BASELINE_REF:-}" ]]; then
-  BEFORE_CP="$(baseline_classes "$BASELINE_REF"):$(cat "$T/bench-get-cp.txt")"
+  BEFORE_CLASSES="$(baseline_classes "$BASELINE_REF")"
+  BEFORE_CP="$BEFORE_CLASSES:$(cat "$T/bench-get-cp.txt")"
   LABELS="$LABELS before"
+  if [[ -n "${BASELINE_CLI:-}" ]]; then
+    rm -f "$T/bench-get-before.jar" && jar cf "$T/bench-get-before.jar" -C "$BEFORE_CLASSES" .
+    BEFORE_JAR_CP="$T/bench-get-before.jar:$(cat "$T/bench-get-cp.txt")"
+    LABELS="$LABELS before-cli"
+  fi
 fi
 
 DIR="$T/bench-get-s3proxy"
@@ -51,6 +62,19 @@ JSA="$T/bench-get-cli.jsa"
 rm -f "$JSA"
 "${JAVA[@]}" -XX:ArchiveClassesAtExit="$JSA" -cp "$CP" $MAIN get s3://bench/big.bin -o "$OUT/warm.bin" >/dev/null 2>&1
 rm -f "$OUT/warm.bin"
+LAUNCHER_JSA="$T/bench-get-launcher.jsa"
+rm -f "$LAUNCHER_JSA"
+cli_make_archive "$LAUNCHER_JSA" "$CP"
+[[ -f "$LAUNCHER_JSA" ]] || { echo "bin/cli-jvm.sh made no archive" >&2; exit 1; }
+if [[ -n "${BEFORE_JAR_CP:-}" ]]; then
+  BEFORE_JSA="$T/bench-get-before.jsa"
+  rm -f "$BEFORE_JSA"
+  env -i PATH="$PATH" HOME="${HOME:-/tmp}" AWS_ENDPOINT_URL=http://127.0.0.1:9 AWS_REGION=us-east-1 \
+      AWS_ACCESS_KEY_ID=warm-up AWS_SECRET_ACCESS_KEY=warm-up AWS_CONFIG_FILE=/dev/null \
+      AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+      java -XX:ArchiveClassesAtExit="$BEFORE_JSA" -Xlog:cds*=off -Dorg.slf4j.simpleLogger.defaultLogLevel=off \
+      -cp "$BEFORE_JAR_CP" $MAIN get s3://s3dlio-cds-warm-up/object --set s3.max-retries=0 -o /dev/null >/dev/null 2>&1 || true
+fi
 
 RESULTS="$T/bench-get-results.txt"; : > "$RESULTS"
 timed() {  # label, then the command; checks the bytes of $OUT/got.bin (or the parts) afterwards
@@ -78,8 +102,16 @@ for round in $(seq "$ROUNDS"); do
   timed get-c1 "${JAVA[@]}" -cp "$CP" $MAIN get --set range-concurrency=1 s3://bench/big.bin -o "$OUT/got.bin"
   timed get "${JAVA[@]}" -cp "$CP" $MAIN get s3://bench/big.bin -o "$OUT/got.bin"
   timed get-cds "${JAVA[@]}" -XX:SharedArchiveFile="$JSA" -cp "$CP" $MAIN get s3://bench/big.bin -o "$OUT/got.bin"
+  # shellcheck disable=SC2046
+  timed get-cli "${JAVA[@]}" -XX:SharedArchiveFile="$LAUNCHER_JSA" $(cli_jvm_opts get) -cp "$CP" $MAIN get \
+    s3://bench/big.bin -o "$OUT/got.bin"
   if [[ -n "${BASELINE_REF:-}" ]]; then
     timed before "${JAVA[@]}" -cp "$BEFORE_CP" $MAIN get s3://bench/big.bin -o "$OUT/got.bin"
+  fi
+  if [[ -n "${BEFORE_JAR_CP:-}" ]]; then
+    # shellcheck disable=SC2046
+    timed before-cli "${JAVA[@]}" -XX:SharedArchiveFile="$BEFORE_JSA" $(cli_jvm_opts get) -cp "$BEFORE_JAR_CP" $MAIN get \
+      s3://bench/big.bin -o "$OUT/got.bin"
   fi
 done
 

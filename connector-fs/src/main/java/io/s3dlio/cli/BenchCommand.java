@@ -117,6 +117,7 @@ final class BenchCommand implements Callable<Integer> {
     long deadline = duration == null ? Long.MAX_VALUE
         : System.nanoTime() + S3StoreConfig.parseDuration("--duration", duration).toNanos();
     ObjectUri prefix = Uris.asDirectory(ObjectUri.parseOrLocalPath(uri));
+    root.context().reportsMetrics();
     ObjectStore store = root.context().store(prefix);
     if (!(store instanceof MeteredObjectStore metered) || metered.metrics() == null) {
       throw new IllegalStateException("bench " + prefix + ": needs the store metrics (metrics.enabled=true)");

@@ -4,6 +4,7 @@ import io.s3dlio.store.ObjectStore;
 import io.s3dlio.store.ObjectUri;
 import io.s3dlio.store.StoreConfig;
 import io.s3dlio.store.StoreRegistry;
+import io.s3dlio.store.metrics.MetricsKeys;
 import java.io.IOException;
 import java.io.PrintStream;
 
@@ -15,6 +16,7 @@ public final class CliContext implements AutoCloseable {
   private final StoreConfig config;
   private final java.util.Map<String, String> overrides = new java.util.TreeMap<>();
   private StoreRegistry stores;
+  private boolean reportsMetrics;
   private final PrintStream out;
   private final PrintStream err;
 
@@ -37,14 +39,35 @@ public final class CliContext implements AutoCloseable {
     return config.with(overrides);
   }
 
+  /**
+   * Says that the running command reports the stores' latency metrics ({@code bench}); call it before
+   * the first store opens. Other commands open their stores without metrics unless
+   * {@code metrics.enabled} is set: nothing would read them, and a short run would pay for the
+   * histograms.
+   */
+  public synchronized void reportsMetrics() {
+    reportsMetrics = true;
+  }
+
+  /** The settings the stores open with: {@link #config()}, metrics off by default unless reported. */
+  private StoreConfig storeConfig() {
+    StoreConfig c = config();
+    if (!reportsMetrics && c.get(MetricsKeys.METRICS_ENABLED).isEmpty()) {
+      return c.with(MetricsKeys.METRICS_ENABLED, "false");
+    }
+    return c;
+  }
+
   public ObjectStore store(ObjectUri uri) throws IOException {
-    return stores().storeFor(uri);
+    ObjectStore store = stores().storeFor(uri);
+    StartupTimer.mark("store open");
+    return store;
   }
 
   /** The stores of this command line, opened with its settings on first use. */
   public synchronized StoreRegistry stores() {
     if (stores == null) {
-      stores = new StoreRegistry(config.with(overrides));
+      stores = new StoreRegistry(storeConfig());
     }
     return stores;
   }

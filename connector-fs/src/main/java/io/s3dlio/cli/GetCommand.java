@@ -47,6 +47,7 @@ final class GetCommand implements Callable<Integer> {
     }
     LocalDownload.run(store, u, offset, length, Path.of(output), ParallelDownload.Settings.from(root.context().config()),
         n -> { });
+    StartupTimer.mark("downloaded");
     return 0;
   }
 

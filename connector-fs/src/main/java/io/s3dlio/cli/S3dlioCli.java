@@ -51,7 +51,12 @@ public final class S3dlioCli {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args, StoreConfig.fromEnvironment(), System.out, System.err));
+    StartupTimer.mark("main");
+    StoreConfig config = StoreConfig.fromEnvironment();
+    StartupTimer.mark("environment read");
+    int code = run(args, config, System.out, System.err);
+    StartupTimer.end("done");
+    System.exit(code);
   }
 
   /** Runs one command line and returns its exit code. */
@@ -59,7 +64,8 @@ public final class S3dlioCli {
     S3dlioCli root = new S3dlioCli();
     try (CliContext ctx = new CliContext(config, out, err)) {
       root.context = ctx;
-      CommandLine cl = commandLine(root);
+      CommandLine cl = commandLine(root, args);
+      StartupTimer.mark("command model built");
       cl.setOut(new PrintWriter(out, true));
       cl.setErr(new PrintWriter(err, true));
       return cl.execute(args);
@@ -69,11 +75,28 @@ public final class S3dlioCli {
     }
   }
 
+  /** The command line with every command (for help and tests). */
   static CommandLine commandLine(S3dlioCli root) {
+    return commandLine(root, null);
+  }
+
+  /**
+   * The command line for {@code args}: when they name one of the object-store commands (after root
+   * options only), the model of that command alone is built; picocli builds a command's model by
+   * reflection on its annotations, which is a large part of a short run's start-up. Anything else
+   * (no command, help, an extension's command, a typo to suggest a command for) gets every command.
+   */
+  static CommandLine commandLine(S3dlioCli root, String[] args) {
     CommandLine cl = new CommandLine(root);
-    StoreCommands.register(cl);
-    for (CliExtension ext : ServiceLoader.load(CliExtension.class, S3dlioCli.class.getClassLoader())) {
-      ext.register(cl);
+    String name = args == null ? null : invokedCommand(args);
+    Object only = name == null ? null : StoreCommands.create(name);
+    if (only != null) {
+      cl.addSubcommand(name, only);
+    } else {
+      StoreCommands.register(cl);
+      for (CliExtension ext : ServiceLoader.load(CliExtension.class, S3dlioCli.class.getClassLoader())) {
+        ext.register(cl);
+      }
     }
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {
       String msg = ex.getMessage() == null ? StoreErrors.rootCause(ex) : ex.getMessage();
@@ -81,10 +104,36 @@ public final class S3dlioCli {
       return 1;
     });
     cl.setExecutionStrategy(parsed -> {
+      StartupTimer.mark("command line parsed");
       root.applyRootOptions();
       return new CommandLine.RunLast().execute(parsed);
     });
     return cl;
+  }
+
+  /**
+   * The command {@code args} name: the first argument after root options that act before any
+   * command ({@code -v}..., {@code --verbose}, {@code --set}, {@code --op-log}, with their values);
+   * null when there is none, or when anything else comes first (help, version, an unknown option:
+   * their answers list every command).
+   */
+  static String invokedCommand(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--set") || a.equals("--op-log")) {
+        i++;
+      } else if (!a.startsWith("-")) {
+        return a;
+      } else if (!isVerbosity(a) && !a.startsWith("--set=") && !a.startsWith("--op-log=")) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /** {@code --verbose}, {@code -v}, {@code -vv}, ... */
+  private static boolean isVerbosity(String a) {
+    return a.equals("--verbose") || a.length() > 1 && a.replace("v", "").equals("-");
   }
 
   /** Root options that must act before the command runs: log level, operation log. */

@@ -233,6 +233,11 @@ public final class S3ProxyServer {
     return secretKey;
   }
 
+  /** CPU time the server process has used so far (user + system; zero where the OS does not say). */
+  public java.time.Duration cpuTime() {
+    return process.toHandle().info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+  }
+
   /** The server's log file. */
   public Path logFile() {
     return logFile;

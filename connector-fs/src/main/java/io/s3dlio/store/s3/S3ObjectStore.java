@@ -115,11 +115,14 @@ final class S3ObjectStore implements ObjectStore {
   S3ObjectStore(S3StoreConfig config) {
     this.config = config;
     this.crc32c = config.checksumCalculation() == S3StoreConfig.ChecksumMode.WHEN_SUPPORTED;
-    this.http = ApacheHttpClient.builder()
+    ApacheHttpClient.Builder hb = ApacheHttpClient.builder()
         .maxConnections(config.maxConnections())
         .connectionTimeout(config.connectTimeout())
-        .socketTimeout(config.readTimeout())
-        .build();
+        .socketTimeout(config.readTimeout());
+    if (config.endpoint() != null && "http".equalsIgnoreCase(config.endpoint().getScheme())) {
+      hb.socketFactory(new LazyTlsSocketFactory()); // no TLS set-up for a plain-http endpoint
+    }
+    this.http = hb.build();
     S3ClientBuilder b = S3Client.builder()
         .httpClient(http)
         .region(Region.of(config.region()))

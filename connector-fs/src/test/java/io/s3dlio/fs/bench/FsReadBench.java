@@ -32,7 +32,11 @@ import org.apache.hadoop.util.functional.FutureIO;
  * {@code rand_p50_us} / {@code rand_p99_us} (64 KiB positioned reads at random offsets, read
  * policy random, HdrHistogram), {@code vec_mbps} (readVectored of 100 ranges of 64 KiB spread
  * over the object, median of runs; {@code vec_cold_mbps} is the first run alone, since a client that
- * caches blocks across streams, such as S3A's analytics stream, serves later runs from memory).
+ * caches blocks across streams, such as S3A's analytics stream, serves later runs from memory, and
+ * may serve part of the first from blocks the random reads fetched); {@code vec_fresh_mbps}
+ * (when system property {@code bench.vec.fresh} names a second object of the same size that no
+ * stream of this JVM has read): one readVectored of the same 100 ranges of that object, before
+ * anything else touches it, in a JVM already warm from the other runs (nothing cached can serve it).
  * Extra key=value arguments are set in the Configuration;
  * system properties {@code bench.seq.runs}, {@code bench.rand.reads}, {@code bench.vec.runs} size
  * the runs.
@@ -118,20 +122,12 @@ public final class FsReadBench {
     // vectored: 100 ranges of 64 KiB, evenly spread (no two mergeable), all awaited
     double[] vec = new double[vecRuns];
     for (int run = 0; run < vecRuns; run++) {
-      List<FileRange> ranges = new ArrayList<>();
-      long stride = (len - KIB64) / 99;
-      for (int i = 0; i < 100; i++) {
-        ranges.add(FileRange.createFileRange(i * stride, KIB64));
-      }
-      long t0 = System.nanoTime();
-      try (FSDataInputStream in = open(fs, path, st, "vector")) {
-        in.readVectored(ranges, ByteBuffer::allocate);
-        for (FileRange fr : ranges) {
-          ByteBuffer bb = FutureIO.awaitFuture(fr.getData());
-          check(bb.remaining() == KIB64, "vectored range " + fr + " returned " + bb.remaining() + " bytes");
-        }
-      }
-      vec[run] = 100 * KIB64 / MIB / ((System.nanoTime() - t0) / 1e9);
+      vec[run] = vectored(fs, path, st);
+    }
+    String fresh = System.getProperty("bench.vec.fresh");
+    if (fresh != null) {
+      Path freshPath = new Path(fresh);
+      System.out.printf("%s vec_fresh_mbps %.1f%n", label, vectored(fs, freshPath, fs.getFileStatus(freshPath)));
     }
 
     System.out.printf("%s seq_mbps %.1f%n", label, median(seq));
@@ -146,6 +142,24 @@ public final class FsReadBench {
       System.err.println(org.apache.hadoop.fs.statistics.IOStatisticsLogging.ioStatisticsToPrettyString(
           s.getIOStatistics()));
     }
+  }
+
+  /** One readVectored of 100 ranges of 64 KiB evenly spread over the object (no two mergeable); MB/s. */
+  private static double vectored(FileSystem fs, Path path, FileStatus st) throws Exception {
+    List<FileRange> ranges = new ArrayList<>();
+    long stride = (st.getLen() - KIB64) / 99;
+    for (int i = 0; i < 100; i++) {
+      ranges.add(FileRange.createFileRange(i * stride, KIB64));
+    }
+    long t0 = System.nanoTime();
+    try (FSDataInputStream in = open(fs, path, st, "vector")) {
+      in.readVectored(ranges, ByteBuffer::allocate);
+      for (FileRange fr : ranges) {
+        ByteBuffer bb = FutureIO.awaitFuture(fr.getData());
+        check(bb.remaining() == KIB64, "vectored range " + fr + " returned " + bb.remaining() + " bytes");
+      }
+    }
+    return 100 * KIB64 / MIB / ((System.nanoTime() - t0) / 1e9);
   }
 
   private static FSDataInputStream open(FileSystem fs, Path path, FileStatus st, String policy) throws Exception {

@@ -31,10 +31,15 @@ import org.apache.spark.sql.SparkSession;
  * source ({@code recordType ByteArray}, {@code sum(length(byteArray))}, Spark local[2]) from
  * {@code file://} and from {@code s3://} on the project's S3 test server (S3Proxy, filesystem
  * blobstore, started here), with this FileSystem's read-ahead off (one long GET per split, the
- * default) and on (depth 4, by a per-bucket setting), beside the raw ceiling: the same object read
- * by N parallel ranged GETs into a discarding buffer (no Spark, no decoding). Every round runs every
- * way once, in rotating order; the summary gives medians and the ratios to {@code file://} and to
- * the ceiling.
+ * default) and on (by per-bucket settings: depth 4, parts up to 8m, unless system properties
+ * {@code scan.prefetch.depth} and {@code scan.prefetch.part-size} say otherwise), beside the raw
+ * ceiling: the same object read by N parallel ranged GETs into a discarding buffer (no Spark, no
+ * decoding). Every round runs every way once, in rotating order; the summary gives medians, the
+ * ratios to {@code file://} and to the ceiling, and the CPU seconds used per way by the client JVM
+ * (Spark, the FileSystem, the SDK; and how much of it in the kernel) and by the S3Proxy process,
+ * since both share this machine's cores. System property {@code scan.ways} (comma-separated
+ * substrings of the way names, e.g. {@code file,one GET}) runs only those ways, for profiling one
+ * way at a time.
  *
  * <pre>
  * TfRecordScanBench SIZE_MIB ROUNDS WORK [GETS]
@@ -42,6 +47,10 @@ import org.apache.spark.sql.SparkSession;
  * System property {@code s3dlio.s3proxy.jar} names the S3Proxy jar (as in the tests).
  */
 public final class TfRecordScanBench {
+  /** The read-ahead way's settings (system properties scan.prefetch.depth, scan.prefetch.part-size). */
+  private static final String DEPTH = System.getProperty("scan.prefetch.depth", "4");
+  private static final String PART = System.getProperty("scan.prefetch.part-size", "8m");
+
   private TfRecordScanBench() {
   }
 
@@ -68,7 +77,8 @@ public final class TfRecordScanBench {
         ObjectUri data = ObjectUri.parse("s3://" + bucket + "/" + local.getFileName());
         upload(stores.storeFor(data), local, data);
         upload(stores.storeFor(data), Path.of(local + ".idx"), ObjectUri.parse(data + ".idx"));
-        ways.put("s3:// " + (bucket.equals("scan-one-get") ? "one GET per split" : "read-ahead depth 4"),
+        ways.put("s3:// " + (bucket.equals("scan-one-get") ? "one GET per split"
+            : "read-ahead depth " + DEPTH + ", parts up to " + PART),
             data.toString());
       }
       String ceiling = gets + " parallel range GETs (ceiling)";
@@ -77,7 +87,8 @@ public final class TfRecordScanBench {
       SparkSession.Builder b = SparkSession.builder().master("local[2]").appName("TfRecordScanBench")
           .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
           .config("spark.hadoop.fs.s3.impl", S3dlioFileSystem.S3.class.getName())
-          .config("spark.hadoop.fs.s3dlio.bucket.scan-read-ahead.prefetch.depth", "4");
+          .config("spark.hadoop.fs.s3dlio.bucket.scan-read-ahead.prefetch.depth", DEPTH)
+          .config("spark.hadoop.fs.s3dlio.bucket.scan-read-ahead.prefetch.part-size", PART);
       for (Map.Entry<String, String> e : s3.storeConfig().withPrefix("s3.").entrySet()) {
         b.config("spark.hadoop.fs.s3dlio." + e.getKey(), e.getValue());
       }
@@ -85,28 +96,43 @@ public final class TfRecordScanBench {
       Map<String, List<Double>> seconds = new TreeMap<>();
       List<String> order = new ArrayList<>(ways.keySet());
       order.add(ceiling);
+      String only = System.getProperty("scan.ways");
+      if (only != null) {
+        order.removeIf(w -> java.util.Arrays.stream(only.split(",")).noneMatch(w::contains));
+      }
+      Map<String, List<Double>> clientCpu = new TreeMap<>();
+      Map<String, List<Double>> clientSys = new TreeMap<>();
+      Map<String, List<Double>> serverCpu = new TreeMap<>();
       for (String way : order) { // warm-up, not counted
         run(spark, way, ways.get(way), stores, rawUri, size, gets, records);
       }
       for (int round = 0; round < rounds; round++) {
         for (int i = 0; i < order.size(); i++) {
           String way = order.get((i + round) % order.size());
+          long client0 = processCpuNanos();
+          double sys0 = systemCpuSeconds();
+          long server0 = s3.cpuTime().toNanos();
           double s = run(spark, way, ways.get(way), stores, rawUri, size, gets, records);
+          clientCpu.computeIfAbsent(way, k -> new ArrayList<>()).add((processCpuNanos() - client0) / 1e9);
+          clientSys.computeIfAbsent(way, k -> new ArrayList<>()).add(systemCpuSeconds() - sys0);
+          serverCpu.computeIfAbsent(way, k -> new ArrayList<>()).add((s3.cpuTime().toNanos() - server0) / 1e9);
           seconds.computeIfAbsent(way, k -> new ArrayList<>()).add(s);
           System.out.printf(Locale.ROOT, "RESULT|%s|%d|%.3f|%.1f%n", way, round, s, size / 1e6 / s);
         }
       }
       spark.stop();
-      double localMedian = median(seconds.get("file://"));
-      double ceilingMedian = median(seconds.get(ceiling));
+      double localMedian = seconds.containsKey("file://") ? median(seconds.get("file://")) : Double.NaN;
+      double ceilingMedian = seconds.containsKey(ceiling) ? median(seconds.get(ceiling)) : Double.NaN;
       System.out.printf(Locale.ROOT, "%n%d MiB file, %,d records, %d rounds, load %s%n", sizeMib, records, rounds,
           Files.readString(Path.of("/proc/loadavg")).trim());
-      System.out.println("| way | median s | MB/s | × time of file:// | × time of the ceiling |");
-      System.out.println("|---|---:|---:|---:|---:|");
+      System.out.println("| way | median s | MB/s | × time of file:// | × time of the ceiling "
+          + "| client CPU s | of which kernel | S3Proxy CPU s |");
+      System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
       for (String way : order) {
         double m = median(seconds.get(way));
-        System.out.printf(Locale.ROOT, "| %s | %.3f | %.1f | %.2f | %.2f |%n", way, m, size / 1e6 / m,
-            m / localMedian, m / ceilingMedian);
+        System.out.printf(Locale.ROOT, "| %s | %.3f | %.1f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", way, m,
+            size / 1e6 / m, m / localMedian, m / ceilingMedian, median(clientCpu.get(way)), median(clientSys.get(way)),
+            median(serverCpu.get(way)));
       }
     }
     System.exit(0);
@@ -180,6 +206,23 @@ public final class TfRecordScanBench {
   private static void upload(ObjectStore store, Path from, ObjectUri to) throws Exception {
     try (InputStream in = Files.newInputStream(from); ObjectWriter w = store.openWriter(to)) {
       in.transferTo(w);
+    }
+  }
+
+  /** CPU time this JVM has used so far (all threads). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** Kernel-mode CPU seconds of this JVM so far (Linux /proc/self/stat, 100 ticks a second); NaN elsewhere. */
+  private static double systemCpuSeconds() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[12]) / 100.0; // field 15, stime
+    } catch (java.io.IOException | RuntimeException e) {
+      return Double.NaN;
     }
   }
 
