@@ -8,6 +8,8 @@
 # BASELINE_REF adds a fourth JVM per round, "before": this FileSystem as built from that commit
 # (extracted with git archive into target/bench-baseline-<ref> and compiled once), for before/after
 # figures in the same run. OURS_OPTS: extra Hadoop keys for "ours" (e.g. fs.s3dlio.prefetch.depth=0).
+# BENCH_JAVA_OPTS: extra JVM options for every client (e.g. -Dbench.vec.trace=true: time, CPU, GETs
+# of the first and the fresh readVectored on stderr; -Dbench.vec.connections=true adds the connections).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ROUNDS="${1:-3}"; SIZE_MIB="${2:-256}"
@@ -44,7 +46,7 @@ echo "== S3Proxy at $AWS_ENDPOINT_URL (in-memory blobstore)" >&2
 
 JAVA=(java -Xmx2g -XX:+UseParallelGC -Daws.disableEc2Metadata=true
       -Dlog4j.configuration="file:$ROOT/connector-fs/bench/log4j.properties"
-      -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.logFile=System.err)
+      -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.logFile=System.err ${BENCH_JAVA_OPTS:-})
 OBJ=bench/seq.bin
 OURS_CONF=(fs.s3dlio.s3.endpoint="$AWS_ENDPOINT_URL" fs.s3dlio.s3.region=us-east-1 fs.s3dlio.s3.path-style=true
            fs.s3dlio.s3.access-key="$AWS_ACCESS_KEY_ID" fs.s3dlio.s3.secret-key="$AWS_SECRET_ACCESS_KEY")
@@ -78,34 +80,37 @@ rm -f "$T/bench-warm-up.curl"
 
 RESULTS="$T/bench-results.txt"; : > "$RESULTS"
 side() {  # one client in its own JVM; metric lines to the results, log4j 1 chatter dropped
-  "${JAVA[@]}" "$@" 2> >(grep -v '^log4j:' >&2) | tee -a "$RESULTS"
+  "${JAVA[@]}" -Dbench.server.pid="$(cat "$DIR/.s3proxy.pid")" "$@" 2> >(grep -v '^log4j:' >&2) | tee -a "$RESULTS"
+}
+s3() {  # curl with the server's keys: s3 METHOD KEY [curl args]
+  local method="$1" key="$2"; shift 2
+  curl -sf -o /dev/null --aws-sigv4 "aws:amz:us-east-1:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
+    -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -X "$method" "$@" "$AWS_ENDPOINT_URL/bench/$key"
 }
 read -r -a ORDERED <<<"$LABELS"
 for round in $(seq "$ROUNDS"); do
   echo "== round $round/$ROUNDS" >&2
-  # vec_fresh: one object per client and round that nothing has read yet (no client's cache holds it)
-  for label in $LABELS; do  # server-side copies of the object
-    curl -sf -o /dev/null --aws-sigv4 "aws:amz:us-east-1:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
-      -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -H "x-amz-copy-source: /$OBJ" -X PUT \
-      "$AWS_ENDPOINT_URL/bench/fresh-$label-$round.bin"
-  done
   for ((i = 0; i < ${#ORDERED[@]}; i++)); do  # round r starts with client r (mod their number)
     label="${ORDERED[$(( (round - 1 + i) % ${#ORDERED[@]} ))]}"
+    # two server-side copies of the object that no client has read (no client's cache holds them):
+    # "first" for the JVM's first readVectored, "fresh" for one in the warm JVM at the end; made
+    # just before this client's JVM and deleted after it (the in-memory store holds them in its heap)
+    first="first-$label-$round.bin"; fresh="fresh-$label-$round.bin"
+    s3 PUT "$first" -H "x-amz-copy-source: /$OBJ"
+    s3 PUT "$fresh" -H "x-amz-copy-source: /$OBJ"
     case "$label" in
       # shellcheck disable=SC2086
-      ours) side -Dbench.vec.fresh="s3://bench/fresh-ours-$round.bin" -cp "$OURS_CP" $main read "s3://$OBJ" ours \
-              "${OURS_CONF[@]}" ${OURS_OPTS:-} ;;
-      before) side -Dbench.vec.fresh="s3://bench/fresh-before-$round.bin" -cp "$BEFORE_CP" $main read "s3://$OBJ" \
-                before "${OURS_CONF[@]}" ;;
-      s3a-classic) side -Dbench.vec.fresh="s3a://bench/fresh-s3a-classic-$round.bin" -cp "$S3A_CP" $main read \
-                     "s3a://$OBJ" s3a-classic "${S3A_CONF[@]}" fs.s3a.input.stream.type=classic ;;
-      s3a-default) side -Dbench.vec.fresh="s3a://bench/fresh-s3a-default-$round.bin" -cp "$S3A_CP" $main read \
-                     "s3a://$OBJ" s3a-default "${S3A_CONF[@]}" fs.s3a.input.stream.type=default ;;
+      ours) side -Dbench.vec.first="s3://bench/$first" -Dbench.vec.fresh="s3://bench/$fresh" -cp "$OURS_CP" $main \
+              read "s3://$OBJ" ours "${OURS_CONF[@]}" ${OURS_OPTS:-} ;;
+      before) side -Dbench.vec.first="s3://bench/$first" -Dbench.vec.fresh="s3://bench/$fresh" -cp "$BEFORE_CP" \
+                $main read "s3://$OBJ" before "${OURS_CONF[@]}" ;;
+      s3a-classic) side -Dbench.vec.first="s3a://bench/$first" -Dbench.vec.fresh="s3a://bench/$fresh" -cp "$S3A_CP" \
+                     $main read "s3a://$OBJ" s3a-classic "${S3A_CONF[@]}" fs.s3a.input.stream.type=classic ;;
+      s3a-default) side -Dbench.vec.first="s3a://bench/$first" -Dbench.vec.fresh="s3a://bench/$fresh" -cp "$S3A_CP" \
+                     $main read "s3a://$OBJ" s3a-default "${S3A_CONF[@]}" fs.s3a.input.stream.type=default ;;
     esac
-  done
-  for label in $LABELS; do  # the in-memory store holds every object in S3Proxy's heap
-    curl -sf -o /dev/null --aws-sigv4 "aws:amz:us-east-1:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
-      -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -X DELETE "$AWS_ENDPOINT_URL/bench/fresh-$label-$round.bin"
+    s3 DELETE "$first"
+    s3 DELETE "$fresh"
   done
 done
 
@@ -121,20 +126,24 @@ for line in open(sys.argv[1]):
 m = {k: statistics.median(x) for k, x in v.items()}
 spread = {k: (min(x), max(x)) for k, x in v.items()}
 metrics = [("seq_mbps", "sequential MB/s", True), ("rand_p50_us", "random 64K p50 us", False),
-           ("rand_p99_us", "random 64K p99 us", False), ("vec_cold_mbps", "readVectored 100x64K MB/s, 1st", True),
-           ("vec_fresh_mbps", "readVectored, fresh object", True),
+           ("rand_p99_us", "random 64K p99 us", False),
+           ("vec_first_mbps", "readVectored 100x64K MB/s, 1st run", True),
+           ("vec_cold_mbps", "readVectored, object read before", True),
+           ("vec_fresh_mbps", "readVectored, fresh object, warm", True),
            ("vec_mbps", "readVectored 100x64K MB/s, med", True)]
 labels = sys.argv[2:]
 others = [l for l in labels if l != "ours"]
-print(f"| {'metric':33} | " + " | ".join(f"{l:>11}" for l in labels)
+print(f"| {'metric':35} | " + " | ".join(f"{l:>11}" for l in labels)
       + " | " + " | ".join(f"ours/{l}" for l in others) + " |")
 print("|" + "---|" * (len(labels) + len(others) + 1))
 for key, name, higher in metrics:
     row = [m.get((l, key), float("nan")) for l in labels]
     ratios = [row[0] / m[(l, key)] if m.get((l, key)) else float("nan") for l in others]
-    print(f"| {name:33} | " + " | ".join(f"{x:11.1f}" for x in row)
+    print(f"| {name:35} | " + " | ".join(f"{x:11.1f}" for x in row)
           + " | " + " | ".join(f"{r:8.2f}" for r in ratios) + " |")
 print("(ratios are ours / other: above 1 is better for MB/s, below 1 is better for latency)")
+print("(1st run: each JVM's first readVectored, of a copy nothing in it has read; object read before: the")
+print(" first of the median's runs, on the object the other reads used, which a caching client serves from memory)")
 print("spread (min-max over rounds):")
 for key, name, higher in metrics:
     print(f"  {name}: " + "; ".join(f"{l} {spread[(l, key)][0]:.1f}-{spread[(l, key)][1]:.1f}"
