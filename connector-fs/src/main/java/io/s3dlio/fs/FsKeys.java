@@ -18,10 +18,10 @@ public final class FsKeys implements ConfigKeySource {
       "smallest GET of a random read, and how far a seek may skip forward inside an open GET");
   static final ConfigKey BLOCK_SIZE = ConfigKey.of("fs.s3dlio.block.size", SIZE, "128m",
       "block size reported in FileStatus (the split size of input formats)");
-  static final ConfigKey VECTORED_MIN_SEEK = ConfigKey.of("fs.s3dlio.vectored.min-seek", SIZE, "16k",
-      "vectored reads: ranges closer than this are merged into one GET");
-  static final ConfigKey VECTORED_MAX_MERGED = ConfigKey.of("fs.s3dlio.vectored.max-merged", SIZE, "1m",
-      "vectored reads: largest merged GET");
+  static final ConfigKey VECTORED_MIN_SEEK = ConfigKey.of("fs.s3dlio.vectored.min-seek", SIZE, "1m",
+      "vectored reads: ranges closer than this are merged into one GET, the gap read and dropped (as S3A's default stream, whose request coalescing tolerance is 1 MiB; S3A classic's `fs.s3a.vectored.read.min.seek.size` is 4k)");
+  static final ConfigKey VECTORED_MAX_MERGED = ConfigKey.of("fs.s3dlio.vectored.max-merged", SIZE, "8m",
+      "vectored reads: largest merged GET (as S3A's default stream, whose target request size is 8 MiB; S3A classic's `fs.s3a.vectored.read.max.merged.size` is 1m)");
   static final ConfigKey VECTORED_CONCURRENCY = ConfigKey.of("fs.s3dlio.vectored.concurrency", INT, "8",
       "vectored reads: merged ranges fetched at once by one `readVectored` call (as S3A's `fs.s3a.vectored.active.ranged.reads`)");
   static final ConfigKey PREFETCH_DEPTH = ConfigKey.of("fs.s3dlio.prefetch.depth", INT, "0",

@@ -395,6 +395,23 @@ class TestS3dlioFileSystemOnTheWire {
   }
 
   @Test
+  void readVectoredDefaultsMergeGapsUnderOneMebibyteAsS3aDefaultStream() throws Exception {
+    FaultProxy p = proxy();
+    FileSystem fs = fs(p);
+    // gaps of 534,464 bytes (under 1 MiB) merge; the last range is 2,234,464 bytes further (over 1 MiB)
+    List<FileRange> rs = ranges(0, 65_536, 600_000, 65_536, 1_200_000, 65_536, 3_500_000, 65_536);
+    try (FSDataInputStream in = openFile(fs, file, "vector")) {
+      assertThat(in.minSeekForVectorReads()).isEqualTo(1 << 20);
+      assertThat(in.maxReadSizeForVectorReads()).isEqualTo(8 << 20);
+      in.readVectored(rs, ByteBuffer::allocate);
+      awaitAndCheck(rs);
+      assertThat(counter(in.getIOStatistics(), StreamStatisticNames.STREAM_READ_VECTORED_READ_BYTES_DISCARDED))
+          .as("the two gaps read and dropped").isEqualTo(2 * 534_464);
+    }
+    assertThat(gets(p)).containsExactlyInAnyOrder(range(0, 1_265_535), range(3_500_000, 3_565_535));
+  }
+
+  @Test
   void readVectoredHonoursMinSeekAndMaxMergedSize() throws Exception {
     FaultProxy p = proxy();
     FileSystem fs = fs(p, FsConstants.VECTORED_MIN_SEEK, "1024");
@@ -423,7 +440,8 @@ class TestS3dlioFileSystemOnTheWire {
   void readVectoredRunsOnABoundedPool() throws Exception {
     FaultProxy p = proxy();
     p.latency(Duration.ofMillis(150));
-    FileSystem fs = fs(p, FsConstants.THREADS, "2");
+    // ranges 400,000 bytes apart, none merged (min-seek 16k): eight GETs
+    FileSystem fs = fs(p, FsConstants.THREADS, "2", FsConstants.VECTORED_MIN_SEEK, "16k");
     List<FileRange> rs = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       rs.add(FileRange.createFileRange(i * 400_000L, 100));
@@ -437,7 +455,7 @@ class TestS3dlioFileSystemOnTheWire {
 
     FaultProxy p8 = proxy();
     p8.latency(Duration.ofMillis(150));
-    FileSystem fs8 = fs(p8, FsConstants.THREADS, "8");
+    FileSystem fs8 = fs(p8, FsConstants.THREADS, "8", FsConstants.VECTORED_MIN_SEEK, "16k");
     List<FileRange> rs8 = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       rs8.add(FileRange.createFileRange(i * 400_000L, 100));
@@ -450,7 +468,8 @@ class TestS3dlioFileSystemOnTheWire {
 
     FaultProxy pc = proxy();
     pc.latency(Duration.ofMillis(150));
-    FileSystem fsc = fs(pc, FsConstants.THREADS, "8", FsConstants.VECTORED_CONCURRENCY, "2");
+    FileSystem fsc = fs(pc, FsConstants.THREADS, "8", FsConstants.VECTORED_CONCURRENCY, "2",
+        FsConstants.VECTORED_MIN_SEEK, "16k");
     List<FileRange> rsc = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       rsc.add(FileRange.createFileRange(i * 400_000L, 100));
