@@ -61,24 +61,32 @@ echo "== writing s3://$OBJ ($SIZE_MIB MiB) once, through this FileSystem" >&2
 "${JAVA[@]}" -cp "$OURS_CP" $main write "s3://$OBJ" "$SIZE_MIB" "${OURS_CONF[@]}" 2>&1 | grep -v '^log4j:' >&2
 # S3Proxy is a JVM too: whichever client read first from a fresh server paid for its warm-up (the
 # random-read p99 of the first client of round 1 was 1.6x the others'; docs/performance.md, session
-# 5), and the first readVectored of round 1, whose merged GETs are 8 MiB, took 1.8-4x the time of
-# the same client's in later rounds (session 6). So the server's GET path is warmed first, on one
-# curl connection: 400 ranged GETs of 64 KiB, 40 of 8 MiB and 2 whole-object GETs; and the clients'
-# order rotates from round to round.
+# 5), and the first readVectored of round 1 took 1.8-4x the time of the same client's in later
+# rounds (session 6: merged GETs of 8 MiB, and 8 connections at once where the warm-up used one). So
+# the server's GET path is warmed first: 400 ranged GETs of 64 KiB on one curl connection, then, 16
+# at a time, 200 of 64 KiB, 40 of 8 MiB and 2 of the whole object; and the clients' order rotates
+# from round to round.
 echo "== warming up S3Proxy's GET path" >&2
-python3 - "$AWS_ENDPOINT_URL/$OBJ" "$((SIZE_MIB << 20))" "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" > "$T/bench-warm-up.curl" <<'PY'
+warm_up() {  # warm_up SEED SIZES...: one ranged GET of each size at a random offset, as a curl config
+  python3 - "$AWS_ENDPOINT_URL/$OBJ" "$((SIZE_MIB << 20))" "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" "$@" <<'PY'
 import random, sys
-url, size, user = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-r = random.Random(1)
-gets = [65536] * 400 + [min(8 << 20, size)] * 40 + [size] * 2
-for i, n in enumerate(gets):
+url, size, user, seed = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+r = random.Random(seed)
+for i, n in enumerate(min(int(x), size) for x in sys.argv[5:]):
     off = r.randrange(0, size - n + 1)
     if i:
         print("next")
     print(f'url = "{url}"\nrange = "{off}-{off + n - 1}"\noutput = "/dev/null"\naws-sigv4 = "aws:amz:us-east-1:s3"')
     print(f'user = "{user}"\nheader = "x-amz-content-sha256: UNSIGNED-PAYLOAD"\nsilent\nfail')
 PY
+}
+# shellcheck disable=SC2046
+warm_up 1 $(printf '65536 %.0s' {1..400}) > "$T/bench-warm-up.curl"
 curl -K "$T/bench-warm-up.curl"
+# shellcheck disable=SC2046
+warm_up 2 $(printf '65536 %.0s' {1..200}) $(printf '8388608 %.0s' {1..40}) $((SIZE_MIB << 20)) $((SIZE_MIB << 20)) \
+  > "$T/bench-warm-up.curl"
+curl -Z --parallel-max 16 --parallel-immediate -K "$T/bench-warm-up.curl"
 rm -f "$T/bench-warm-up.curl"
 
 RESULTS="$T/bench-results.txt"; : > "$RESULTS"
