@@ -185,6 +185,8 @@ public final class FsReadBench {
     long uptime = traced ? java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() : 0;
     long t0 = System.nanoTime();
     long first = 0;
+    long allDone;
+    org.apache.hadoop.fs.statistics.IOStatistics stats;
     try (FSDataInputStream in = open(fs, path, st, "vector")) {
       in.readVectored(ranges, ByteBuffer::allocate);
       for (FileRange fr : ranges) {
@@ -192,19 +194,23 @@ public final class FsReadBench {
         first = first == 0 ? System.nanoTime() : first;
         check(bb.remaining() == KIB64, "vectored range " + fr + " returned " + bb.remaining() + " bytes");
       }
-      long t1 = System.nanoTime();
-      if (traced) {
-        String connections = "";
-        if (sampler != null) {
-          sampler.stop();
-          connections = String.format("; connections open at start %d, at most %d", sampler.atStart, sampler.max);
-        }
-        System.err.printf("%s (at JVM uptime %d ms): %.1f ms, first range done after %.1f ms; CPU ms client %.0f,"
-            + " server %.0f%s; stream statistics %s%n", trace, uptime, (t1 - t0) / 1e6, (first - t0) / 1e6,
-            (processCpuNanos() - cpu0) / 1e6, (serverCpuNanos() - server0) / 1e6, connections, nonZeroCounters(in));
-      }
+      allDone = System.nanoTime();
+      stats = in.getIOStatistics();
     }
-    return 100 * KIB64 / MIB / ((System.nanoTime() - t0) / 1e9);
+    long t1 = System.nanoTime();
+    if (traced) {  // after the timed region: the formatting below is slow the first time in a JVM
+      long cpu = processCpuNanos() - cpu0;
+      long server = serverCpuNanos() - server0;
+      String connections = "";
+      if (sampler != null) {
+        sampler.stop();
+        connections = String.format("; connections open at start %d, at most %d", sampler.atStart, sampler.max);
+      }
+      System.err.printf("%s (at JVM uptime %d ms): %.1f ms, first range done after %.1f ms; CPU ms client %.0f,"
+          + " server %.0f%s; stream statistics %s%n", trace, uptime, (allDone - t0) / 1e6, (first - t0) / 1e6,
+          cpu / 1e6, server / 1e6, connections, nonZeroCounters(stats));
+    }
+    return 100 * KIB64 / MIB / ((t1 - t0) / 1e9);
   }
 
   private static long processCpuNanos() {
@@ -227,8 +233,7 @@ public final class FsReadBench {
     }
   }
 
-  private static String nonZeroCounters(FSDataInputStream in) {
-    var stats = in.getIOStatistics();
+  private static String nonZeroCounters(org.apache.hadoop.fs.statistics.IOStatistics stats) {
     return stats == null ? "none" : new java.util.TreeMap<>(stats.counters()).entrySet().stream()
         .filter(e -> e.getValue() != 0).map(e -> e.getKey() + "=" + e.getValue())
         .collect(java.util.stream.Collectors.joining(" "));
