@@ -77,8 +77,8 @@ public final class LoaderBench {
   }
 
   /** One measured read: samples and payload bytes delivered, wall time, CPU of this JVM and of the server. */
-  record Result(String name, long samples, long bytes, double seconds, double cpu, double gc, double serverCpu,
-      String extra) {
+  record Result(String name, long samples, long bytes, double seconds, double cpu, double gc, double jit,
+      double serverCpu, String extra) {
     double mbps() {
       return bytes / seconds / 1e6;
     }
@@ -185,6 +185,7 @@ public final class LoaderBench {
     private final long t0 = System.nanoTime();
     private final long cpu0 = processCpu();
     private final long gc0 = gcMillis();
+    private final long jit0 = jitMillis();
     private final long server0;
 
     Meter(Optional<ProcessHandle> server) {
@@ -196,7 +197,8 @@ public final class LoaderBench {
       double s = (System.nanoTime() - t0) / 1e9;
       double cpu = (processCpu() - cpu0) / 1e9;
       double srv = (server.map(LoaderBench::cpuTicksNanos).orElse(0L) - server0) / 1e9;
-      return new Result(name, samples, bytes, s, cpu, (gcMillis() - gc0) / 1e3, srv, extra);
+      return new Result(name, samples, bytes, s, cpu, (gcMillis() - gc0) / 1e3, (jitMillis() - jit0) / 1e3, srv,
+          extra);
     }
   }
 
@@ -211,6 +213,15 @@ public final class LoaderBench {
       t += Math.max(0, gc.getCollectionTime());
     }
     return t;
+  }
+
+  /**
+   * Time the JIT compilers spent compiling since start: a way that runs while loader code is
+   * still being compiled (the compiler threads compete for the same cores) shows it here.
+   */
+  static long jitMillis() {
+    java.lang.management.CompilationMXBean c = ManagementFactory.getCompilationMXBean();
+    return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() : 0;
   }
 
   /** CPU time (user + system) of another process, from /proc (Linux; 100 ticks a second). */
@@ -250,6 +261,10 @@ public final class LoaderBench {
         .seed(7).numWorkers(st.workers()).build();
     LoaderOptions groups = LoaderOptions.builder().batchSize(st.batch()).shuffle(true).shuffleBlock(st.block())
         .shuffleMix(st.mix()).seed(7).numWorkers(st.workers()).build();
+    // the loader's parts at once: numWorkers, at most one per core for local files (MapDataset.localReads)
+    int concurrency = ds.localReads() ? Math.min(st.workers(), Runtime.getRuntime().availableProcessors()) : st.workers();
+    System.out.printf(Locale.ROOT, "loader concurrency %d (numWorkers %d%s); GET per sample on %d threads%n", concurrency,
+        st.workers(), ds.localReads() ? ", local files: at most one part per core" : "", concurrency);
     Map<String, List<Result>> all = new LinkedHashMap<>();
     int first = warmUp ? 1 - st.warmup() : 1;
     for (int rep = first; rep <= st.reps(); rep++) {
@@ -262,7 +277,7 @@ public final class LoaderBench {
       rs.add(measure(server, m -> loader(m, "loader, batch blocks", ds, batchBlocks, Long.MAX_VALUE)));
       rs.add(measure(server, m -> loader(m, "loader, group shuffle", ds, groups, Long.MAX_VALUE)));
       rs.add(measure(server, m -> perSampleGets(m, stores, ds, new BlockShuffleSampler(ds.size(), st.batch(), 7),
-          st.workers(), subset)));
+          concurrency, subset)));
       if (rep == 1 && st.full()) {
         rs.add(measure(server, m -> loader(m, "loader, full shuffle*", ds, LoaderOptions.builder().batchSize(st.batch())
             .shuffle(true).seed(7).numWorkers(st.workers()).build(), subset)));
@@ -274,8 +289,8 @@ public final class LoaderBench {
       }
       for (Result r : rs) {
         System.out.printf(Locale.ROOT,
-            "  %-26s %8.1f MB/s %9.0f samples/s %6.2f s  cpu %5.2f s/GB  gc %5.2f s  server %5.2f s/GB  %s%n",
-            r.name(), r.mbps(), r.samples() / r.seconds(), r.seconds(), r.cpuPerGb(), r.gc(), r.serverCpuPerGb(),
+            "  %-26s %8.1f MB/s %9.0f samples/s %6.2f s  cpu %5.2f s/GB  gc %5.2f s  jit %5.2f s  server %5.2f s/GB  %s%n",
+            r.name(), r.mbps(), r.samples() / r.seconds(), r.seconds(), r.cpuPerGb(), r.gc(), r.jit(), r.serverCpuPerGb(),
             r.extra());
         if (rep >= 1) {
           all.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(r);
