@@ -5,7 +5,8 @@
 # groups of 8 blocks of 2,048 records), against one sequential read of the same bytes (the
 # ceiling, also with TFRecord framing and CRC checks, and that on 8 threads: the CPU-bound reference)
 # and one range GET per sample with the same concurrency (the baseline), interleaved, several
-# repetitions after --warmup N (default 2) local ones. Extra arguments go to LoaderBench, e.g.
+# repetitions after --warmup N (default 2) local ones, and more while the last one still spent over 0.1 s
+# in the JIT compiler (at most --max-warmup N, default 12). Extra arguments go to LoaderBench, e.g.
 #   --samples 20000 --workers 4 --target s3 --reps 2 --skip-full --probe
 # LOADER_BENCH_JVM_OPTS adds JVM options, e.g. a JFR recording:
 #   LOADER_BENCH_JVM_OPTS="-XX:StartFlightRecording=filename=/tmp/l.jfr,settings=profile" ...

@@ -120,7 +120,7 @@ final class MapBatchIterator implements BatchIterator {
     this.metrics = metrics;
     this.sampler = sampler;
     this.pool = pool;
-    this.tuner = new Autotuner(options.numWorkers(), Math.min(options.maxWorkers(), options.prefetch()),
+    this.tuner = new Autotuner(workers(dataset, options), Math.min(options.maxWorkers(), options.prefetch()),
         options.autotune());
     this.epoch = epoch;
     this.length = sampler.length();
@@ -147,6 +147,16 @@ final class MapBatchIterator implements BatchIterator {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Parts running at once to start with: {@code numWorkers}, at most one per core for a dataset
+   * whose reads are CPU work ({@link MapDataset#localReads}: page-cache copies, where more parts
+   * than cores only hold more bytes in flight). Autotune, when on, grows it from there.
+   */
+  static int workers(MapDataset dataset, LoaderOptions options) {
+    int n = options.numWorkers();
+    return dataset.localReads() ? Math.max(1, Math.min(n, Runtime.getRuntime().availableProcessors())) : n;
   }
 
   /**

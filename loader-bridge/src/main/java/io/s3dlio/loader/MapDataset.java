@@ -73,6 +73,18 @@ public interface MapDataset {
   Map<String, FieldSpec> schema();
 
   /**
+   * Whether reading samples is CPU work rather than waiting on storage: every sample comes from
+   * local files ({@code file://}), read from the page cache by copying (a mapping, or a read
+   * call). The loader then runs at most one fetch part per core at once (fewer than
+   * {@code numWorkers} on a small machine): more parts than cores only interleave on the same
+   * cores and hold more bytes in flight. The default is false (remote storage, whose latency
+   * concurrency hides).
+   */
+  default boolean localReads() {
+    return false;
+  }
+
+  /**
    * A short string that changes when the data changes (objects, sizes, etags, selected fields):
    * a saved loader state is only restored onto a dataset with the same fingerprint.
    */

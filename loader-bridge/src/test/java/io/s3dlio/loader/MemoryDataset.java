@@ -20,6 +20,8 @@ final class MemoryDataset implements MapDataset {
   int partSize;
   /** Thrown by {@link #split} for fetches of more than one sample, when set. */
   RuntimeException splitError;
+  /** What {@link #localReads} says. */
+  boolean local;
   final AtomicInteger fetches = new AtomicInteger();
   final AtomicInteger running = new AtomicInteger();
   final AtomicInteger peakRunning = new AtomicInteger();
@@ -31,6 +33,11 @@ final class MemoryDataset implements MapDataset {
   @Override
   public long size() {
     return n;
+  }
+
+  @Override
+  public boolean localReads() {
+    return local;
   }
 
   @Override

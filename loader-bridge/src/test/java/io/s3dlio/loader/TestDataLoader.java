@@ -407,6 +407,28 @@ class TestDataLoader {
     }
   }
 
+  /** A dataset whose reads are CPU work (local files) runs at most one part per core, whatever numWorkers says. */
+  @Test
+  void localReadsRunAtMostOnePartPerCore() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    MemoryDataset ds = new MemoryDataset(400);
+    ds.fetchMillis = 2;
+    ds.local = true;
+    try (DataLoader l = loader(ds, LoaderOptions.builder().batchSize(4).numWorkers(cores + 6).prefetch(cores + 10)
+        .build())) {
+      assertThat(indices(Streams.take(l, 1000, 1))).hasSize(400);
+      assertThat(l.metrics().snapshot().concurrency()).isEqualTo(cores);
+    }
+    assertThat(ds.peakRunning.get()).isLessThanOrEqualTo(cores);
+    ds.local = false;
+    ds.peakRunning.set(0);
+    try (DataLoader l = loader(ds, LoaderOptions.builder().batchSize(4).numWorkers(cores + 6).prefetch(cores + 10)
+        .build())) {
+      Streams.take(l, 1000, 1);
+      assertThat(l.metrics().snapshot().concurrency()).isEqualTo(cores + 6);
+    }
+  }
+
   @Test
   void autotuneGrowsConcurrencyWhileThroughputImprovesWithinTheCap() {
     MemoryDataset ds = new MemoryDataset(800);

@@ -3,7 +3,10 @@ package io.s3dlio.loader.dataset;
 import io.s3dlio.store.ObjectStore;
 import io.s3dlio.store.ObjectUri;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * A range of a local ({@code file://}) file read from a read-only memory mapping that the store
@@ -19,6 +22,10 @@ import java.nio.ByteBuffer;
 final class MappedRange implements RangeInput {
   /** Shortest range mapped: shorter ones are read through the store's stream. */
   static final long MIN_LENGTH = RangeReader.MAX_BUFFER;
+  /** Reads shorter than this (a record's header and footer) are copied by plain loads, not a bulk copy call. */
+  private static final int SMALL = 32;
+  private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final String uri;
   private final ByteBuffer map;
@@ -28,7 +35,8 @@ final class MappedRange implements RangeInput {
 
   private MappedRange(String uri, ByteBuffer map, long start, long nanos) {
     this.uri = uri;
-    this.map = map;
+    // little-endian loads of the small reads store the same bytes into little-endian views
+    this.map = map.order(ByteOrder.LITTLE_ENDIAN);
     this.start = start;
     this.nanos = nanos;
   }
@@ -64,7 +72,11 @@ final class MappedRange implements RangeInput {
   public int read(byte[] dst, int off, int len) throws IOException {
     int k = Math.min(len, map.limit() - pos);
     try {
-      map.get(pos, dst, off, k);
+      if (k < SMALL) {
+        small(dst, off, k);
+      } else {
+        map.get(pos, dst, off, k);
+      }
     } catch (InternalError e) {
       // the JVM's report of a fault on a mapped page: the file was cut short under the mapping
       throw new IOException("read " + uri + " at byte " + (start + pos) + ": the file shrank while it was being read ("
@@ -72,6 +84,22 @@ final class MappedRange implements RangeInput {
     }
     pos += k;
     return k;
+  }
+
+  /** Copies {@code k} bytes from {@code pos} by 8-, 4- and 1-byte loads (a copy call costs more for a few bytes). */
+  private void small(byte[] dst, int off, int k) {
+    java.util.Objects.checkFromIndexSize(off, k, dst.length);
+    int i = 0;
+    for (; i + 8 <= k; i += 8) {
+      LONG_LE.set(dst, off + i, map.getLong(pos + i));
+    }
+    if (i + 4 <= k) {
+      INT_LE.set(dst, off + i, map.getInt(pos + i));
+      i += 4;
+    }
+    for (; i < k; i++) {
+      dst[off + i] = map.get(pos + i);
+    }
   }
 
   @Override

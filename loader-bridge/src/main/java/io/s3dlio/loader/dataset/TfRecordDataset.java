@@ -60,6 +60,8 @@ public final class TfRecordDataset implements MapDataset {
   private final boolean verifyCrc;
   private final Coalescer coalescer;
   private final String fingerprint;
+  /** Whether every file is local ({@code file://}: its store maps ranges). */
+  private final boolean local;
 
   private TfRecordDataset(Builder b, List<ObjectStat> stats) throws IOException {
     this.stores = b.stores;
@@ -80,6 +82,11 @@ public final class TfRecordDataset implements MapDataset {
       fp.add(files[f]).add(offsets[f].length);
     }
     this.ranges = new FileRanges(counts);
+    boolean all = files.length > 0;
+    for (ObjectStat f : files) {
+      all &= stores.storeFor(f.uri()).canMapRanges();
+    }
+    this.local = all;
     decoder.features().forEach(x -> fp.add(x.toString()));
     this.fingerprint = fp.hex();
   }
@@ -344,6 +351,12 @@ public final class TfRecordDataset implements MapDataset {
   @Override
   public String fingerprint() {
     return fingerprint;
+  }
+
+  /** True when every file is a local ({@code file://}) one: its records are copied from the page cache. */
+  @Override
+  public boolean localReads() {
+    return local;
   }
 
   /** Builds a {@link TfRecordDataset}. */

@@ -130,7 +130,8 @@ public final class BlockShuffleSampler implements Sampler {
         base[b] = blockPerm.apply(first + b) * blockSize;
         at[b + 1] = at[b] + (first + b == lastSlot ? lastSize : blockSize);
       }
-      FeistelPermutation perm = groupPermutation(first, start, groupEnd);
+      // a bulk call: the group's rounds as tables (same permutation, a lookup a round)
+      FeistelPermutation perm = groupPermutation(first, start, groupEnd).tabulate();
       boolean even = lastSlot < first || lastSlot >= end;
       for (int j = 0; j < k; j++) {
         long e = perm.apply(position + j - start);

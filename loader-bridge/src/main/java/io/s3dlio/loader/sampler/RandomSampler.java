@@ -26,6 +26,17 @@ public final class RandomSampler implements Sampler {
     return perm.apply(position);
   }
 
+  /** {@link #index} of each position: the permutation's rounds as tables first (the same order). */
+  @Override
+  public void indices(long from, long[] out) {
+    if (out.length >= 64) {
+      perm.tabulate();
+    }
+    for (int i = 0; i < out.length; i++) {
+      out[i] = perm.apply(from + i);
+    }
+  }
+
   @Override
   public void setEpoch(long epoch) {
     perm = new FeistelPermutation(n, Mix.key(seed, epoch, 1));

@@ -61,10 +61,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * SUBSET positions). Every way counts payload bytes (what the loader delivers). Each repetition's
  * ratios are taken against that repetition's ceilings; the summary gives the median and the
  * range over repetitions, and the CPU seconds per GB of this JVM (and of the S3Proxy process).
- * The local target first runs WARMUP repetitions (JIT, page cache) that are not counted.
+ * The local target first runs warm-up repetitions (JIT, page cache) that are not counted: at least
+ * WARMUP, then more while the last one spent more than {@link #JIT_SETTLED} s compiling (at most
+ * MAX_WARMUP): after 2, the loader's per-part methods were still being compiled by C2 in the
+ * counted repetitions (session 6: its CPU per GB fell from 0.39 to 0.21 s over 6 more).
  *
  * <p>Arguments (all optional): {@code --samples N --record-bytes B --files F --batch N --workers N
- * --block N --mix N --reps N --warmup N --subset N --target s3|local|both --dir PATH --skip-full --probe}
+ * --block N --mix N --reps N --warmup N --max-warmup N --subset N --target s3|local|both --dir PATH --skip-full --probe}
  * ({@code --probe}: also range GETs of 1, 4 and 16 MiB on the S3 server, to tell its per-request
  * cost from its per-byte cost).
  */
@@ -72,13 +75,15 @@ public final class LoaderBench {
   /** The names of the sequential reads with the per-record work (one thread; several: the CPU-bound reference). */
   static final String DECODE = "ceiling + decode";
   static final String DECODE_PARALLEL = "decode, %d threads (CPU)";
+  /** Seconds of JIT compilation in a warm-up repetition (all its ways) under which the JIT counts as settled. */
+  static final double JIT_SETTLED = 0.1;
 
   private LoaderBench() {
   }
 
   /** One measured read: samples and payload bytes delivered, wall time, CPU of this JVM and of the server. */
-  record Result(String name, long samples, long bytes, double seconds, double cpu, double gc, double serverCpu,
-      String extra) {
+  record Result(String name, long samples, long bytes, double seconds, double cpu, double gc, double jit,
+      double serverCpu, String extra) {
     double mbps() {
       return bytes / seconds / 1e6;
     }
@@ -93,7 +98,7 @@ public final class LoaderBench {
   }
 
   /** Settings of one run. */
-  record Settings(int batch, int workers, int block, int mix, int reps, int warmup, int subset, boolean full,
+  record Settings(int batch, int workers, int block, int mix, int reps, int warmup, int maxWarmup, int subset, boolean full,
       boolean probe) {
   }
 
@@ -107,6 +112,7 @@ public final class LoaderBench {
     int mix = 8;
     int reps = 3;
     int warmup = 2;
+    int maxWarmup = 12;
     int subset = 10_000;
     String target = "both";
     Path dir = Path.of("loader-bridge/target/bench");
@@ -123,6 +129,7 @@ public final class LoaderBench {
         case "--mix" -> mix = Integer.parseInt(args[++i]);
         case "--reps" -> reps = Integer.parseInt(args[++i]);
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+        case "--max-warmup" -> maxWarmup = Integer.parseInt(args[++i]);
         case "--subset" -> subset = Integer.parseInt(args[++i]);
         case "--target" -> target = args[++i];
         case "--dir" -> dir = Path.of(args[++i]);
@@ -131,7 +138,7 @@ public final class LoaderBench {
         default -> throw new IllegalArgumentException("Unknown argument " + args[i]);
       }
     }
-    Settings st = new Settings(batch, workers, block, mix, reps, warmup, subset, full, probe);
+    Settings st = new Settings(batch, workers, block, mix, reps, warmup, Math.max(warmup, maxWarmup), subset, full, probe);
     System.out.printf(Locale.ROOT, "loader bench: %d samples of ~%d bytes in %d files, batch %d, %d workers, "
         + "group shuffle %d x %d records, %d repetitions (local: after %d warm-up ones), %d cpus, load average %s%n",
         samples, recordBytes, files, batch, workers, mix, block, reps, warmup, Runtime.getRuntime().availableProcessors(),
@@ -185,6 +192,7 @@ public final class LoaderBench {
     private final long t0 = System.nanoTime();
     private final long cpu0 = processCpu();
     private final long gc0 = gcMillis();
+    private final long jit0 = jitMillis();
     private final long server0;
 
     Meter(Optional<ProcessHandle> server) {
@@ -196,7 +204,8 @@ public final class LoaderBench {
       double s = (System.nanoTime() - t0) / 1e9;
       double cpu = (processCpu() - cpu0) / 1e9;
       double srv = (server.map(LoaderBench::cpuTicksNanos).orElse(0L) - server0) / 1e9;
-      return new Result(name, samples, bytes, s, cpu, (gcMillis() - gc0) / 1e3, srv, extra);
+      return new Result(name, samples, bytes, s, cpu, (gcMillis() - gc0) / 1e3, (jitMillis() - jit0) / 1e3, srv,
+          extra);
     }
   }
 
@@ -211,6 +220,15 @@ public final class LoaderBench {
       t += Math.max(0, gc.getCollectionTime());
     }
     return t;
+  }
+
+  /**
+   * Time the JIT compilers spent compiling since start: a way that runs while loader code is
+   * still being compiled (the compiler threads compete for the same cores) shows it here.
+   */
+  static long jitMillis() {
+    java.lang.management.CompilationMXBean c = ManagementFactory.getCompilationMXBean();
+    return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() : 0;
   }
 
   /** CPU time (user + system) of another process, from /proc (Linux; 100 ticks a second). */
@@ -250,19 +268,34 @@ public final class LoaderBench {
         .seed(7).numWorkers(st.workers()).build();
     LoaderOptions groups = LoaderOptions.builder().batchSize(st.batch()).shuffle(true).shuffleBlock(st.block())
         .shuffleMix(st.mix()).seed(7).numWorkers(st.workers()).build();
+    // the loader's parts at once: numWorkers, at most one per core for local files (MapDataset.localReads)
+    int concurrency = ds.localReads() ? Math.min(st.workers(), Runtime.getRuntime().availableProcessors()) : st.workers();
+    System.out.printf(Locale.ROOT, "loader concurrency %d (numWorkers %d%s); GET per sample on %d threads%n", concurrency,
+        st.workers(), ds.localReads() ? ", local files: at most one part per core" : "", concurrency);
     Map<String, List<Result>> all = new LinkedHashMap<>();
-    int first = warmUp ? 1 - st.warmup() : 1;
-    for (int rep = first; rep <= st.reps(); rep++) {
-      System.out.printf(Locale.ROOT, "-- repetition %d of %d%s, load average %s%n", rep, st.reps(),
-          rep <= 0 ? " (warm-up, not counted)" : "", loadAverage());
+    // warm-up repetitions (not counted): at least st.warmup(), then more while the last one still
+    // compiled (the JIT's threads take the same cores as the way being measured), at most st.maxWarmup()
+    boolean warming = warmUp && st.warmup() > 0;
+    int warmed = 0;
+    int rep = warming ? 0 : 1;
+    while (rep <= st.reps()) {
+      if (warming) {
+        System.out.printf(Locale.ROOT, "-- warm-up repetition %d (not counted), load average %s%n", warmed + 1,
+            loadAverage());
+      } else {
+        System.out.printf(Locale.ROOT, "-- repetition %d of %d, load average %s%n", rep, st.reps(), loadAverage());
+      }
       List<Result> rs = new ArrayList<>();
       rs.add(measure(server, m -> sequential(m, stores, uris, ds.size())));
       rs.add(measure(server, m -> sequentialDecoded(m, stores, uris, 1)));
       rs.add(measure(server, m -> sequentialDecoded(m, stores, uris, st.workers())));
+      if (stores.storeFor(uris.get(0)).canMapRanges()) {
+        rs.add(measure(server, m -> mappedBlocks(m, stores, ds, st.block(), concurrency)));
+      }
       rs.add(measure(server, m -> loader(m, "loader, batch blocks", ds, batchBlocks, Long.MAX_VALUE)));
       rs.add(measure(server, m -> loader(m, "loader, group shuffle", ds, groups, Long.MAX_VALUE)));
       rs.add(measure(server, m -> perSampleGets(m, stores, ds, new BlockShuffleSampler(ds.size(), st.batch(), 7),
-          st.workers(), subset)));
+          concurrency, subset)));
       if (rep == 1 && st.full()) {
         rs.add(measure(server, m -> loader(m, "loader, full shuffle*", ds, LoaderOptions.builder().batchSize(st.batch())
             .shuffle(true).seed(7).numWorkers(st.workers()).build(), subset)));
@@ -274,12 +307,24 @@ public final class LoaderBench {
       }
       for (Result r : rs) {
         System.out.printf(Locale.ROOT,
-            "  %-26s %8.1f MB/s %9.0f samples/s %6.2f s  cpu %5.2f s/GB  gc %5.2f s  server %5.2f s/GB  %s%n",
-            r.name(), r.mbps(), r.samples() / r.seconds(), r.seconds(), r.cpuPerGb(), r.gc(), r.serverCpuPerGb(),
+            "  %-26s %8.1f MB/s %9.0f samples/s %6.2f s  cpu %5.2f s/GB  gc %5.2f s  jit %5.2f s  server %5.2f s/GB  %s%n",
+            r.name(), r.mbps(), r.samples() / r.seconds(), r.seconds(), r.cpuPerGb(), r.gc(), r.jit(), r.serverCpuPerGb(),
             r.extra());
-        if (rep >= 1) {
+        if (!warming) {
           all.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(r);
         }
+      }
+      if (warming) {
+        warmed++;
+        double jit = rs.stream().mapToDouble(Result::jit).sum();
+        warming = warmed < st.warmup() || jit > JIT_SETTLED && warmed < st.maxWarmup();
+        if (!warming) {
+          System.out.printf(Locale.ROOT, "-- after %d warm-up repetitions: the last one compiled for %.2f s (%s)%n", warmed,
+              jit, jit > JIT_SETTLED ? "the JIT is still busy: the figures include compiling" : "the JIT has settled");
+          rep = 1;
+        }
+      } else {
+        rep++;
       }
     }
     summary(where, all);
@@ -383,6 +428,58 @@ public final class LoaderBench {
     });
     return m.result(threads == 1 ? DECODE : String.format(Locale.ROOT, DECODE_PARALLEL, threads), records.get(),
         bytes.get(), "");
+  }
+
+  /**
+   * (a'') The best case of the loader's per-record work on local files, with no loader: blocks of
+   * {@code block} records (the group shuffle's requests) in a shuffled order, each mapped
+   * ({@link ObjectStore#mapRange}) and read front to back on one of {@code threads} threads, each
+   * record's header and payload CRCs checked and its payload copied into its own array (kept
+   * until the block is done). What is left to the loader's group shuffle beyond this is its own
+   * work: sampler, request plans, columns, batches, hand-offs.
+   */
+  static Result mappedBlocks(Meter m, StoreRegistry stores, TfRecordDataset ds, int block, int threads)
+      throws Exception {
+    List<long[]> blocks = new ArrayList<>();
+    for (long first = 0; first < ds.size(); first += block) {
+      blocks.add(new long[] {first, Math.min(ds.size(), first + block)});
+    }
+    java.util.Collections.shuffle(blocks, new Random(7));
+    AtomicLong bytes = new AtomicLong();
+    onThreads(threads, blocks.size(), k -> {
+      long end = blocks.get((int) k)[1];
+      byte[][] keep = new byte[(int) (end - blocks.get((int) k)[0])][];
+      byte[] header = new byte[TfRecordFraming.HEADER_SIZE];
+      long got = 0;
+      int kept = 0;
+      // the block's records one file at a time (a block may cross into the next file): one mapping each
+      for (long first = blocks.get((int) k)[0]; first < end; ) {
+        TfRecordDataset.RecordRange a = ds.recordRange(first);
+        long stop = first + 1;
+        while (stop < end && ds.recordRange(stop).uri().equals(a.uri())) {
+          stop++;
+        }
+        TfRecordDataset.RecordRange z = ds.recordRange(stop - 1);
+        java.nio.ByteBuffer map = stores.storeFor(a.uri())
+            .mapRange(a.uri(), a.offset(), z.offset() + z.size() - a.offset()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int pos = 0;
+        for (long r = first; r < stop; r++) {
+          map.get(pos, header, 0, header.length);
+          long len = TfRecordFraming.checkHeader(header, 0, "bench", pos, false, true);
+          byte[] p = new byte[(int) len];
+          map.get(pos + TfRecordFraming.HEADER_SIZE, p, 0, p.length);
+          if (MaskedCrc32c.of(p, 0, p.length) != map.getInt(pos + TfRecordFraming.HEADER_SIZE + p.length)) {
+            throw new IOException("CRC mismatch in record " + r);
+          }
+          keep[kept++] = p;
+          got += len;
+          pos += (int) TfRecordFraming.frameSize(len);
+        }
+        first = stop;
+      }
+      bytes.addAndGet(got);
+    });
+    return m.result(String.format(Locale.ROOT, "mapped decode, %d thr (best)", threads), ds.size(), bytes.get(), "");
   }
 
   /** Reads through the loader until the epoch ends or {@code limit} samples were delivered. */

@@ -105,6 +105,8 @@ abstract class RemoteDatasetsTestBase {
     TfRecordDataset ds = TfRecordDataset.builder(stores).prefix(root.child("tf/")).features(features).build();
     assertThat(ds.size()).isEqualTo(200);
     assertThat(ds.file(150)).isEqualTo(files.get(1));
+    // remote objects: reads wait on the store, numWorkers parts at once
+    assertThat(ds.localReads()).isFalse();
     try (DataLoader l = DataLoader.builder(ds).options(LoaderOptions.builder().batchSize(20).shuffle(true)
         .shuffleBlock(20).seed(4).build()).build(); BatchIterator it = l.iterator()) {
       Set<Long> ids = new HashSet<>();

@@ -69,6 +69,8 @@ class TestTfRecordDataset {
     assertThat(ds.size()).isEqualTo(4);
     assertThat(ds.fileCount()).isEqualTo(2);
     assertThat(ds.file(3)).isEqualTo(s1);
+    // local files: reads are page-cache copies, run at most one part per core
+    assertThat(ds.localReads()).isTrue();
     List<String> lines = new ArrayList<>();
     for (long i = 0; i < 4; i++) {
       Sample s = ds.get(i);
