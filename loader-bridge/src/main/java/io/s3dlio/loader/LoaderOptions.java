@@ -21,6 +21,7 @@ public final class LoaderOptions {
   private final int shuffleMix;
   private final long seed;
   private final int numWorkers;
+  private final boolean numWorkersSet;
   private final int prefetch;
   private final long maxBufferedBytes;
   private final Duration timeout;
@@ -41,6 +42,7 @@ public final class LoaderOptions {
     this.shuffleMix = b.shuffleMix;
     this.seed = b.seed;
     this.numWorkers = b.numWorkers;
+    this.numWorkersSet = b.numWorkersSet;
     this.prefetch = b.prefetch > 0 ? b.prefetch : 2 * b.numWorkers;
     this.maxBufferedBytes = b.maxBufferedBytes;
     this.timeout = b.timeout;
@@ -89,6 +91,11 @@ public final class LoaderOptions {
 
   public int numWorkers() {
     return numWorkers;
+  }
+
+  /** Whether {@code numWorkers} was set by the caller (a default may be adapted to the dataset). */
+  boolean numWorkersSet() {
+    return numWorkersSet;
   }
 
   public int prefetch() {
@@ -159,6 +166,7 @@ public final class LoaderOptions {
     private int shuffleMix = 1;
     private long seed;
     private int numWorkers = DEFAULT_NUM_WORKERS;
+    private boolean numWorkersSet;
     private int prefetch;
     private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
     private Duration timeout = Duration.ZERO;
@@ -232,10 +240,13 @@ public final class LoaderOptions {
     /**
      * Fetch parts running at once (default 4): the dataset splits each batch's fetch into parts
      * (one per coalesced range request, one per object for raw objects); a worker reads a part,
-     * decodes its samples and applies the transforms.
+     * decodes its samples and applies the transforms. Left unset, a dataset of local files
+     * ({@link MapDataset#localReads}) runs at most one part per core; a value set here is used as
+     * it is on every dataset.
      */
     public Builder numWorkers(int v) {
       numWorkers = positive("numWorkers", v);
+      numWorkersSet = true;
       return this;
     }
 

@@ -150,13 +150,16 @@ final class MapBatchIterator implements BatchIterator {
   }
 
   /**
-   * Parts running at once to start with: {@code numWorkers}, at most one per core for a dataset
-   * whose reads are CPU work ({@link MapDataset#localReads}: page-cache copies, where more parts
-   * than cores only hold more bytes in flight). Autotune, when on, grows it from there.
+   * Parts running at once to start with: {@code numWorkers}; when the caller left it unset, at
+   * most one per core for a dataset whose reads are CPU work ({@link MapDataset#localReads}:
+   * page-cache copies, where more parts than cores only hold more bytes in flight). A value the
+   * caller set is used as it is (local files on a network file system, or a cold page cache, want
+   * more reads outstanding). Autotune, when on, grows it from there.
    */
   static int workers(MapDataset dataset, LoaderOptions options) {
     int n = options.numWorkers();
-    return dataset.localReads() ? Math.max(1, Math.min(n, Runtime.getRuntime().availableProcessors())) : n;
+    boolean cap = dataset.localReads() && !options.numWorkersSet();
+    return cap ? Math.max(1, Math.min(n, Runtime.getRuntime().availableProcessors())) : n;
   }
 
   /**

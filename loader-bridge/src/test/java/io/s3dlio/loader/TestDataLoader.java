@@ -407,25 +407,30 @@ class TestDataLoader {
     }
   }
 
-  /** A dataset whose reads are CPU work (local files) runs at most one part per core, whatever numWorkers says. */
+  /**
+   * A dataset whose reads are CPU work (local files) runs at most one part per core when numWorkers
+   * is left to its default; a numWorkers the caller set is used as it is, local or not.
+   */
   @Test
-  void localReadsRunAtMostOnePartPerCore() {
+  void localReadsRunAtMostOnePartPerCoreUnlessNumWorkersIsSet() {
     int cores = Runtime.getRuntime().availableProcessors();
+    int byDefault = Math.min(LoaderOptions.builder().build().numWorkers(), cores);
     MemoryDataset ds = new MemoryDataset(400);
     ds.fetchMillis = 2;
     ds.local = true;
-    try (DataLoader l = loader(ds, LoaderOptions.builder().batchSize(4).numWorkers(cores + 6).prefetch(cores + 10)
-        .build())) {
+    try (DataLoader l = loader(ds, LoaderOptions.builder().batchSize(4).prefetch(cores + 10).build())) {
       assertThat(indices(Streams.take(l, 1000, 1))).hasSize(400);
-      assertThat(l.metrics().snapshot().concurrency()).isEqualTo(cores);
+      assertThat(l.metrics().snapshot().concurrency()).isEqualTo(byDefault);
     }
-    assertThat(ds.peakRunning.get()).isLessThanOrEqualTo(cores);
-    ds.local = false;
-    ds.peakRunning.set(0);
-    try (DataLoader l = loader(ds, LoaderOptions.builder().batchSize(4).numWorkers(cores + 6).prefetch(cores + 10)
-        .build())) {
-      Streams.take(l, 1000, 1);
-      assertThat(l.metrics().snapshot().concurrency()).isEqualTo(cores + 6);
+    assertThat(ds.peakRunning.get()).isLessThanOrEqualTo(byDefault);
+    for (boolean local : new boolean[] {true, false}) {
+      ds.local = local;
+      ds.peakRunning.set(0);
+      try (DataLoader l = loader(ds, LoaderOptions.builder().batchSize(4).numWorkers(cores + 6).prefetch(cores + 10)
+          .build())) {
+        assertThat(indices(Streams.take(l, 1000, 1))).hasSize(400);
+        assertThat(l.metrics().snapshot().concurrency()).as("local=%s", local).isEqualTo(cores + 6);
+      }
     }
   }
 

@@ -264,12 +264,13 @@ public final class LoaderBench {
     long subset = Math.min(st.subset(), ds.size());
     System.out.printf(Locale.ROOT, "%n== %s: %d records, %.1f MB, load average %s ==%n", where, ds.size(),
         total(data) / 1e6, loadAverage());
-    LoaderOptions batchBlocks = LoaderOptions.builder().batchSize(st.batch()).shuffle(true).shuffleBlock(st.batch())
-        .seed(7).numWorkers(st.workers()).build();
-    LoaderOptions groups = LoaderOptions.builder().batchSize(st.batch()).shuffle(true).shuffleBlock(st.block())
-        .shuffleMix(st.mix()).seed(7).numWorkers(st.workers()).build();
-    // the loader's parts at once: numWorkers, at most one per core for local files (MapDataset.localReads)
+    // the loader's parts at once: --workers, at most one per core for local files (what the
+    // loader does with numWorkers left unset, MapDataset.localReads), set explicitly here
     int concurrency = ds.localReads() ? Math.min(st.workers(), Runtime.getRuntime().availableProcessors()) : st.workers();
+    LoaderOptions batchBlocks = LoaderOptions.builder().batchSize(st.batch()).shuffle(true).shuffleBlock(st.batch())
+        .seed(7).numWorkers(concurrency).build();
+    LoaderOptions groups = LoaderOptions.builder().batchSize(st.batch()).shuffle(true).shuffleBlock(st.block())
+        .shuffleMix(st.mix()).seed(7).numWorkers(concurrency).build();
     System.out.printf(Locale.ROOT, "loader concurrency %d (numWorkers %d%s); GET per sample on %d threads%n", concurrency,
         st.workers(), ds.localReads() ? ", local files: at most one part per core" : "", concurrency);
     Map<String, List<Result>> all = new LinkedHashMap<>();
@@ -298,7 +299,7 @@ public final class LoaderBench {
           concurrency, subset)));
       if (rep == 1 && st.full()) {
         rs.add(measure(server, m -> loader(m, "loader, full shuffle*", ds, LoaderOptions.builder().batchSize(st.batch())
-            .shuffle(true).seed(7).numWorkers(st.workers()).build(), subset)));
+            .shuffle(true).seed(7).numWorkers(concurrency).build(), subset)));
       }
       if (rep == 1 && st.probe()) {
         for (int mib : new int[] {1, 4, 16}) {
