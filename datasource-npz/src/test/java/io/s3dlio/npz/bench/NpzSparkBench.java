@@ -151,8 +151,10 @@ public final class NpzSparkBench {
    * Times the steps of a read's {@code load()} on one folder, in one JVM with a Spark session:
    * Hadoop's listing alone ({@code LocalFileSystem.listStatus}), Spark's file index over it
    * ({@code InMemoryFileIndex}) without a file status cache, with the session's cache (what
-   * {@code FileTable} uses), with this source's path filter, and the whole {@code load()}. Prints
-   * {@code INDEX round step ms files}.
+   * {@code FileTable} uses), each with this source's path filter ({@code NpzPathFilter}), without a
+   * filter, the whole {@code load()} (with and without schema inference), a copy of the read's Hadoop
+   * configuration and its broadcast. Prints {@code INDEX step ms files} per round and the median
+   * and minimum of each step over the rounds after the first ({@code INDEX median}).
    */
   private static void index(Path dir, int rounds) throws Exception {
     SparkSession spark = SparkSession.builder().master("local[2]").appName("npz-bench")
@@ -163,8 +165,8 @@ public final class NpzSparkBench {
     hdir = local.makeQualified(hdir);
     scala.collection.immutable.Seq<org.apache.hadoop.fs.Path> roots =
         CollectionConverters.asScala(List.of(hdir)).toSeq();
-    scala.collection.immutable.Map<String, String> filter = scala.collection.immutable.Map$.MODULE$
-        .<String, String>empty().updated("mapreduce.input.pathFilter.class", "io.s3dlio.npz.spark.NpzPathFilter$Npz");
+    scala.collection.immutable.Map<String, String> none = scala.collection.immutable.Map$.MODULE$.empty();
+    scala.collection.immutable.Map<String, String> filter = none.updated("mapreduce.input.pathFilter.class", "io.s3dlio.npz.spark.NpzPathFilter$Npz");
     org.apache.spark.sql.types.StructType schema = spark.read().format("npz").load(dir.toString()).schema();
     java.util.Map<String, List<Double>> times = new java.util.LinkedHashMap<>();
     for (int r = 0; r < rounds; r++) {
@@ -176,6 +178,11 @@ public final class NpzSparkBench {
           scala.Option.empty(), org.apache.spark.sql.execution.datasources.NoopCache$.MODULE$, scala.Option.empty(),
           scala.Option.empty());
       step(times, "index.noCache", t0, idx.allFiles().size());
+      t0 = System.nanoTime();
+      idx = new org.apache.spark.sql.execution.datasources.InMemoryFileIndex(spark, roots, none,
+          scala.Option.empty(), org.apache.spark.sql.execution.datasources.NoopCache$.MODULE$, scala.Option.empty(),
+          scala.Option.empty());
+      step(times, "index.noCache.noFilter", t0, idx.allFiles().size());
       t0 = System.nanoTime();
       idx = new org.apache.spark.sql.execution.datasources.InMemoryFileIndex(spark, roots, filter,
           scala.Option.empty(), org.apache.spark.sql.execution.datasources.FileStatusCache$.MODULE$.getOrCreate(spark),
