@@ -62,8 +62,9 @@ final class HadoopRangeSource extends RangeSource implements Closeable {
   /** Bytes fetched from the file. */
   private long fetched;
 
-  private HadoopRangeSource(Path path, long length, FSDataInputStream in, byte[] whole, boolean positioned) {
-    super(path.toString(), length);
+  private HadoopRangeSource(Path path, String name, long length, FSDataInputStream in, byte[] whole,
+      boolean positioned) {
+    super(name, length);
     this.path = path;
     this.in = in;
     this.whole = whole;
@@ -83,11 +84,17 @@ final class HadoopRangeSource extends RangeSource implements Closeable {
    * is fetched here in one read and the stream closed.
    */
   static HadoopRangeSource open(FileSystem fs, Path path, long length, boolean readWhole) throws IOException {
+    return open(fs, path, path.toString(), length, readWhole);
+  }
+
+  /** As {@link #open(FileSystem, Path, long, boolean)}, with {@code path.toString()} given ({@code name}). */
+  static HadoopRangeSource open(FileSystem fs, Path path, String name, long length, boolean readWhole)
+      throws IOException {
     boolean small = readWhole && length <= WHOLE_FILE_MAX;
     FSDataInputStream in;
     if (RawLocalInput.serves(fs)) {
       // Hadoop's raw file:// FileSystem: the file it maps the path to, without its stat per open.
-      in = RawLocalInput.open(fs, path);
+      in = RawLocalInput.open(fs, path, name);
     } else if (fs instanceof RawLocalFileSystem && !small) {
       // Positioned reads of a raw local file are plain FileChannel reads; its openFile() builder
       // costs a Configuration per file and its vectored read an asynchronous channel per stream.
@@ -108,11 +115,11 @@ final class HadoopRangeSource extends RangeSource implements Closeable {
       in = FutureIO.awaitFuture(builder.build());
     }
     if (!small) {
-      return new HadoopRangeSource(path, length, in, null, fs instanceof RawLocalFileSystem);
+      return new HadoopRangeSource(path, name, length, in, null, fs instanceof RawLocalFileSystem);
     }
     HadoopRangeSource src;
     try (in) {
-      src = new HadoopRangeSource(path, length, null, new byte[(int) length], false);
+      src = new HadoopRangeSource(path, name, length, null, new byte[(int) length], false);
       src.readWhole(in);
     }
     return src;

@@ -10,7 +10,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.mapreduce.Job;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -107,8 +106,7 @@ public class NpzFileFormat implements FileFormat, DataSourceRegister, Serializab
       scala.collection.immutable.Map<String, String> options, Configuration hadoopConf) {
     NpzOptions parsed = parse(options);
     ReadSpec spec = NpzSchemas.readSpec(parsed, dataSchema, requiredSchema);
-    Broadcast<SerializableConfiguration> conf = JavaSparkContext.fromSparkContext(session.sparkContext())
-        .broadcast(new SerializableConfiguration(hadoopConf));
+    Broadcast<SerializableConfiguration> conf = ConfBroadcasts.of(session.sparkContext(), hadoopConf);
     return (Function1<PartitionedFile, Iterator<InternalRow>> & Serializable) file -> {
       if (!parsed.reads(file.toPath().getName())) {
         return scala.collection.Iterator$.MODULE$.empty();

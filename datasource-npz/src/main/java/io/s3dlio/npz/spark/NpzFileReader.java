@@ -6,6 +6,7 @@ import java.io.IOException;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.sql.execution.datasources.PartitionedFile;
 
 /**
  * Reads one file (or one byte range of it, sample layout) of a scan: opens it through the Hadoop
@@ -29,6 +30,23 @@ final class NpzFileReader implements PartitionReader<InternalRow> {
   }
 
   /**
+   * Reads {@code file} (one split of a scan) for {@code spec}; {@code needsFile} is
+   * {@code spec.needsFile()}, {@code pathColumn} whether {@code spec} has the path column (both
+   * asked once per task, not once per file). A read that needs no file (the file layout with only
+   * the path column, or none, as {@code count()}) neither opens the file nor makes its path unless
+   * the path column is read.
+   */
+  static NpzFileReader open(PartitionedFile file, ReadSpec spec, boolean needsFile, boolean pathColumn,
+      ReadFileSystems fs, ReadCounters counters, boolean ignoreCorrupt, boolean ignoreMissing) throws IOException {
+    if (!needsFile) {
+      String name = pathColumn ? file.toPath().toString() : null;
+      return new NpzFileReader(new FileLayoutReader(name, null, spec.columns(), counters), null, counters, false);
+    }
+    return open(file.toPath(), file.start(), file.length(), file.fileSize(), spec, fs, counters, ignoreCorrupt,
+        ignoreMissing);
+  }
+
+  /**
    * Opens bytes {@code [start, start + length)} of {@code path} ({@code size} bytes as listed).
    * The file is opened (an .npz's directory read) here, so that a missing or damaged file fails
    * here, where Spark's {@code ignoreMissingFiles} / {@code ignoreCorruptFiles} handle it.
@@ -41,7 +59,7 @@ final class NpzFileReader implements PartitionReader<InternalRow> {
     }
     HadoopRangeSource src = null;
     try {
-      src = fs.open(path, start, length, size, spec.format());
+      src = fs.open(path, name, start, length, size, spec.format());
       ArrayFile file = ReadSpec.open(spec.format(), src);
       PartitionReader<InternalRow> rows = spec.layout() == Layout.FILE
           ? new FileLayoutReader(name, file, spec.columns(), counters)

@@ -25,11 +25,14 @@ import scala.jdk.javaapi.CollectionConverters;
 final class NpzPartitionReaderFactory extends FilePartitionReaderFactory {
   private static final long serialVersionUID = 1L;
 
+  /** The read's Hadoop configuration; null when the scan opens no file. */
   private final Broadcast<SerializableConfiguration> conf;
   private final ReadSpec spec;
   private final StructType readDataSchema;
   private final StructType partitionSchema;
   private final FileSourceOptions options;
+  private final boolean needsFile;
+  private final boolean pathColumn;
 
   NpzPartitionReaderFactory(Broadcast<SerializableConfiguration> conf, ReadSpec spec, StructType readDataSchema,
       StructType partitionSchema, FileSourceOptions options) {
@@ -38,6 +41,8 @@ final class NpzPartitionReaderFactory extends FilePartitionReaderFactory {
     this.readDataSchema = readDataSchema;
     this.partitionSchema = partitionSchema;
     this.options = options;
+    this.needsFile = spec.needsFile();
+    this.pathColumn = spec.hasPathColumn();
   }
 
   @Override
@@ -48,7 +53,7 @@ final class NpzPartitionReaderFactory extends FilePartitionReaderFactory {
   @Override
   public PartitionReader<InternalRow> createReader(InputPartition partition) {
     ReadCounters counters = new ReadCounters();
-    ReadFileSystems fs = new ReadFileSystems(conf.value().value());
+    ReadFileSystems fs = fileSystems();
     PartitionedFile[] files = ((FilePartition) partition).files();
     FilePartitionReader<InternalRow> all = new FilePartitionReader<>(
         CollectionConverters.asScala(Arrays.asList(files).iterator()), f -> buildReader(f, fs, counters), options);
@@ -57,14 +62,18 @@ final class NpzPartitionReaderFactory extends FilePartitionReaderFactory {
 
   @Override
   public PartitionReader<InternalRow> buildReader(PartitionedFile file) {
-    return buildReader(file, new ReadFileSystems(conf.value().value()), new ReadCounters());
+    return buildReader(file, fileSystems(), new ReadCounters());
+  }
+
+  private ReadFileSystems fileSystems() {
+    return new ReadFileSystems(conf == null ? null : conf.value().value());
   }
 
   private PartitionReader<InternalRow> buildReader(PartitionedFile file, ReadFileSystems fs, ReadCounters counters) {
     PartitionReader<InternalRow> r;
     try {
-      r = NpzFileReader.open(file.toPath(), file.start(), file.length(), file.fileSize(), spec,
-          fs, counters, options.ignoreCorruptFiles(), options.ignoreMissingFiles());
+      r = NpzFileReader.open(file, spec, needsFile, pathColumn, fs, counters, options.ignoreCorruptFiles(),
+          options.ignoreMissingFiles());
     } catch (IOException e) {
       // Spark's reader tells missing and damaged files apart by the exception's class: keep it.
       throw Sneaky.<RuntimeException>rethrow(e);

@@ -29,6 +29,17 @@ public abstract class NpzPathFilter implements PathFilter, Serializable {
     return path.getName().endsWith(suffix);
   }
 
+  /**
+   * Whether every file Spark's index lists for a read with {@code options} is one the read uses:
+   * the read gives a {@code pathGlobFilter} (Spark's listing applied it; {@link NpzOptions#reads}
+   * then takes every file), or the listing's input path filter is this source's default for the
+   * format (as {@link NpzDataSourceV2} sets it). Otherwise (a path filter of the user's) each file
+   * must be tested with {@link NpzOptions#reads}.
+   */
+  static boolean listsOnlyRead(NpzOptions parsed, org.apache.spark.sql.util.CaseInsensitiveStringMap options) {
+    return parsed.hasPathGlobFilter() || of(parsed.format()).getName().equals(options.get(KEY));
+  }
+
   /** The filter class of {@code format} ("npz" or "npy"). */
   static Class<? extends NpzPathFilter> of(String format) {
     return "npy".equals(format) ? Npy.class : Npz.class;

@@ -10,7 +10,6 @@ import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.internal.Logging;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.FileSourceOptions;
@@ -35,7 +34,6 @@ import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
-import org.apache.spark.util.SerializableConfiguration;
 import org.slf4j.Logger;
 import scala.collection.immutable.Seq;
 
@@ -148,19 +146,31 @@ final class NpzScan implements FileScan {
   public Seq<FilePartition> partitions() {
     Seq<PartitionDirectory> selected = fileIndex.listFiles(partitionFilters, dataFilters);
     long openCost = openCostInBytes();
-    long maxSplit = maxSplitBytes(selected, openCost);
     UnaryOperator<InternalRow> project = partitionProjection();
-    List<PartitionedFile> splits = new ArrayList<>();
+    // The files read, per folder, and their bytes, in one pass (20,000 files: each name tested once).
+    boolean allRead = NpzPathFilter.listsOnlyRead(parsed, options);
+    List<PartitionDirectory> dirs = Scala.list(selected);
+    List<List<FileStatusWithMetadata>> read = new ArrayList<>(dirs.size());
     long files = 0;
+    long bytes = 0;
+    for (PartitionDirectory dir : dirs) {
+      List<FileStatusWithMetadata> inDir = Scala.list(dir.files());
+      if (!allRead) {
+        inDir = inDir.stream().filter(f -> parsed.reads(f.getPath().getName())).toList();
+      }
+      for (FileStatusWithMetadata f : inDir) {
+        bytes += f.getLen();
+      }
+      files += inDir.size();
+      read.add(inDir);
+    }
+    long maxSplit = maxSplitBytes(bytes + files * openCost, openCost);
+    List<PartitionedFile> splits = new ArrayList<>((int) Math.min(Integer.MAX_VALUE, files));
     long opened = 0;
-    for (PartitionDirectory dir : Scala.list(selected)) {
-      InternalRow values = project.apply(dir.values());
-      List<PartitionedFile> inDir = new ArrayList<>();
-      for (FileStatusWithMetadata f : Scala.list(dir.files())) {
-        if (!parsed.reads(f.getPath().getName())) {
-          continue;
-        }
-        files++;
+    for (int d = 0; d < dirs.size(); d++) {
+      InternalRow values = project.apply(dirs.get(d).values());
+      List<PartitionedFile> inDir = new ArrayList<>(read.get(d).size());
+      for (FileStatusWithMetadata f : read.get(d)) {
         boolean split = false;
         if (parsed.layout() == Layout.SAMPLE && f.getLen() > maxSplit) {
           opened++;
@@ -236,22 +246,14 @@ final class NpzScan implements FileScan {
   /**
    * Spark's {@code FilePartition.maxSplitBytes} with this read's open cost and
    * {@link NpzOptions#MAX_PARTITION_BYTES}: {@code min(maxPartitionBytes, max(openCost, bytes / minPartitions))},
-   * bytes counting each file read ({@link NpzOptions#reads}) as its length plus the open cost.
+   * {@code bytes} counting each file read ({@link NpzOptions#reads}) as its length plus the open cost.
    */
-  private long maxSplitBytes(Seq<PartitionDirectory> selected, long openCost) {
+  private long maxSplitBytes(long bytes, long openCost) {
     SQLConf conf = sqlConf();
     int minPartitions = conf.filesMinPartitionNum().isDefined()
         ? (Integer) conf.filesMinPartitionNum().get() : leafNodeDefaultParallelism();
-    long total = 0;
-    for (PartitionDirectory dir : Scala.list(selected)) {
-      for (FileStatusWithMetadata f : Scala.list(dir.files())) {
-        if (parsed.reads(f.getPath().getName())) {
-          total += f.getLen() + openCost;
-        }
-      }
-    }
     long maxPartitionBytes = parsed.maxPartitionBytes().orElse(conf.filesMaxPartitionBytes());
-    return Math.min(maxPartitionBytes, Math.max(openCost, total / Math.max(1, minPartitions)));
+    return Math.min(maxPartitionBytes, Math.max(openCost, bytes / Math.max(1, minPartitions)));
   }
 
   /**
@@ -349,10 +351,14 @@ final class NpzScan implements FileScan {
     return hadoopConf;
   }
 
+  /**
+   * The tasks' reader factory, with the read's Hadoop configuration as a broadcast
+   * ({@link ConfBroadcasts}: one per distinct configuration, not one per scan); a scan that opens
+   * no file ({@link ReadSpec#needsFile}) ships none.
+   */
   @Override
   public PartitionReaderFactory createReaderFactory() {
-    var conf = JavaSparkContext.fromSparkContext(sparkSession.sparkContext())
-        .broadcast(new SerializableConfiguration(hadoopConf()));
+    var conf = spec.needsFile() ? ConfBroadcasts.of(sparkSession.sparkContext(), hadoopConf()) : null;
     return new NpzPartitionReaderFactory(conf, spec, readDataSchema, readPartitionSchema,
         new FileSourceOptions(Scala.map(options.asCaseSensitiveMap())));
   }

@@ -4,10 +4,12 @@ import io.s3dlio.npz.format.ArrayFile;
 import io.s3dlio.npz.format.NpyHeader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -35,15 +37,7 @@ final class NpzSchemas {
    * must agree when read); empty when there are no files.
    */
   static Optional<StructType> infer(NpzOptions options, List<FileStatus> files, Configuration conf) {
-    FileStatus first = null;
-    String firstName = null;
-    for (FileStatus f : files) { // each path's string made once, not once per comparison
-      String name = f.isFile() ? f.getPath().toString() : null;
-      if (name != null && (firstName == null || name.compareTo(firstName) < 0)) {
-        first = f;
-        firstName = name;
-      }
-    }
+    FileStatus first = firstByPath(files);
     if (first == null) {
       return Optional.empty();
     }
@@ -63,6 +57,37 @@ final class NpzSchemas {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot infer the schema from " + path + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The file of {@code files} whose path string is the smallest (folders skipped); null when there
+   * is none. Paths of the same scheme and authority as the smallest so far (in practice all of
+   * them) are compared by their URI path, which orders them as their strings do (the same prefix
+   * before it) without making 20,000 strings; others by their strings.
+   */
+  static FileStatus firstByPath(List<FileStatus> files) {
+    FileStatus first = null;
+    URI firstUri = null;
+    for (FileStatus f : files) {
+      if (!f.isFile()) {
+        continue;
+      }
+      URI u = f.getPath().toUri();
+      if (first == null) {
+        first = f;
+        firstUri = u;
+        continue;
+      }
+      boolean sameRoot = Objects.equals(u.getScheme(), firstUri.getScheme())
+          && Objects.equals(u.getAuthority(), firstUri.getAuthority());
+      int c = sameRoot ? u.getPath().compareTo(firstUri.getPath())
+          : f.getPath().toString().compareTo(first.getPath().toString());
+      if (c < 0) {
+        first = f;
+        firstUri = u;
+      }
+    }
+    return first;
   }
 
   /** What the readers need for {@code readDataSchema}, a pruned {@code dataSchema}. */

@@ -48,7 +48,8 @@ final class NpzTable extends FileTable {
 
   @Override
   public Option<StructType> inferSchema(Seq<FileStatus> files) {
-    List<FileStatus> read = parsed.read(Scala.list(files));
+    List<FileStatus> listed = Scala.list(files);
+    List<FileStatus> read = NpzPathFilter.listsOnlyRead(parsed, options) ? listed : parsed.read(listed);
     return Option.apply(NpzSchemas.infer(parsed, read,
         session.sessionState().newHadoopConfWithOptions(Scala.map(options.asCaseSensitiveMap()))).orElse(null));
   }

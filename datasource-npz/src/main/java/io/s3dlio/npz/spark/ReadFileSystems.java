@@ -54,10 +54,12 @@ final class ReadFileSystems {
   /**
    * Opens {@code path} of {@code size} bytes (as listed) for a read of bytes {@code [start, start +
    * length)} by {@code format} ("npz" or "npy"): a read of the whole file gets the whole-file fetch
-   * of {@link HadoopRangeSource} and, for an .npz, skips the checksum layer (see above).
+   * of {@link HadoopRangeSource} and, for an .npz, skips the checksum layer (see above). {@code name}
+   * is {@code path.toString()}, made once per file by the caller.
    */
-  HadoopRangeSource open(Path path, long start, long length, long size, String format) throws IOException {
+  HadoopRangeSource open(Path path, String name, long start, long length, long size, String format)
+      throws IOException {
     boolean whole = start == 0 && length >= size;
-    return HadoopRangeSource.open(forRead(path, whole && "npz".equals(format)), path, size, whole);
+    return HadoopRangeSource.open(forRead(path, whole && "npz".equals(format)), path, name, size, whole);
   }
 }

@@ -31,6 +31,11 @@ record ReadSpec(String format, Layout layout, List<ColumnSpec> columns, List<Str
     return layout == Layout.SAMPLE || columns.stream().anyMatch(c -> c.kind() != ColumnSpec.Kind.PATH);
   }
 
+  /** Whether the path column is read. */
+  boolean hasPathColumn() {
+    return columns.stream().anyMatch(c -> c.kind() == ColumnSpec.Kind.PATH);
+  }
+
   /** The arrays of a file read through {@code src} (an .npz's directory is read here). */
   static ArrayFile open(String format, RangeSource src) throws IOException {
     return "npy".equals(format) ? new NpyFile(src) : NpzReader.open(src);

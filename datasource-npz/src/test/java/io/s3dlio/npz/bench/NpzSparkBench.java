@@ -60,6 +60,10 @@ public final class NpzSparkBench {
       list(Path.of(args[1]).toAbsolutePath(), args.length > 2 ? Integer.parseInt(args[2]) : 10);
       return;
     }
+    if (args[0].equals("index")) {
+      index(Path.of(args[1]).toAbsolutePath(), args.length > 2 ? Integer.parseInt(args[2]) : 10);
+      return;
+    }
     String label = args[2];
     int repeats = args.length > 3 ? Integer.parseInt(args[3]) : 3;
     SparkSession spark = SparkSession.builder().master("local[2]").appName("npz-bench")
@@ -141,6 +145,76 @@ public final class NpzSparkBench {
       System.out.printf(Locale.ROOT, "LIST %d %.1f %.1f %.1f %d%n", r, (t1 - t0) / 1e6, (t2 - t1) / 1e6,
           (t3 - t2) / 1e6, n3);
     }
+  }
+
+  /**
+   * Times the steps of a read's {@code load()} on one folder, in one JVM with a Spark session:
+   * Hadoop's listing alone ({@code LocalFileSystem.listStatus}), Spark's file index over it
+   * ({@code InMemoryFileIndex}) without a file status cache, with the session's cache (what
+   * {@code FileTable} uses), each with this source's path filter ({@code NpzPathFilter}), without a
+   * filter, the whole {@code load()} (with and without schema inference), a copy of the read's Hadoop
+   * configuration and its broadcast. Prints {@code INDEX step ms files} per round and the median
+   * and minimum of each step over the rounds after the first ({@code INDEX median}).
+   */
+  private static void index(Path dir, int rounds) throws Exception {
+    SparkSession spark = SparkSession.builder().master("local[2]").appName("npz-bench")
+        .config("spark.ui.enabled", "false").config("spark.sql.adaptive.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1").getOrCreate();
+    org.apache.hadoop.fs.Path hdir = new org.apache.hadoop.fs.Path(dir.toString());
+    org.apache.hadoop.fs.FileSystem local = hdir.getFileSystem(spark.sessionState().newHadoopConf());
+    hdir = local.makeQualified(hdir);
+    scala.collection.immutable.Seq<org.apache.hadoop.fs.Path> roots =
+        CollectionConverters.asScala(List.of(hdir)).toSeq();
+    scala.collection.immutable.Map<String, String> none = scala.collection.immutable.Map$.MODULE$.empty();
+    scala.collection.immutable.Map<String, String> filter = none.updated("mapreduce.input.pathFilter.class", "io.s3dlio.npz.spark.NpzPathFilter$Npz");
+    org.apache.spark.sql.types.StructType schema = spark.read().format("npz").load(dir.toString()).schema();
+    java.util.Map<String, List<Double>> times = new java.util.LinkedHashMap<>();
+    for (int r = 0; r < rounds; r++) {
+      long t0 = System.nanoTime();
+      int n = local.listStatus(hdir).length;
+      step(times, "hadoop.listStatus", t0, n);
+      t0 = System.nanoTime();
+      var idx = new org.apache.spark.sql.execution.datasources.InMemoryFileIndex(spark, roots, filter,
+          scala.Option.empty(), org.apache.spark.sql.execution.datasources.NoopCache$.MODULE$, scala.Option.empty(),
+          scala.Option.empty());
+      step(times, "index.noCache", t0, idx.allFiles().size());
+      t0 = System.nanoTime();
+      idx = new org.apache.spark.sql.execution.datasources.InMemoryFileIndex(spark, roots, none,
+          scala.Option.empty(), org.apache.spark.sql.execution.datasources.NoopCache$.MODULE$, scala.Option.empty(),
+          scala.Option.empty());
+      step(times, "index.noCache.noFilter", t0, idx.allFiles().size());
+      t0 = System.nanoTime();
+      idx = new org.apache.spark.sql.execution.datasources.InMemoryFileIndex(spark, roots, filter,
+          scala.Option.empty(), org.apache.spark.sql.execution.datasources.FileStatusCache$.MODULE$.getOrCreate(spark),
+          scala.Option.empty(), scala.Option.empty());
+      step(times, "index.sessionCache", t0, idx.allFiles().size());
+      t0 = System.nanoTime();
+      Dataset<Row> df = spark.read().format("npz").load(dir.toString());
+      step(times, "load", t0, 0);
+      t0 = System.nanoTime();
+      df = spark.read().format("npz").schema(schema).load(dir.toString());
+      step(times, "load.withSchema", t0, 0);
+      t0 = System.nanoTime();
+      org.apache.hadoop.conf.Configuration conf = spark.sessionState().newHadoopConfWithOptions(filter);
+      step(times, "conf.newHadoopConfWithOptions", t0, conf.size());
+      t0 = System.nanoTime();
+      var b = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
+          .broadcast(new org.apache.spark.util.SerializableConfiguration(conf));
+      step(times, "conf.broadcast", t0, 0);
+      b.destroy();
+    }
+    for (var e : times.entrySet()) {
+      List<Double> v = new ArrayList<>(e.getValue().subList(1, e.getValue().size()));
+      java.util.Collections.sort(v);
+      System.out.printf(Locale.ROOT, "INDEX median %s %.1f min %.1f%n", e.getKey(), v.get(v.size() / 2), v.get(0));
+    }
+    spark.stop();
+  }
+
+  private static void step(java.util.Map<String, List<Double>> times, String name, long t0, int files) {
+    double ms = (System.nanoTime() - t0) / 1e6;
+    times.computeIfAbsent(name, k -> new ArrayList<>()).add(ms);
+    System.out.printf(Locale.ROOT, "INDEX %s %.1f %d%n", name, ms, files);
   }
 
   /** Partitions (tasks) of the query's scan. */
