@@ -5,6 +5,7 @@
 #   MOF=$PWD/bin/mvn-offline-first; git worktree add /tmp/npz-old d852f84 && (cd /tmp/npz-old && $MOF -q -DskipTests \
 #     -Ds3dlio.no-test-servers=true -pl datasource-npz -am package)
 #   datasource-npz/bench/run-spark-bench.sh /tmp/npz-old [DIR=target/npz-bench] [ROUNDS=3] [BIG=200] [SMALL=20000]
+# REPEATS=N (default 3): runs of each query per JVM, the first of them a warm-up (not counted).
 # BENCH_URI=s3://bucket/prefix reads a copy of DIR there instead (storage settings from the
 # environment, e.g. `eval "$(bin/s3-test-server start X)"`); EXTRA_JAVA_OPTS are added to both JVMs
 # (e.g. -Dspark.hadoop.fs.file.impl=io.s3dlio.fs.S3dlioLocalFileSystem: the previous implementation
@@ -21,6 +22,7 @@ cd "$ROOT"
 OLD="$(cd "${1:?usage: $0 OLD_CHECKOUT [DIR] [ROUNDS] [BIG] [SMALL]}" && pwd)"
 DIR="${2:-datasource-npz/target/npz-bench}"
 ROUNDS="${3:-3}"; BIG="${4:-200}"; SMALL="${5:-20000}"
+REPEATS="${REPEATS:-3}" # runs of each query per JVM; the first is a warm-up, not counted
 M=datasource-npz
 BASE="${BASE:+$(cd "$BASE" && pwd)}"
 for c in "$OLD" ${BASE:+"$BASE"}; do
@@ -50,10 +52,10 @@ for ((r = 1; r <= ROUNDS; r++)); do
   for impl in $order; do
     cp_var="${impl^^}_CP"
     echo "# round $r $impl load: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT"
-    "${JAVA[@]}" -cp "${!cp_var}" io.s3dlio.npz.bench.NpzSparkBench run "${BENCH_URI:-$DIR}" "$impl" 3 | grep -e '^RESULT' -e '^PHASES' | tee -a "$OUT"
+    "${JAVA[@]}" -cp "${!cp_var}" io.s3dlio.npz.bench.NpzSparkBench run "${BENCH_URI:-$DIR}" "$impl" "$REPEATS" | grep -e '^RESULT' -e '^PHASES' | tee -a "$OUT"
   done
 done
-/usr/bin/python3 - "$OUT" <<'PY'
+/usr/bin/python3 - "$OUT" "$REPEATS" <<'PY'
 import statistics, sys
 from collections import defaultdict
 times, cpus, parts, seen = defaultdict(list), defaultdict(list), {}, defaultdict(int)
@@ -63,8 +65,8 @@ for line in open(sys.argv[1]):
     _, impl, q, sec, p, _value, cpu = line.split()
     seen[(impl, q)] += 1
     parts[(impl, q)] = int(p)
-    # the first timing of each query in each JVM is a warm-up: 3 repeats per JVM
-    if seen[(impl, q)] % 3 != 1:
+    # the first timing of each query in each JVM is a warm-up: REPEATS runs per JVM
+    if seen[(impl, q)] % int(sys.argv[2]) != 1:
         times[(impl, q)].append(float(sec))
         cpus[(impl, q)].append(float(cpu))
 def table(old):
