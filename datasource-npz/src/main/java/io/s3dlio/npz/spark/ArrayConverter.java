@@ -15,6 +15,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -35,6 +36,9 @@ final class ArrayConverter {
       .add("imag", DataTypes.FloatType, false);
   static final StructType COMPLEX128 = new StructType().add("real", DataTypes.DoubleType, false)
       .add("imag", DataTypes.DoubleType, false);
+
+  /** Spark's array values hold their elements in native order (Platform's accessors). */
+  private static final boolean NATIVE_LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
   private ArrayConverter() {
   }
@@ -66,67 +70,74 @@ final class ArrayConverter {
   static ArrayData toArray(NpyArray a, int from, int n) {
     NpyDtype dt = a.dtype();
     int sz = dt.itemSize();
+    char kind = dt.kind();
+    long at = Platform.BYTE_ARRAY_OFFSET + (long) from * sz;
+    if (NATIVE_LITTLE_ENDIAN && (kind == 'i' || kind == 'f' && sz != 2) && at <= Integer.MAX_VALUE) {
+      // Spark's element has the numpy element's size and, in native (little-endian) order, its
+      // bytes: the values go from the decoded array into the array value in one copy.
+      return UnsafeArrayData.fromPrimitiveArray(a.data(), (int) at, n, sz);
+    }
     ByteBuffer b = ByteBuffer.wrap(a.data(), from * sz, n * sz).slice().order(ByteOrder.LITTLE_ENDIAN);
-    switch (dt.kind() + "" + sz) {
-      case "b1": {
+    switch (kind << 8 | sz) {
+      case 'b' << 8 | 1: {
         boolean[] v = new boolean[n];
         for (int i = 0; i < n; i++) {
           v[i] = a.getBoolean(from + i);
         }
         return UnsafeArrayData.fromPrimitiveArray(v);
       }
-      case "i1": {
+      case 'i' << 8 | 1: {
         byte[] v = new byte[n];
         b.get(v);
         return UnsafeArrayData.fromPrimitiveArray(v);
       }
-      case "i2": {
+      case 'i' << 8 | 2: {
         short[] v = new short[n];
         b.asShortBuffer().get(v);
         return UnsafeArrayData.fromPrimitiveArray(v);
       }
-      case "i4": {
+      case 'i' << 8 | 4: {
         int[] v = new int[n];
         b.asIntBuffer().get(v);
         return UnsafeArrayData.fromPrimitiveArray(v);
       }
-      case "i8": {
+      case 'i' << 8 | 8: {
         long[] v = new long[n];
         b.asLongBuffer().get(v);
         return UnsafeArrayData.fromPrimitiveArray(v);
       }
-      case "u1": {
+      case 'u' << 8 | 1: {
         short[] v = new short[n];
         for (int i = 0; i < n; i++) {
           v[i] = (short) (b.get(i) & 0xff);
         }
         return UnsafeArrayData.fromPrimitiveArray(v);
       }
-      case "u2": {
+      case 'u' << 8 | 2: {
         int[] v = new int[n];
         for (int i = 0; i < n; i++) {
           v[i] = b.getShort(i * 2) & 0xffff;
         }
         return UnsafeArrayData.fromPrimitiveArray(v);
       }
-      case "u4": {
+      case 'u' << 8 | 4: {
         long[] v = new long[n];
         for (int i = 0; i < n; i++) {
           v[i] = b.getInt(i * 4) & 0xffffffffL;
         }
         return UnsafeArrayData.fromPrimitiveArray(v);
       }
-      case "f4": {
+      case 'f' << 8 | 4: {
         float[] v = new float[n];
         b.asFloatBuffer().get(v);
         return UnsafeArrayData.fromPrimitiveArray(v);
       }
-      case "f8": {
+      case 'f' << 8 | 8: {
         double[] v = new double[n];
         b.asDoubleBuffer().get(v);
         return UnsafeArrayData.fromPrimitiveArray(v);
       }
-      case "f2": {
+      case 'f' << 8 | 2: {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
           v[i] = a.getFloat(from + i);
