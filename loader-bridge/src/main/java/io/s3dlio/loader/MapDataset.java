@@ -75,10 +75,9 @@ public interface MapDataset {
   /**
    * Whether reading samples is CPU work rather than waiting on storage: every sample comes from
    * local files ({@code file://}), read from the page cache by copying (a mapping, or a read
-   * call). The loader then runs at most one fetch part per core at once (fewer than
-   * {@code numWorkers} on a small machine): more parts than cores only interleave on the same
-   * cores and hold more bytes in flight. The default is false (remote storage, whose latency
-   * concurrency hides).
+   * call). When {@code numWorkers} is left unset, the loader then runs at most one fetch part per
+   * core at once: more parts than cores only interleave on the same cores and hold more bytes in
+   * flight. The default is false (remote storage, whose latency concurrency hides).
    */
   default boolean localReads() {
     return false;
