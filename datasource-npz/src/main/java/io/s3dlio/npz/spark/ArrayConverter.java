@@ -8,6 +8,8 @@ import java.nio.ByteOrder;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeArrayWriter;
+import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRowWriter;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.types.DataType;
@@ -70,15 +72,14 @@ final class ArrayConverter {
   static ArrayData toArray(NpyArray a, int from, int n) {
     NpyDtype dt = a.dtype();
     int sz = dt.itemSize();
-    char kind = dt.kind();
     long at = Platform.BYTE_ARRAY_OFFSET + (long) from * sz;
-    if (NATIVE_LITTLE_ENDIAN && (kind == 'i' || kind == 'f' && sz != 2) && at <= Integer.MAX_VALUE) {
+    if (copiesSlices(dt) && at <= Integer.MAX_VALUE) {
       // Spark's element has the numpy element's size and, in native (little-endian) order, its
       // bytes: the values go from the decoded array into the array value in one copy.
       return UnsafeArrayData.fromPrimitiveArray(a.data(), (int) at, n, sz);
     }
     ByteBuffer b = ByteBuffer.wrap(a.data(), from * sz, n * sz).slice().order(ByteOrder.LITTLE_ENDIAN);
-    switch (kind << 8 | sz) {
+    switch (dt.kind() << 8 | sz) {
       case 'b' << 8 | 1: {
         boolean[] v = new boolean[n];
         for (int i = 0; i < n; i++) {
@@ -193,6 +194,53 @@ final class ArrayConverter {
         return a.getBytes(i);
       default:
         return UTF8String.fromString(a.getString(i));
+    }
+  }
+
+  /**
+   * Whether {@link #writeSlice} writes a slice of an array of {@code dtype}: Spark's element has the
+   * numpy element's size and, in native (little-endian) order, its bytes.
+   */
+  static boolean copiesSlices(NpyDtype dtype) {
+    return NATIVE_LITTLE_ENDIAN && (dtype.kind() == 'i' || dtype.kind() == 'f' && dtype.itemSize() != 2);
+  }
+
+  /** Whether {@link #writeElement} writes an element of {@code dtype} (a fixed-size Spark value). */
+  static boolean writesElements(NpyDtype dtype) {
+    return switch (dtype.kind()) {
+      case 'b', 'i', 'f' -> true;
+      case 'u' -> dtype.itemSize() <= 4;
+      default -> false;
+    };
+  }
+
+  /**
+   * Writes elements {@code [from, from + n)} of {@code a} (a dtype {@link #copiesSlices} accepts)
+   * as field {@code ordinal} of the row {@code row} is writing: the array value's header, then its
+   * values in one copy from the decoded bytes. {@code slice} is an array writer of {@code row} for
+   * the dtype's element size.
+   */
+  static void writeSlice(UnsafeRowWriter row, UnsafeArrayWriter slice, int ordinal, NpyArray a, int from, int n) {
+    int start = row.cursor();
+    slice.initialize(n); // writes the header, reserves and pads the values
+    int size = a.dtype().itemSize();
+    Platform.copyMemory(a.data(), Platform.BYTE_ARRAY_OFFSET + (long) from * size, row.getBuffer(),
+        start + UnsafeArrayData.calculateHeaderPortionInBytes(n), (long) n * size);
+    row.setOffsetAndSizeFromPreviousCursor(ordinal, start);
+  }
+
+  /** Writes element {@code i} of {@code a} (a dtype {@link #writesElements} accepts) as field {@code ordinal}. */
+  static void writeElement(UnsafeRowWriter row, int ordinal, NpyArray a, int i) {
+    NpyDtype dt = a.dtype();
+    switch (dt.kind() << 8 | dt.itemSize()) {
+      case 'b' << 8 | 1 -> row.write(ordinal, a.getBoolean(i));
+      case 'i' << 8 | 1 -> row.write(ordinal, (byte) a.getLong(i));
+      case 'i' << 8 | 2, 'u' << 8 | 1 -> row.write(ordinal, (short) a.getLong(i));
+      case 'i' << 8 | 4, 'u' << 8 | 2 -> row.write(ordinal, (int) a.getLong(i));
+      case 'i' << 8 | 8, 'u' << 8 | 4 -> row.write(ordinal, a.getLong(i));
+      case 'f' << 8 | 2, 'f' << 8 | 4 -> row.write(ordinal, a.getFloat(i));
+      case 'f' << 8 | 8 -> row.write(ordinal, a.getDouble(i));
+      default -> throw new IllegalArgumentException("Cannot write a " + dt.descr() + " element as a fixed-size value");
     }
   }
 

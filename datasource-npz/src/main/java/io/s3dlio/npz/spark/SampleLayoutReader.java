@@ -5,12 +5,14 @@ import io.s3dlio.npz.format.NpyArray;
 import io.s3dlio.npz.format.NpyHeader;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeArrayWriter;
+import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRowWriter;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.unsafe.types.UTF8String;
 
@@ -26,20 +28,33 @@ import org.apache.spark.unsafe.types.UTF8String;
  */
 final class SampleLayoutReader implements PartitionReader<InternalRow> {
   private final UTF8String path;
-  private final List<ColumnSpec> columns;
+  private final ColumnSpec[] columns;
   private final long first;
   private final long count;
-  private final List<NpyArray> data = new ArrayList<>();
-  private final List<Integer> rowElems = new ArrayList<>();
-  private final List<Long> offsetRows = new ArrayList<>();
+  /** Per column: the decoded array (values columns of a non-empty range), else null. */
+  private final NpyArray[] data;
+  /** Per column: elements per row of its array. */
+  private final int[] rowElems;
+  /** Per column: the row of {@code data} that is row {@code first} of the file. */
+  private final long[] offsetRows;
+  /**
+   * Writes rows straight into Spark's row format when every column allows it (see
+   * {@link #unsafeWriters}); else null and rows are generic ones.
+   */
+  private UnsafeRowWriter writer;
+  /** Per array column of {@link #writer}: its array writer. */
+  private UnsafeArrayWriter[] sliceWriters;
   private long pos;
   private InternalRow row;
 
   private SampleLayoutReader(UTF8String path, List<ColumnSpec> columns, long first, long count) {
     this.path = path;
-    this.columns = columns;
+    this.columns = columns.toArray(new ColumnSpec[0]);
     this.first = first;
     this.count = count;
+    this.data = new NpyArray[this.columns.length];
+    this.rowElems = new int[this.columns.length];
+    this.offsetRows = new long[this.columns.length];
   }
 
   /**
@@ -60,18 +75,16 @@ final class SampleLayoutReader implements PartitionReader<InternalRow> {
         range[1] - range[0]);
     Map<String, Integer> loaded = new LinkedHashMap<>();
     boolean ranged = false;
-    for (ColumnSpec c : spec.columns()) {
+    for (int i = 0; i < r.columns.length; i++) {
+      ColumnSpec c = r.columns[i];
       if (c.kind() != ColumnSpec.Kind.VALUES) {
-        r.data.add(null);
-        r.rowElems.add(0);
-        r.offsetRows.add(0L);
         continue;
       }
       Integer same = loaded.get(c.array());
       if (same != null) {
-        r.data.add(r.data.get(same));
-        r.rowElems.add(r.rowElems.get(same));
-        r.offsetRows.add(r.offsetRows.get(same));
+        r.data[i] = r.data[same];
+        r.rowElems[i] = r.rowElems[same];
+        r.offsetRows[i] = r.offsetRows[same];
         continue;
       }
       NpyHeader h = headers.get(c.array());
@@ -81,27 +94,59 @@ final class SampleLayoutReader implements PartitionReader<InternalRow> {
             + " has rank " + h.rank() + " but the schema expects " + (c.perSample() ? "an array" : "a scalar")
             + " per sample");
       }
-      loaded.put(c.array(), r.data.size());
+      loaded.put(c.array(), i);
       if (r.count == 0) {
-        r.data.add(null);
-        r.offsetRows.add(0L);
+        r.data[i] = null;
       } else if (!whole && file.canReadRows(c.array())) {
-        r.data.add(file.readRows(c.array(), r.first, r.count));
-        r.offsetRows.add(0L);
+        r.data[i] = file.readRows(c.array(), r.first, r.count);
         ranged = true;
       } else {
-        r.data.add(file.read(c.array()));
-        r.offsetRows.add(r.first);
+        r.data[i] = file.read(c.array());
+        r.offsetRows[i] = r.first;
       }
       if (r.count > 0) {
         counters.arrayRead();
       }
-      r.rowElems.add((int) (rows == 0 ? 0 : h.count() / rows));
+      r.rowElems[i] = (int) (rows == 0 ? 0 : h.count() / rows);
     }
     if (ranged) {
       counters.rowRangeRead();
     }
+    r.unsafeWriters();
     return r;
+  }
+
+  /**
+   * Sets up {@link #writer} when every column can be written straight into Spark's row format: the
+   * path, the index, fixed-size scalars and slices of arrays whose bytes are Spark's (see
+   * {@link ArrayConverter#copiesSlices}). Such a row costs one copy of its values into one reused
+   * buffer, where a generic row costs an array value, its boxed values and the row object, all
+   * converted again by Spark's projection; Spark copies the rows it keeps (a reader's row may be
+   * reused, as Spark's own Parquet reader does).
+   */
+  private void unsafeWriters() {
+    UnsafeArrayWriter[] slices = new UnsafeArrayWriter[columns.length];
+    UnsafeRowWriter w = new UnsafeRowWriter(columns.length);
+    for (int i = 0; i < columns.length; i++) {
+      ColumnSpec c = columns[i];
+      if (c.kind() != ColumnSpec.Kind.VALUES) {
+        continue;
+      }
+      if (data[i] == null) {
+        return; // no rows
+      }
+      if (!c.perSample() && !ArrayConverter.writesElements(data[i].dtype())) {
+        return;
+      }
+      if (c.perSample()) {
+        if (!ArrayConverter.copiesSlices(data[i].dtype())) {
+          return;
+        }
+        slices[i] = new UnsafeArrayWriter(w, data[i].dtype().itemSize());
+      }
+    }
+    writer = w;
+    sliceWriters = slices;
   }
 
   /**
@@ -126,24 +171,52 @@ final class SampleLayoutReader implements PartitionReader<InternalRow> {
     if (pos >= count) {
       return false;
     }
-    Object[] values = new Object[columns.size()];
-    for (int i = 0; i < values.length; i++) {
-      ColumnSpec c = columns.get(i);
+    row = writer != null ? unsafeRow() : genericRow();
+    pos++;
+    return true;
+  }
+
+  /** Row {@code pos}, written into {@link #writer}'s buffer (reused by the next row). */
+  private InternalRow unsafeRow() {
+    writer.reset();
+    writer.zeroOutNullBytes();
+    for (int i = 0; i < columns.length; i++) {
+      ColumnSpec c = columns[i];
       switch (c.kind()) {
-        case PATH -> values[i] = path;
-        case INDEX -> values[i] = first + pos;
+        case PATH -> writer.write(i, path);
+        case INDEX -> writer.write(i, first + pos);
         case VALUES -> {
-          NpyArray a = data.get(i);
-          int n = rowElems.get(i);
-          int at = (int) ((pos + offsetRows.get(i)) * n);
-          values[i] = c.perSample() ? ArrayConverter.toArray(a, at, n) : ArrayConverter.element(a, at);
+          int n = rowElems[i];
+          int at = (int) ((pos + offsetRows[i]) * n);
+          if (c.perSample()) {
+            ArrayConverter.writeSlice(writer, sliceWriters[i], i, data[i], at, n);
+          } else {
+            ArrayConverter.writeElement(writer, i, data[i], at);
+          }
         }
         default -> throw new IllegalStateException("Cannot fill column " + c + " in the sample layout");
       }
     }
-    pos++;
-    row = new GenericInternalRow(values);
-    return true;
+    return writer.getRow();
+  }
+
+  /** Row {@code pos} as a new generic row. */
+  private InternalRow genericRow() {
+    Object[] values = new Object[columns.length];
+    for (int i = 0; i < values.length; i++) {
+      ColumnSpec c = columns[i];
+      switch (c.kind()) {
+        case PATH -> values[i] = path;
+        case INDEX -> values[i] = first + pos;
+        case VALUES -> {
+          int n = rowElems[i];
+          int at = (int) ((pos + offsetRows[i]) * n);
+          values[i] = c.perSample() ? ArrayConverter.toArray(data[i], at, n) : ArrayConverter.element(data[i], at);
+        }
+        default -> throw new IllegalStateException("Cannot fill column " + c + " in the sample layout");
+      }
+    }
+    return new GenericInternalRow(values);
   }
 
   @Override
@@ -153,6 +226,6 @@ final class SampleLayoutReader implements PartitionReader<InternalRow> {
 
   @Override
   public void close() {
-    data.clear();
+    Arrays.fill(data, null);
   }
 }

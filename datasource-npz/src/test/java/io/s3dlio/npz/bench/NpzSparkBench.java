@@ -41,7 +41,11 @@ import scala.jdk.javaapi.CollectionConverters;
  * runs only the queries whose names match (for profiling one query). Each timing is followed by a
  * line {@code PHASES label query load s plan s run s}: {@code load()} (listing and schema inference
  * for a file source), physical planning, and running the query (including the scan's partition
- * planning), the three parts of the timing.
+ * planning), the three parts of the timing; and by a line {@code TASKS label query cpu s run s tasks n}:
+ * the sums of the query's tasks' executor CPU and run time (Spark's task metrics, all its jobs), the
+ * cost of the reading itself without the JVM's JIT compiler and GC threads, which the JVM's CPU time
+ * includes and which still compile for tens of queries in a fresh JVM; then the JVM's collectors' time
+ * and its JIT compilers' time during the query (management beans).
  */
 public final class NpzSparkBench {
   private NpzSparkBench() {
@@ -69,6 +73,8 @@ public final class NpzSparkBench {
     SparkSession spark = SparkSession.builder().master("local[2]").appName("npz-bench")
         .config("spark.ui.enabled", "false").config("spark.sql.adaptive.enabled", "false")
         .config("spark.driver.host", "127.0.0.1").getOrCreate();
+    TaskTimes tasks = new TaskTimes();
+    spark.sparkContext().addSparkListener(tasks);
     String root = args[1].contains("://") ? args[1] : Path.of(args[1]).toAbsolutePath().toString();
     String big = root + "/big";
     String small = root + "/small";
@@ -82,6 +88,7 @@ public final class NpzSparkBench {
     queries.add(new Query("small.file.sum_y.opencost64k", small, "file", df -> df.selectExpr("sum(y[0])")));
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
     String only = System.getProperty("npz.bench.only", "");
     queries.removeIf(q -> !q.name.matches(only.isEmpty() ? ".*" : only));
     for (int r = 0; r < repeats; r++) {
@@ -90,6 +97,10 @@ public final class NpzSparkBench {
         if (tuned) {
           spark.conf().set("spark.sql.files.openCostInBytes", "65536");
         }
+        spark.sparkContext().listenerBus().waitUntilEmpty();
+        tasks.reset();
+        long jit0 = jit.getTotalCompilationTime();
+        long gc0 = gcMillis();
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         Dataset<Row> df = q.query.apply(spark.read().format("npz").option("layout", q.layout).load(q.path));
@@ -107,6 +118,11 @@ public final class NpzSparkBench {
         System.out.printf(Locale.ROOT, "RESULT %s %s %.3f %d %d %.3f%n", label, q.name, sec, partitions, value, cpu);
         System.out.printf(Locale.ROOT, "PHASES %s %s load %.3f plan %.3f run %.3f%n", label, q.name, (t1 - t0) / 1e9,
             (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+        long jitMillis = jit.getTotalCompilationTime() - jit0;
+        long gcTotal = gcMillis() - gc0;
+        spark.sparkContext().listenerBus().waitUntilEmpty();
+        System.out.printf(Locale.ROOT, "TASKS %s %s cpu %.3f run %.3f tasks %d gc %.3f jit %.3f%n", label, q.name,
+            tasks.cpuNanos / 1e9, tasks.runMillis / 1e3, tasks.count, gcTotal / 1e3, jitMillis / 1e3);
       }
     }
     spark.stop();
@@ -217,6 +233,15 @@ public final class NpzSparkBench {
     System.out.printf(Locale.ROOT, "INDEX %s %.1f %d%n", name, ms, files);
   }
 
+  /** Milliseconds the JVM's collectors have spent so far (all collectors, pauses and concurrent work). */
+  private static long gcMillis() {
+    long ms = 0;
+    for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      ms += Math.max(0, gc.getCollectionTime());
+    }
+    return ms;
+  }
+
   /** Partitions (tasks) of the query's scan. */
   private static int scanPartitions(SparkPlan plan) {
     for (SparkPlan p : CollectionConverters.asJava(plan.collectLeaves())) {
@@ -225,6 +250,32 @@ public final class NpzSparkBench {
       }
     }
     return -1;
+  }
+
+  /**
+   * Sums of the finished tasks' executor CPU and run time (Spark's task metrics): the cost of the
+   * tasks' own threads, without the JVM's JIT compiler and GC threads and the driver, which the
+   * process CPU time includes.
+   */
+  private static final class TaskTimes extends org.apache.spark.scheduler.SparkListener {
+    private volatile long cpuNanos;
+    private volatile long runMillis;
+    private volatile int count;
+
+    synchronized void reset() {
+      cpuNanos = 0;
+      runMillis = 0;
+      count = 0;
+    }
+
+    @Override
+    public synchronized void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+      if (end.taskMetrics() != null) {
+        cpuNanos += end.taskMetrics().executorCpuTime();
+        runMillis += end.taskMetrics().executorRunTime();
+        count++;
+      }
+    }
   }
 
   private record Query(String name, String path, String layout, Function<Dataset<Row>, Dataset<Row>> query) {

@@ -253,6 +253,62 @@ class TestNpzSparkRead extends SparkTestBase {
   }
 
   @Test
+  void sampleLayoutRowsOfEveryWriterPath() throws Exception {
+    // Rows written straight into Spark's row format (float64 slices, int16 and float32 scalars)
+    // and generic rows (a uint8 slice, a uint64 scalar: variable-size Spark values) hold the same
+    // values, whichever arrays a query reads; every row is kept (the straight rows share one
+    // reused buffer, which Spark must copy).
+    Path f = dir.resolve("mixed/m.npz");
+    Files.createDirectories(f.getParent());
+    int rows = 40;
+    java.nio.ByteBuffer a = le(rows * 3 * 8);
+    java.nio.ByteBuffer b = le(rows * 2);
+    java.nio.ByteBuffer c = le(rows * 8);
+    java.nio.ByteBuffer d = le(rows * 2);
+    java.nio.ByteBuffer e = le(rows * 4);
+    for (int i = 0; i < rows; i++) {
+      a.putDouble(i + 0.25).putDouble(-i).putDouble(i * 1e300);
+      b.put((byte) (200 + i)).put((byte) i);
+      c.putLong(-1L - i); // uint64 2^64 - 1 - i
+      d.putShort((short) (-300 * i));
+      e.putFloat(i / 4f);
+    }
+    try (OutputStream out = Files.newOutputStream(f); NpzWriter w = NpzWriter.stored(out)) {
+      w.add("a", new NpyArray(NpyDtype.of('f', 8), new long[] {rows, 3}, a.array()));
+      w.add("b", new NpyArray(NpyDtype.of('u', 1), new long[] {rows, 2}, b.array()));
+      w.add("c", new NpyArray(NpyDtype.of('u', 8), new long[] {rows}, c.array()));
+      w.add("d", new NpyArray(NpyDtype.of('i', 2), new long[] {rows}, d.array()));
+      w.add("e", new NpyArray(NpyDtype.of('f', 4), new long[] {rows}, e.array()));
+    }
+    java.math.BigInteger max = java.math.BigInteger.TWO.pow(64).subtract(java.math.BigInteger.ONE);
+    for (String arrays : List.of("a,d,e", "a,b,c,d,e")) {
+      for (String split : List.of("128m", "700")) {
+        Dataset<Row> df = spark.read().format("npz").option("layout", "sample").option("arrays", arrays)
+            .option("maxPartitionBytes", split).load(f.getParent().toString());
+        List<Row> got = df.orderBy("index").collectAsList();
+        assertThat(got).as("%s, splits of %s", arrays, split).hasSize(rows);
+        for (int i = 0; i < rows; i++) {
+          Row r = got.get(i);
+          String at = arrays + " row " + i + " splits of " + split;
+          assertThat(r.getLong(r.fieldIndex("index"))).as(at).isEqualTo(i);
+          assertThat(r.getList(r.fieldIndex("a"))).as(at).containsExactly(i + 0.25, (double) -i, i * 1e300);
+          assertThat(r.getShort(r.fieldIndex("d"))).as(at).isEqualTo((short) (-300 * i));
+          assertThat(r.getFloat(r.fieldIndex("e"))).as(at).isEqualTo(i / 4f);
+          if (arrays.contains("b")) {
+            assertThat(r.getList(r.fieldIndex("b"))).as(at).containsExactly((short) (200 + i), (short) i);
+            assertThat(r.getDecimal(r.fieldIndex("c")).toBigInteger()).as(at)
+                .isEqualTo(max.subtract(java.math.BigInteger.valueOf(i)));
+          }
+        }
+      }
+    }
+  }
+
+  private static java.nio.ByteBuffer le(int bytes) {
+    return java.nio.ByteBuffer.allocate(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+  }
+
+  @Test
   void sampleLayoutRejectsDifferentFirstDimensions() throws Exception {
     Path f = dir.resolve("bad/x.npz");
     Files.createDirectories(f.getParent());
