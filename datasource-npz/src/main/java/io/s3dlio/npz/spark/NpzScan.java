@@ -181,14 +181,14 @@ final class NpzScan implements FileScan {
       inDir.sort(Comparator.comparingLong(PartitionedFile::length).reversed());
       splits.addAll(inDir);
     }
-    Seq<FilePartition> parts = !spec.needsFile() ? perCore(splits)
+    List<FilePartition> parts = !spec.needsFile() ? perCore(splits)
         : openCost == sqlConf().filesOpenCostInBytes()
-            ? FilePartition$.MODULE$.getFilePartitions(sparkSession, Scala.seq(splits), maxSplit)
-            : Scala.seq(pack(splits, maxSplit, openCost));
+            ? Scala.list(FilePartition$.MODULE$.getFilePartitions(sparkSession, Scala.seq(splits), maxSplit))
+            : pack(splits, maxSplit, openCost);
     filesPlanned = files;
     filesOpenedToPlan = opened;
     partitionsPlanned = parts.size();
-    return parts;
+    return Scala.seq(parts.stream().<FilePartition>map(CompactFilePartition::new).toList());
   }
 
   /**
@@ -196,7 +196,7 @@ final class NpzScan implements FileScan {
    * Spark's open cost per file does not apply, so the files are shared out in order, one partition
    * per core.
    */
-  private Seq<FilePartition> perCore(List<PartitionedFile> files) {
+  private List<FilePartition> perCore(List<PartitionedFile> files) {
     int n = Math.min(files.size(), Math.max(1, leafNodeDefaultParallelism()));
     List<FilePartition> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -204,7 +204,7 @@ final class NpzScan implements FileScan {
           (int) ((long) files.size() * (i + 1) / n));
       out.add(new FilePartition(i, part.toArray(new PartitionedFile[0])));
     }
-    return Scala.seq(out);
+    return out;
   }
 
   /**
