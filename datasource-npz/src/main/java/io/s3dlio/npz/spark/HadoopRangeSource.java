@@ -149,7 +149,8 @@ final class HadoopRangeSource extends RangeSource implements Closeable {
   protected byte[] fetch(long offset, int length) throws IOException {
     if (whole != null) {
       // the codec never writes to what it reads: the whole file itself when that is the range
-      return offset == 0 && length == whole.length ? whole : Arrays.copyOfRange(whole, (int) offset, (int) offset + length);
+      return offset == 0 && length == whole.length ? whole
+          : Arrays.copyOfRange(whole, (int) offset, (int) offset + length);
     }
     ByteBuffer data = readRange(offset, length);
     if (data.hasArray() && data.arrayOffset() == 0 && data.position() == 0 && data.array().length == length) {

@@ -176,7 +176,11 @@ final class NpzScan implements FileScan {
           opened++;
           split = rowSplittable(f.getPath(), f.getLen());
         }
-        inDir.addAll(Scala.list(PartitionedFileUtil$.MODULE$.splitFiles(f, f.getPath(), split, maxSplit, values)));
+        if (split) {
+          inDir.addAll(Scala.list(PartitionedFileUtil$.MODULE$.splitFiles(f, f.getPath(), true, maxSplit, values)));
+        } else { // what splitFiles makes of a file it may not split, without a Scala list per file
+          inDir.add(PartitionedFileUtil$.MODULE$.getPartitionedFile(f, f.getPath(), values, 0, f.getLen()));
+        }
       }
       inDir.sort(Comparator.comparingLong(PartitionedFile::length).reversed());
       splits.addAll(inDir);
