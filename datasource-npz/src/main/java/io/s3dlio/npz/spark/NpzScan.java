@@ -45,7 +45,8 @@ import scala.collection.immutable.Seq;
  * unless the session or the read sets one: Spark's default (4 MiB) is the cost of opening a file on
  * HDFS or an object store, and on a local disk it packed 20,000 files of 4 KiB into 625 tasks,
  * whose per-task cost then outweighed the read (docs/npz.md). A scan that opens no file
- * ({@code count()} in the file layout) has one partition per core.
+ * ({@code count()} in the file layout) has one partition per core. The partitions travel to their
+ * tasks in a compact form ({@link CompactFilePartition}).
  *
  * <p>Splits: a file-layout file is one row, never split. In the sample layout a file larger than a
  * split whose arrays are all stored in C order is split into byte ranges, which the reader maps to
