@@ -91,6 +91,12 @@ final class HadoopRangeSource extends RangeSource implements Closeable {
   static HadoopRangeSource open(FileSystem fs, Path path, String name, long length, boolean readWhole)
       throws IOException {
     boolean small = readWhole && length <= WHOLE_FILE_MAX;
+    if (small && RawLocalInput.serves(fs)) {
+      // Read straight into the file's buffer: no stream object per file.
+      HadoopRangeSource src = new HadoopRangeSource(path, name, length, null, new byte[(int) length], false);
+      src.filled(RawLocalInput.read(fs, path, src.whole));
+      return src;
+    }
     FSDataInputStream in;
     if (RawLocalInput.serves(fs)) {
       // Hadoop's raw file:// FileSystem: the file it maps the path to, without its stat per open.
@@ -126,8 +132,12 @@ final class HadoopRangeSource extends RangeSource implements Closeable {
   }
 
   private void readWhole(FSDataInputStream from) throws IOException {
+    filled(from.readNBytes(whole, 0, whole.length));
+  }
+
+  /** Counts the read of the whole file, which gave {@code n} bytes. */
+  private void filled(int n) throws EOFException {
     reads++;
-    int n = from.readNBytes(whole, 0, whole.length);
     fetched += n;
     if (n != whole.length) {
       throw new EOFException("Cannot read " + path + " at offset " + n + ": the file ends there, before the "
@@ -138,7 +148,9 @@ final class HadoopRangeSource extends RangeSource implements Closeable {
   @Override
   protected byte[] fetch(long offset, int length) throws IOException {
     if (whole != null) {
-      return Arrays.copyOfRange(whole, (int) offset, (int) offset + length);
+      // the codec never writes to what it reads: the whole file itself when that is the range
+      return offset == 0 && length == whole.length ? whole
+          : Arrays.copyOfRange(whole, (int) offset, (int) offset + length);
     }
     ByteBuffer data = readRange(offset, length);
     if (data.hasArray() && data.arrayOffset() == 0 && data.position() == 0 && data.array().length == length) {

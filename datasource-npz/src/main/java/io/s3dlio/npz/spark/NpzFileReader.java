@@ -42,7 +42,7 @@ final class NpzFileReader implements PartitionReader<InternalRow> {
       String name = pathColumn ? file.toPath().toString() : null;
       return new NpzFileReader(new FileLayoutReader(name, null, spec.columns(), counters), null, counters, false);
     }
-    return open(file.toPath(), file.start(), file.length(), file.fileSize(), spec, fs, counters, ignoreCorrupt,
+    return openFile(file.toPath(), file.start(), file.length(), file.fileSize(), spec, fs, counters, ignoreCorrupt,
         ignoreMissing);
   }
 
@@ -53,10 +53,17 @@ final class NpzFileReader implements PartitionReader<InternalRow> {
    */
   static NpzFileReader open(Path path, long start, long length, long size, ReadSpec spec, ReadFileSystems fs,
       ReadCounters counters, boolean ignoreCorrupt, boolean ignoreMissing) throws IOException {
-    String name = path.toString();
     if (!spec.needsFile()) {
-      return new NpzFileReader(new FileLayoutReader(name, null, spec.columns(), counters), null, counters, false);
+      return new NpzFileReader(new FileLayoutReader(path.toString(), null, spec.columns(), counters), null, counters,
+          false);
     }
+    return openFile(path, start, length, size, spec, fs, counters, ignoreCorrupt, ignoreMissing);
+  }
+
+  /** The {@code open} above of a read that needs the file (known to the caller: no test per file). */
+  private static NpzFileReader openFile(Path path, long start, long length, long size, ReadSpec spec,
+      ReadFileSystems fs, ReadCounters counters, boolean ignoreCorrupt, boolean ignoreMissing) throws IOException {
+    String name = path.toString();
     HadoopRangeSource src = null;
     try {
       src = fs.open(path, name, start, length, size, spec.format());

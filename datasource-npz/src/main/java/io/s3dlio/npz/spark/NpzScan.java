@@ -45,7 +45,8 @@ import scala.collection.immutable.Seq;
  * unless the session or the read sets one: Spark's default (4 MiB) is the cost of opening a file on
  * HDFS or an object store, and on a local disk it packed 20,000 files of 4 KiB into 625 tasks,
  * whose per-task cost then outweighed the read (docs/npz.md). A scan that opens no file
- * ({@code count()} in the file layout) has one partition per core.
+ * ({@code count()} in the file layout) has one partition per core. The partitions travel to their
+ * tasks in a compact form ({@link CompactFilePartition}).
  *
  * <p>Splits: a file-layout file is one row, never split. In the sample layout a file larger than a
  * split whose arrays are all stored in C order is split into byte ranges, which the reader maps to
@@ -176,19 +177,23 @@ final class NpzScan implements FileScan {
           opened++;
           split = rowSplittable(f.getPath(), f.getLen());
         }
-        inDir.addAll(Scala.list(PartitionedFileUtil$.MODULE$.splitFiles(f, f.getPath(), split, maxSplit, values)));
+        if (split) {
+          inDir.addAll(Scala.list(PartitionedFileUtil$.MODULE$.splitFiles(f, f.getPath(), true, maxSplit, values)));
+        } else { // what splitFiles makes of a file it may not split, without a Scala list per file
+          inDir.add(PartitionedFileUtil$.MODULE$.getPartitionedFile(f, f.getPath(), values, 0, f.getLen()));
+        }
       }
       inDir.sort(Comparator.comparingLong(PartitionedFile::length).reversed());
       splits.addAll(inDir);
     }
-    Seq<FilePartition> parts = !spec.needsFile() ? perCore(splits)
+    List<FilePartition> parts = !spec.needsFile() ? perCore(splits)
         : openCost == sqlConf().filesOpenCostInBytes()
-            ? FilePartition$.MODULE$.getFilePartitions(sparkSession, Scala.seq(splits), maxSplit)
-            : Scala.seq(pack(splits, maxSplit, openCost));
+            ? Scala.list(FilePartition$.MODULE$.getFilePartitions(sparkSession, Scala.seq(splits), maxSplit))
+            : pack(splits, maxSplit, openCost);
     filesPlanned = files;
     filesOpenedToPlan = opened;
     partitionsPlanned = parts.size();
-    return parts;
+    return Scala.seq(parts.stream().<FilePartition>map(CompactFilePartition::new).toList());
   }
 
   /**
@@ -196,7 +201,7 @@ final class NpzScan implements FileScan {
    * Spark's open cost per file does not apply, so the files are shared out in order, one partition
    * per core.
    */
-  private Seq<FilePartition> perCore(List<PartitionedFile> files) {
+  private List<FilePartition> perCore(List<PartitionedFile> files) {
     int n = Math.min(files.size(), Math.max(1, leafNodeDefaultParallelism()));
     List<FilePartition> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -204,7 +209,7 @@ final class NpzScan implements FileScan {
           (int) ((long) files.size() * (i + 1) / n));
       out.add(new FilePartition(i, part.toArray(new PartitionedFile[0])));
     }
-    return Scala.seq(out);
+    return out;
   }
 
   /**

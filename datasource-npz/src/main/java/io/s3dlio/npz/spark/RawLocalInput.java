@@ -58,6 +58,21 @@ final class RawLocalInput extends FSInputStream {
     return new FSDataInputStream(new RawLocalInput(name, new FileInputStream(file), statistics(fs)));
   }
 
+  /**
+   * Reads {@code path} of {@code fs} (for which {@link #serves} holds) from its start into
+   * {@code into}, without a stream object of Hadoop's: the bytes read, fewer than
+   * {@code into.length} where the file ends before.
+   */
+  static int read(FileSystem fs, Path path, byte[] into) throws IOException {
+    try (FileInputStream in = new FileInputStream(((RawLocalFileSystem) fs).pathToFile(path))) {
+      int n = in.readNBytes(into, 0, into.length);
+      if (n > 0) {
+        statistics(fs).incrementBytesRead(n);
+      }
+      return n;
+    }
+  }
+
   private FileChannel channel() {
     if (channel == null) {
       channel = in.getChannel();

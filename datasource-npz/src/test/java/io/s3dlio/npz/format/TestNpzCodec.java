@@ -47,6 +47,46 @@ class TestNpzCodec {
     assertThat(NpyHeader.parse(b, b.length, "py2").shape()).containsExactly(2, 3);
   }
 
+  /** numpy's own header form is read directly; every text gives what the Python-literal parse gives. */
+  @Test
+  void numpyHeaderFormMatchesTheLiteralParse() throws Exception {
+    String[] numpys = {
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (1000,), }",
+        "{'descr': '<i8', 'fortran_order': False, 'shape': (4092, 256), }          \n",
+        "{'descr': '|b1', 'fortran_order': True, 'shape': (2, 3, 4, 5, 6), }\n",
+        "{'descr': '<U7', 'fortran_order': False, 'shape': (), }",
+        "{'descr': '>f8', 'fortran_order': False, 'shape': (0,), }",
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (999999999999999999,), }",
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (1), }"};
+    for (String t : numpys) {
+      NpyHeader fast = NpyHeader.numpyForm(t, 1, 0, 128, "f");
+      assertThat(fast).as(t).isNotNull();
+      NpyHeader general = NpyHeader.fromLiteral(t, 1, 0, 128, 10, "f");
+      assertThat(fast.toString()).as(t).isEqualTo(general.toString());
+      assertThat(fast.shape()).as(t).containsExactly(general.shape());
+    }
+    String[] others = {
+        "{'descr': '<i2', 'fortran_order': False, 'shape': (2L, 3L), }",
+        "{\"descr\": '<f4', 'fortran_order': False, 'shape': (1,), }",
+        "{'fortran_order': False, 'descr': '<f4', 'shape': (1,), }",
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (1,)}",
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2,), }",
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (1 ,), }",
+        "{'descr': '<f\\x34', 'fortran_order': False, 'shape': (1,), }",
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (9999999999999999999,), }",
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }",
+        "{'descr': '<q9', 'fortran_order': False, 'shape': (1,), }",
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), } x",
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (",
+        "{'descr': '<f4', 'fortran_order': 0, 'shape': (1,), }"};
+    for (String t : others) {
+      assertThat(NpyHeader.numpyForm(t, 1, 0, 128, "f")).as(t).isNull();
+    }
+    assertThat(NpyHeader.fromLiteral(others[6], 1, 0, 128, 10, "f").dtype().descr()).isEqualTo("<f4");
+    assertThatThrownBy(() -> NpyHeader.fromLiteral(others[7], 1, 0, 128, 10, "f"))
+        .hasMessageContaining("is not a size");
+  }
+
   @Test
   void rejectsWithFileAndOffset() {
     byte[] bad = "NOTNUMPY..".getBytes(StandardCharsets.ISO_8859_1);
