@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileRange;
 import org.apache.hadoop.fs.FileSystem;
@@ -165,12 +166,12 @@ final class HadoopRangeSource extends RangeSource implements Closeable {
   private ByteBuffer readRange(long offset, int length) throws IOException {
     reads++;
     fetched += length;
+    if (positioned) {
+      byte[] b = new byte[length];
+      readFully(offset, b, 0, length);
+      return ByteBuffer.wrap(b);
+    }
     try {
-      if (positioned) {
-        byte[] b = new byte[length];
-        in.readFully(offset, b);
-        return ByteBuffer.wrap(b);
-      }
       FileRange range = FileRange.createFileRange(offset, length);
       in.readVectored(List.of(range), ByteBuffer::allocate);
       ByteBuffer data = FutureIO.awaitFuture(range.getData());
@@ -179,17 +180,33 @@ final class HadoopRangeSource extends RangeSource implements Closeable {
       }
       return data;
     } catch (EOFException e) {
-      EOFException x = new EOFException("Cannot read " + path + " at offset " + offset + ": the file ends before "
-          + length + " bytes could be read (listed as " + size() + " bytes; changed since?): " + e.getMessage());
-      x.initCause(e);
-      throw x;
+      throw ended(offset, length, e);
     }
+  }
+
+  /** A positioned read of exactly {@code len} bytes at {@code offset} into {@code b}. */
+  private void readFully(long offset, byte[] b, int off, int len) throws IOException {
+    try {
+      in.readFully(offset, b, off, len);
+    } catch (EOFException e) {
+      throw ended(offset, len, e);
+    }
+  }
+
+  private EOFException ended(long offset, int length, EOFException e) {
+    EOFException x = new EOFException("Cannot read " + path + " at offset " + offset + ": the file ends before "
+        + length + " bytes could be read (listed as " + size() + " bytes; changed since?): " + e.getMessage());
+    x.initCause(e);
+    return x;
   }
 
   @Override
   protected InputStream stream(long offset, long length) {
     if (whole != null) {
       return new ByteArrayInputStream(whole, (int) offset, (int) length);
+    }
+    if (positioned) {
+      return new PositionedStream(offset, length);
     }
     return new InputStream() {
       /** The current chunk: bytes {@code [at, limit)} of {@code buf} are still to be read. */
@@ -256,6 +273,58 @@ final class HadoopRangeSource extends RangeSource implements Closeable {
         return true;
       }
     };
+  }
+
+  /**
+   * Bytes {@code [offset, offset + length)} of a raw local file read straight into the caller's
+   * buffers, one positioned read per read call, with no chunk of its own: the codec reads a stored
+   * member in slices of a few hundred KiB into the array's own buffer, where a chunk would cost
+   * the member's size again in memory (a 4 MiB array per 4 MiB member) and one more copy. Counted
+   * as one ranged read, as a chunked stream of one chunk is.
+   */
+  private final class PositionedStream extends InputStream {
+    private final long end;
+    private final byte[] one = new byte[1];
+    private long next;
+    private boolean started;
+
+    PositionedStream(long offset, long length) {
+      this.next = offset;
+      this.end = offset + length;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      Objects.checkFromIndexSize(off, len, b.length);
+      if (len == 0) {
+        return 0;
+      }
+      if (next >= end) {
+        return -1;
+      }
+      if (!started) {
+        started = true;
+        reads++;
+      }
+      int n = (int) Math.min(len, end - next);
+      readFully(next, b, off, n);
+      next += n;
+      fetched += n;
+      return n;
+    }
+
+    /** Skips without reading. */
+    @Override
+    public long skip(long n) {
+      long s = Math.max(0, Math.min(n, end - next));
+      next += s;
+      return s;
+    }
   }
 
   /** Ranged reads made so far (a streamed member counts one per chunk; a whole file, one). */
