@@ -149,7 +149,9 @@ final class HadoopRangeSource extends RangeSource implements Closeable {
   @Override
   protected byte[] fetch(long offset, int length) throws IOException {
     if (whole != null) {
-      // the codec never writes to what it reads: the whole file itself when that is the range
+      // the whole file itself when that is the range: only the zip directory's tail read of a
+      // small file asks for all of it, and it only parses it (arrays adopted by the codec, which
+      // may swap bytes in place, come from ranges inside the file: copies)
       return offset == 0 && length == whole.length ? whole
           : Arrays.copyOfRange(whole, (int) offset, (int) offset + length);
     }
