@@ -31,14 +31,15 @@ final class RawLocalInput extends FSInputStream {
 
   private final String name;
   private final FileInputStream in;
-  /** The file's channel for positioned reads, made on the first (a whole small file never needs it). */
-  private FileChannel channel;
+  /** The file's channel, for positioned reads. */
+  private final FileChannel channel;
   private final FileSystem.Statistics stats;
   private long pos;
 
   private RawLocalInput(String name, FileInputStream in, FileSystem.Statistics stats) {
     this.name = name;
     this.in = in;
+    this.channel = in.getChannel();
     this.stats = stats;
   }
 
@@ -71,13 +72,6 @@ final class RawLocalInput extends FSInputStream {
       }
       return n;
     }
-  }
-
-  private FileChannel channel() {
-    if (channel == null) {
-      channel = in.getChannel();
-    }
-    return channel;
   }
 
   @SuppressWarnings("deprecation") // Hadoop's only public way to the FileSystem.Statistics of a class
@@ -121,7 +115,7 @@ final class RawLocalInput extends FSInputStream {
     if (len == 0) {
       return 0;
     }
-    int n = channel().read(ByteBuffer.wrap(b, off, len), position);
+    int n = channel.read(ByteBuffer.wrap(b, off, len), position);
     count(n);
     return n;
   }
@@ -130,7 +124,7 @@ final class RawLocalInput extends FSInputStream {
   public void readFully(long position, byte[] b, int off, int len) throws IOException {
     ByteBuffer buf = ByteBuffer.wrap(b, off, len);
     while (buf.hasRemaining()) {
-      int n = channel().read(buf, position + buf.position() - off);
+      int n = channel.read(buf, position + buf.position() - off);
       if (n < 0) {
         throw new EOFException("Cannot read " + name + " at offset " + (position + buf.position() - off)
             + ": the file ends there, " + buf.remaining() + " bytes short of the " + len + " asked for");
@@ -156,7 +150,7 @@ final class RawLocalInput extends FSInputStream {
     if (to < 0) {
       throw new EOFException("Cannot seek " + name + " to offset " + to + ": negative offset");
     }
-    channel().position(to);
+    channel.position(to);
     pos = to;
   }
 

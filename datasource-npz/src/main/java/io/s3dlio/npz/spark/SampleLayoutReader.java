@@ -2,6 +2,7 @@ package io.s3dlio.npz.spark;
 
 import io.s3dlio.npz.format.ArrayFile;
 import io.s3dlio.npz.format.NpyArray;
+import io.s3dlio.npz.format.NpyDtype;
 import io.s3dlio.npz.format.NpyHeader;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -135,14 +136,12 @@ final class SampleLayoutReader implements PartitionReader<InternalRow> {
       if (data[i] == null) {
         return; // no rows
       }
-      if (!c.perSample() && !ArrayConverter.writesElements(data[i].dtype())) {
+      NpyDtype dtype = data[i].dtype();
+      if (c.perSample() ? !ArrayConverter.copiesSlices(dtype) : !ArrayConverter.writesElements(dtype)) {
         return;
       }
       if (c.perSample()) {
-        if (!ArrayConverter.copiesSlices(data[i].dtype())) {
-          return;
-        }
-        slices[i] = new UnsafeArrayWriter(w, data[i].dtype().itemSize());
+        slices[i] = new UnsafeArrayWriter(w, dtype.itemSize());
       }
     }
     writer = w;
