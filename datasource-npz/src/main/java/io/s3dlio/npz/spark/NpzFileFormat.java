@@ -122,11 +122,11 @@ public class NpzFileFormat implements FileFormat, DataSourceRegister, Serializab
 
   /** A file's rows as the iterator V1 readers return; closed at the end or when the task ends. */
   private static final class Rows extends AbstractIterator<InternalRow> {
-    private final NpzFileReader reader;
+    private final NpzFileReader<InternalRow> reader;
     private boolean ready;
     private boolean done;
 
-    Rows(NpzFileReader reader) {
+    Rows(NpzFileReader<InternalRow> reader) {
       this.reader = reader;
       TaskContext task = TaskContext.get();
       if (task != null) {

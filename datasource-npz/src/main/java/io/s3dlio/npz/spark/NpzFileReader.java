@@ -7,21 +7,32 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.execution.datasources.PartitionedFile;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
  * Reads one file (or one byte range of it, sample layout) of a scan: opens it through the Hadoop
- * FileSystem, hands it to the layout's reader, counts what was fetched when closed, and counts the
- * files that Spark will skip under {@code ignoreCorruptFiles} / {@code ignoreMissingFiles} (the
- * exception is rethrown; Spark's FilePartitionReader does the skipping).
+ * FileSystem, hands it to the layout's reader (rows, or column batches for the sample layout),
+ * counts what was fetched when closed, and counts the files that Spark will skip under
+ * {@code ignoreCorruptFiles} / {@code ignoreMissingFiles} (the exception is rethrown; Spark's
+ * FilePartitionReader does the skipping).
+ *
+ * @param <T> rows or batches
  */
-final class NpzFileReader implements PartitionReader<InternalRow> {
-  private final PartitionReader<InternalRow> rows;
+final class NpzFileReader<T> implements PartitionReader<T> {
+  private final PartitionReader<T> rows;
   private final HadoopRangeSource src;
   private final ReadCounters counters;
   private final boolean ignoreCorrupt;
   private boolean closed;
 
-  private NpzFileReader(PartitionReader<InternalRow> rows, HadoopRangeSource src, ReadCounters counters,
+  /** The reader of an opened file's layout. */
+  @FunctionalInterface
+  private interface LayoutReader<T> {
+    PartitionReader<T> open(ArrayFile file, String name, long start, long length, long size) throws IOException;
+  }
+
+  private NpzFileReader(PartitionReader<T> rows, HadoopRangeSource src, ReadCounters counters,
       boolean ignoreCorrupt) {
     this.rows = rows;
     this.src = src;
@@ -36,14 +47,34 @@ final class NpzFileReader implements PartitionReader<InternalRow> {
    * the path column, or none, as {@code count()}) neither opens the file nor makes its path unless
    * the path column is read.
    */
-  static NpzFileReader open(PartitionedFile file, ReadSpec spec, boolean needsFile, boolean pathColumn,
+  static NpzFileReader<InternalRow> open(PartitionedFile file, ReadSpec spec, boolean needsFile, boolean pathColumn,
       ReadFileSystems fs, ReadCounters counters, boolean ignoreCorrupt, boolean ignoreMissing) throws IOException {
     if (!needsFile) {
       String name = pathColumn ? file.toPath().toString() : null;
-      return new NpzFileReader(new FileLayoutReader(name, null, spec.columns(), counters), null, counters, false);
+      return new NpzFileReader<>(new FileLayoutReader(name, null, spec.columns(), counters), null, counters, false);
     }
-    return openFile(file.toPath(), file.start(), file.length(), file.fileSize(), spec, fs, counters, ignoreCorrupt,
-        ignoreMissing);
+    return openFile(file.toPath(), file.start(), file.length(), file.fileSize(), fs, counters, ignoreCorrupt,
+        ignoreMissing, spec.format(), rowReader(spec, counters));
+  }
+
+  /**
+   * Reads {@code file} (one split of a sample-layout scan whose columns {@link SampleVectors} all
+   * hold) as column batches ({@link SampleBatchReader}), with the file's partition values of
+   * {@code partitionSchema} as constant columns after the data columns.
+   */
+  static NpzFileReader<ColumnarBatch> openBatches(PartitionedFile file, ReadSpec spec, StructType partitionSchema,
+      ReadFileSystems fs, ReadCounters counters, boolean ignoreCorrupt, boolean ignoreMissing) throws IOException {
+    int columns = spec.columns().size();
+    return openFile(file.toPath(), file.start(), file.length(), file.fileSize(), fs, counters, ignoreCorrupt,
+        ignoreMissing, spec.format(), (f, name, start, length, size) -> SampleBatchReader.of(
+            SampleLayoutReader.open(f, name, start, length, size, spec, counters), columns, partitionSchema,
+            file.partitionValues()));
+  }
+
+  private static LayoutReader<InternalRow> rowReader(ReadSpec spec, ReadCounters counters) {
+    return spec.layout() == Layout.FILE
+        ? (f, name, start, length, size) -> new FileLayoutReader(name, f, spec.columns(), counters)
+        : (f, name, start, length, size) -> SampleLayoutReader.open(f, name, start, length, size, spec, counters);
   }
 
   /**
@@ -51,27 +82,26 @@ final class NpzFileReader implements PartitionReader<InternalRow> {
    * The file is opened (an .npz's directory read) here, so that a missing or damaged file fails
    * here, where Spark's {@code ignoreMissingFiles} / {@code ignoreCorruptFiles} handle it.
    */
-  static NpzFileReader open(Path path, long start, long length, long size, ReadSpec spec, ReadFileSystems fs,
-      ReadCounters counters, boolean ignoreCorrupt, boolean ignoreMissing) throws IOException {
+  static NpzFileReader<InternalRow> open(Path path, long start, long length, long size, ReadSpec spec,
+      ReadFileSystems fs, ReadCounters counters, boolean ignoreCorrupt, boolean ignoreMissing) throws IOException {
     if (!spec.needsFile()) {
-      return new NpzFileReader(new FileLayoutReader(path.toString(), null, spec.columns(), counters), null, counters,
+      return new NpzFileReader<>(new FileLayoutReader(path.toString(), null, spec.columns(), counters), null, counters,
           false);
     }
-    return openFile(path, start, length, size, spec, fs, counters, ignoreCorrupt, ignoreMissing);
+    return openFile(path, start, length, size, fs, counters, ignoreCorrupt, ignoreMissing, spec.format(),
+        rowReader(spec, counters));
   }
 
-  /** The {@code open} above of a read that needs the file (known to the caller: no test per file). */
-  private static NpzFileReader openFile(Path path, long start, long length, long size, ReadSpec spec,
-      ReadFileSystems fs, ReadCounters counters, boolean ignoreCorrupt, boolean ignoreMissing) throws IOException {
+  /** The {@code open}s above of a read that needs the file (known to the caller: no test per file). */
+  private static <T> NpzFileReader<T> openFile(Path path, long start, long length, long size, ReadFileSystems fs,
+      ReadCounters counters, boolean ignoreCorrupt, boolean ignoreMissing, String format, LayoutReader<T> layout)
+      throws IOException {
     String name = path.toString();
     HadoopRangeSource src = null;
     try {
-      src = fs.open(path, name, start, length, size, spec.format());
-      ArrayFile file = ReadSpec.open(spec.format(), src);
-      PartitionReader<InternalRow> rows = spec.layout() == Layout.FILE
-          ? new FileLayoutReader(name, file, spec.columns(), counters)
-          : SampleLayoutReader.open(file, name, start, length, size, spec, counters);
-      return new NpzFileReader(rows, src, counters, ignoreCorrupt);
+      src = fs.open(path, name, start, length, size, format);
+      ArrayFile file = ReadSpec.open(format, src);
+      return new NpzFileReader<>(layout.open(file, name, start, length, size), src, counters, ignoreCorrupt);
     } catch (IOException | RuntimeException e) {
       if (e instanceof FileNotFoundException && ignoreMissing) {
         counters.missingFileSkipped();
@@ -103,7 +133,7 @@ final class NpzFileReader implements PartitionReader<InternalRow> {
   }
 
   @Override
-  public InternalRow get() {
+  public T get() {
     return rows.get();
   }
 

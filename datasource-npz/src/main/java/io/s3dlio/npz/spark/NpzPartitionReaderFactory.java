@@ -14,6 +14,7 @@ import org.apache.spark.sql.execution.datasources.v2.FilePartitionReader;
 import org.apache.spark.sql.execution.datasources.v2.FilePartitionReaderFactory;
 import org.apache.spark.sql.execution.datasources.v2.PartitionReaderWithPartitionValues;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.util.SerializableConfiguration;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -21,6 +22,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * Makes the reader of each task: Spark's {@link FilePartitionReader} over the task's files (it
  * applies {@code ignoreCorruptFiles} / {@code ignoreMissingFiles}), each file read by
  * {@link NpzFileReader}, partition values appended, and the task's {@link NpzMetrics} reported.
+ * A scan decided vectorized by {@link NpzScan} reads column batches ({@link SampleBatchReader})
+ * instead of rows.
  */
 final class NpzPartitionReaderFactory extends FilePartitionReaderFactory {
   private static final long serialVersionUID = 1L;
@@ -33,9 +36,10 @@ final class NpzPartitionReaderFactory extends FilePartitionReaderFactory {
   private final FileSourceOptions options;
   private final boolean needsFile;
   private final boolean pathColumn;
+  private final boolean batches;
 
   NpzPartitionReaderFactory(Broadcast<SerializableConfiguration> conf, ReadSpec spec, StructType readDataSchema,
-      StructType partitionSchema, FileSourceOptions options) {
+      StructType partitionSchema, FileSourceOptions options, boolean batches) {
     this.conf = conf;
     this.spec = spec;
     this.readDataSchema = readDataSchema;
@@ -43,6 +47,12 @@ final class NpzPartitionReaderFactory extends FilePartitionReaderFactory {
     this.options = options;
     this.needsFile = spec.needsFile();
     this.pathColumn = spec.hasPathColumn();
+    this.batches = batches;
+  }
+
+  @Override
+  public boolean supportColumnarReads(InputPartition partition) {
+    return batches;
   }
 
   @Override
@@ -54,10 +64,35 @@ final class NpzPartitionReaderFactory extends FilePartitionReaderFactory {
   public PartitionReader<InternalRow> createReader(InputPartition partition) {
     ReadCounters counters = new ReadCounters();
     ReadFileSystems fs = fileSystems();
-    PartitionedFile[] files = ((FilePartition) partition).files();
-    FilePartitionReader<InternalRow> all = new FilePartitionReader<>(
-        CollectionConverters.asScala(Arrays.asList(files).iterator()), f -> buildReader(f, fs, counters), options);
-    return new Reporting(all, counters);
+    return new Reporting<>(new FilePartitionReader<>(files(partition), f -> buildReader(f, fs, counters), options),
+        counters);
+  }
+
+  @Override
+  public PartitionReader<ColumnarBatch> createColumnarReader(InputPartition partition) {
+    ReadCounters counters = new ReadCounters();
+    ReadFileSystems fs = fileSystems();
+    return new Reporting<>(new FilePartitionReader<>(files(partition), f -> buildColumnarReader(f, fs, counters),
+        options), counters);
+  }
+
+  private static scala.collection.Iterator<PartitionedFile> files(InputPartition partition) {
+    return CollectionConverters.asScala(Arrays.asList(((FilePartition) partition).files()).iterator());
+  }
+
+  @Override
+  public PartitionReader<ColumnarBatch> buildColumnarReader(PartitionedFile file) {
+    return buildColumnarReader(file, fileSystems(), new ReadCounters());
+  }
+
+  private PartitionReader<ColumnarBatch> buildColumnarReader(PartitionedFile file, ReadFileSystems fs,
+      ReadCounters counters) {
+    try {
+      return NpzFileReader.openBatches(file, spec, partitionSchema, fs, counters, options.ignoreCorruptFiles(),
+          options.ignoreMissingFiles());
+    } catch (IOException e) {
+      throw Sneaky.<RuntimeException>rethrow(e);
+    }
   }
 
   @Override
@@ -83,11 +118,11 @@ final class NpzPartitionReaderFactory extends FilePartitionReaderFactory {
   }
 
   /** Reports the task's counters as its current metric values. */
-  private static final class Reporting implements PartitionReader<InternalRow> {
-    private final PartitionReader<InternalRow> rows;
+  private static final class Reporting<T> implements PartitionReader<T> {
+    private final PartitionReader<T> rows;
     private final ReadCounters counters;
 
-    Reporting(PartitionReader<InternalRow> rows, ReadCounters counters) {
+    Reporting(PartitionReader<T> rows, ReadCounters counters) {
       this.rows = rows;
       this.counters = counters;
     }
@@ -98,7 +133,7 @@ final class NpzPartitionReaderFactory extends FilePartitionReaderFactory {
     }
 
     @Override
-    public InternalRow get() {
+    public T get() {
       return rows.get();
     }
 

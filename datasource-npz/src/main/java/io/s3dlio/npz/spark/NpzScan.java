@@ -23,6 +23,7 @@ import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.execution.PartitionedFileUtil$;
+import org.apache.spark.sql.execution.WholeStageCodegenExec$;
 import org.apache.spark.sql.execution.datasources.FilePartition;
 import org.apache.spark.sql.execution.datasources.FilePartition$;
 import org.apache.spark.sql.execution.datasources.FileStatusWithMetadata;
@@ -365,7 +366,28 @@ final class NpzScan implements FileScan {
   public PartitionReaderFactory createReaderFactory() {
     var conf = spec.needsFile() ? ConfBroadcasts.of(sparkSession.sparkContext(), hadoopConf()) : null;
     return new NpzPartitionReaderFactory(conf, spec, readDataSchema, readPartitionSchema,
-        new FileSourceOptions(Scala.map(options.asCaseSensitiveMap())));
+        new FileSourceOptions(Scala.map(options.asCaseSensitiveMap())), vectorized());
+  }
+
+  /**
+   * Whether the tasks read column batches ({@link SampleBatchReader}) rather than rows: a
+   * sample-layout read whose data columns are all the path, the index or fixed-size values
+   * ({@link SampleVectors#holds}), with whole-stage code generation on and not too many fields for
+   * it (Spark's rule for its own Parquet batches; without code generation Spark turns batches back
+   * into rows one by one).
+   */
+  private boolean vectorized() {
+    if (spec.layout() != Layout.SAMPLE) {
+      return false;
+    }
+    for (ColumnSpec c : spec.columns()) {
+      if (c.kind() == ColumnSpec.Kind.VALUES ? !SampleVectors.holds(c.element())
+          : c.kind() != ColumnSpec.Kind.PATH && c.kind() != ColumnSpec.Kind.INDEX) {
+        return false;
+      }
+    }
+    SQLConf sql = sparkSession.sessionState().conf();
+    return sql.wholeStageEnabled() && !WholeStageCodegenExec$.MODULE$.isTooManyFields(sql, readSchema());
   }
 
   // ---- metrics ----

@@ -15,6 +15,9 @@ import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeArrayWriter;
 import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRowWriter;
 import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.sql.execution.vectorized.ConstantColumnVector;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -221,6 +224,32 @@ final class SampleLayoutReader implements PartitionReader<InternalRow> {
   @Override
   public InternalRow get() {
     return row;
+  }
+
+  /** The rows of this read (of its file's byte range). */
+  long rows() {
+    return count;
+  }
+
+  /**
+   * Column {@code i} of this read as a vector over its rows ({@link SampleBatchReader}), whose
+   * window starts at the range's first row; a values column only of a type
+   * {@link SampleVectors#holds} accepts, and only when the range has rows.
+   */
+  ColumnVector vector(int i, int batchRows) {
+    ColumnSpec c = columns[i];
+    return switch (c.kind()) {
+      case PATH -> {
+        ConstantColumnVector v = new ConstantColumnVector(batchRows, DataTypes.StringType);
+        v.setUtf8String(path);
+        yield v;
+      }
+      case INDEX -> new SampleVectors.Index(first);
+      case VALUES -> c.perSample()
+          ? new SampleVectors.Slices(data[i], DataTypes.createArrayType(c.element(), false), rowElems[i], offsetRows[i])
+          : new SampleVectors.Elements(data[i], c.element(), offsetRows[i]);
+      default -> throw new IllegalStateException("Cannot fill column " + c + " in the sample layout");
+    };
   }
 
   @Override
