@@ -1,10 +1,17 @@
 package io.s3dlio.npz.spark;
 
+import java.io.IOException;
+import java.util.StringJoiner;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.catalog.Table;
 import org.apache.spark.sql.execution.datasources.FileFormat;
 import org.apache.spark.sql.execution.datasources.v2.FileDataSourceV2;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+import org.apache.spark.util.Utils;
 import scala.Option;
 import scala.collection.immutable.Seq;
 
@@ -51,10 +58,31 @@ public class NpzDataSourceV2 implements FileDataSourceV2 {
   private Table table(CaseInsensitiveStringMap options, Option<StructType> schema) {
     NpzOptions parsed = NpzOptions.parse(format(), options.asCaseSensitiveMap());
     Seq<String> paths = getPaths(options);
-    String name = getTableName(options, paths);
     CaseInsensitiveStringMap rest = withDefaultFilter(getOptionsWithoutPaths(options), parsed);
-    return new NpzTable(name, sparkSession(), rest, paths, schema, parsed,
+    return new NpzTable(shortName(), sparkSession(), options, rest, paths, schema, parsed,
         fallbackFileFormat());
+  }
+
+  /**
+   * The table name Spark's {@code FileDataSourceV2.getTableName} gives (the short name, then the
+   * paths qualified by their FileSystems, comma-separated, with Spark's string redaction), with the
+   * Hadoop configuration {@code conf} of the read given: {@code getTableName} makes a copy of
+   * its own (about a thousand keys) only to qualify the paths, which {@link NpzTable} spares by
+   * naming the table when asked, with the configuration its file index already made.
+   */
+  static String tableName(SparkSession session, String shortName, Seq<String> paths, Configuration conf) {
+    StringJoiner qualified = new StringJoiner(",");
+    for (String p : Scala.list(paths)) {
+      Path path = new Path(p);
+      FileSystem fs;
+      try {
+        fs = path.getFileSystem(conf);
+      } catch (IOException e) {
+        throw Sneaky.rethrow(e); // as getTableName, whose Scala code throws it undeclared
+      }
+      qualified.add(path.makeQualified(fs.getUri(), fs.getWorkingDirectory()).toString());
+    }
+    return Utils.redact(session.sessionState().conf().stringRedactionPattern(), shortName + " " + qualified);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.s3dlio.npz.spark;
 
 import java.util.List;
 import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.read.ScanBuilder;
@@ -23,35 +24,68 @@ import scala.collection.immutable.Seq;
  * are the table's, and the schema comes from the first ({@link NpzSchemas}).
  */
 final class NpzTable extends FileTable {
-  private final String name;
+  private final String shortName;
   private final SparkSession session;
+  /** The read's options as given, paths included: what Spark names a file table with. */
+  private final CaseInsensitiveStringMap given;
   private final CaseInsensitiveStringMap options;
   private final Seq<String> paths;
   private final NpzOptions parsed;
   private final Class<? extends FileFormat> fallback;
+  /**
+   * The Hadoop configuration of the read, with its options: the file index's, once schema
+   * inference has used it (a copy of the session's costs about a thousand keys); else null.
+   */
+  private volatile Configuration conf;
+  private volatile String name;
 
-  NpzTable(String name, SparkSession session, CaseInsensitiveStringMap options, Seq<String> paths,
-      Option<StructType> userSchema, NpzOptions parsed, Class<? extends FileFormat> fallback) {
+  /**
+   * {@code given}: the read's options as given ({@link #name}); {@code options}: those the file
+   * index and the scan use (without the paths, with the default file filter).
+   */
+  NpzTable(String shortName, SparkSession session, CaseInsensitiveStringMap given, CaseInsensitiveStringMap options,
+      Seq<String> paths, Option<StructType> userSchema, NpzOptions parsed, Class<? extends FileFormat> fallback) {
     super(session, options, paths, userSchema);
-    this.name = name;
+    this.shortName = shortName;
     this.session = session;
+    this.given = given;
     this.options = options;
     this.paths = paths;
     this.parsed = parsed;
     this.fallback = fallback;
   }
 
+  /**
+   * The name Spark's {@code FileDataSourceV2.getTableName} gives the table (the format, then the
+   * qualified paths), made when first asked: loading a read does not ask for it, and by a query's
+   * run the file index's Hadoop configuration is there to qualify the paths with, where
+   * {@code getTableName} would copy the session's for that alone. Asked earlier, it is made with
+   * such a copy, with the options as given, as {@code getTableName} does.
+   */
   @Override
   public String name() {
-    return name;
+    String n = name;
+    if (n == null) {
+      Configuration c = conf;
+      n = NpzDataSourceV2.tableName(session, shortName, paths,
+          c != null ? c : session.sessionState().newHadoopConfWithOptions(Scala.map(given.asCaseSensitiveMap())));
+      name = n;
+    }
+    return n;
   }
 
+  /**
+   * The schema of the first file read, opened with the file index's Hadoop configuration: the
+   * session's with this read's options, as Spark's index made it from the same options (no copy
+   * of its own).
+   */
   @Override
   public Option<StructType> inferSchema(Seq<FileStatus> files) {
     List<FileStatus> listed = Scala.list(files);
     List<FileStatus> read = NpzPathFilter.listsOnlyRead(parsed, options) ? listed : parsed.read(listed);
-    return Option.apply(NpzSchemas.infer(parsed, read,
-        session.sessionState().newHadoopConfWithOptions(Scala.map(options.asCaseSensitiveMap()))).orElse(null));
+    Configuration c = fileIndex().hadoopConf();
+    conf = c;
+    return Option.apply(NpzSchemas.infer(parsed, read, c).orElse(null));
   }
 
   @Override

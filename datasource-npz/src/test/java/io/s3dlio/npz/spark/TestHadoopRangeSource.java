@@ -40,6 +40,16 @@ class TestHadoopRangeSource {
     return (RawLocalFileSystem) ((ChecksumFileSystem) local).getRawFileSystem();
   }
 
+  /** RawLocalInput opens the file RawLocalFileSystem.pathToFile maps a path to. */
+  @Test
+  void rawLocalFileIsPathToFiles() throws Exception {
+    RawLocalFileSystem fs = raw();
+    for (Path p : new Path[] {new Path(dir.resolve("a b%20c.npz").toUri()), new Path(dir.toString(), "x y.npz"),
+        new Path("file:///tmp/../tmp/./z.npz"), new Path("relative/r.npz")}) {
+      assertThat(RawLocalInput.file(fs, p)).as(p.toString()).isEqualTo(fs.pathToFile(p));
+    }
+  }
+
   @Test
   @SuppressWarnings("deprecation") // FileSystem.getStatistics: where Spark's input metrics read bytes from
   void rawLocalFilesAreReadWithoutHadoopsOpenAndCounted() throws Exception {

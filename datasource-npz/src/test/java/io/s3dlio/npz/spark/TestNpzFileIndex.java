@@ -15,6 +15,8 @@ import java.util.Map;
 import org.apache.spark.metrics.source.HiveCatalogMetrics;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.connector.catalog.Table;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +31,27 @@ class TestNpzFileIndex extends SparkTestBase {
 
   private static List<Long> ys(Dataset<Row> df) {
     return df.collectAsList().stream().flatMap(r -> r.<Long>getList(0).stream()).sorted().toList();
+  }
+
+  /**
+   * The table's name is the one Spark's {@code FileDataSourceV2.getTableName} gives, whether asked
+   * before the table lists its files or after (qualified with the file index's configuration).
+   */
+  @Test
+  void tableNameIsSparksBeforeAndAfterListing() throws Exception {
+    writeXy(dir.resolve("a.npz"), 100, 1, false);
+    writeXy(dir.resolve("b.npz"), 200, 1, false);
+    String relative = Path.of("").toAbsolutePath().relativize(dir).toString();
+    CaseInsensitiveStringMap options = new CaseInsensitiveStringMap(Map.of("paths",
+        "[\"" + dir.resolve("a.npz") + "\",\"" + relative + "/b*.npz\"]", "layout", "file"));
+    NpzDataSourceV2 source = new NpzDataSourceV2();
+    String expected = source.getTableName(options, source.getPaths(options));
+    assertThat(expected).isEqualTo("npz file:" + dir.resolve("a.npz") + ",file:" + dir + "/b*.npz");
+    assertThat(source.getTable(options).name()).isEqualTo(expected);
+    Table listed = source.getTable(options);
+    assertThat(listed.schema().fieldNames()).contains("y");
+    assertThat(listed.name()).isEqualTo(expected);
+    assertThat(new NpyDataSourceV2().getTable(options).name()).isEqualTo("npy" + expected.substring(3));
   }
 
   @Test
