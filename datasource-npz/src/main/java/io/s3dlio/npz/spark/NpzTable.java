@@ -4,12 +4,19 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.read.ScanBuilder;
 import org.apache.spark.sql.connector.write.LogicalWriteInfo;
 import org.apache.spark.sql.connector.write.Write;
 import org.apache.spark.sql.connector.write.WriteBuilder;
+import org.apache.spark.sql.execution.datasources.DataSource$;
 import org.apache.spark.sql.execution.datasources.FileFormat;
+import org.apache.spark.sql.execution.datasources.InMemoryFileIndex;
+import org.apache.spark.sql.execution.datasources.NoopCache$;
+import org.apache.spark.sql.execution.datasources.PartitioningAwareFileIndex;
+import org.apache.spark.sql.execution.streaming.runtime.MetadataLogFileIndex;
+import org.apache.spark.sql.execution.streaming.sinks.FileStreamSink$;
 import org.apache.spark.sql.execution.datasources.v2.FileTable;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
@@ -38,6 +45,8 @@ final class NpzTable extends FileTable {
    */
   private volatile Configuration conf;
   private volatile String name;
+  private final Option<StructType> userSchema;
+  private PartitioningAwareFileIndex index;
 
   /**
    * {@code given}: the read's options as given ({@link #name}); {@code options}: those the file
@@ -46,6 +55,7 @@ final class NpzTable extends FileTable {
   NpzTable(String shortName, SparkSession session, CaseInsensitiveStringMap given, CaseInsensitiveStringMap options,
       Seq<String> paths, Option<StructType> userSchema, NpzOptions parsed, Class<? extends FileFormat> fallback) {
     super(session, options, paths, userSchema);
+    this.userSchema = userSchema;
     this.shortName = shortName;
     this.session = session;
     this.given = given;
@@ -62,6 +72,34 @@ final class NpzTable extends FileTable {
    * {@code getTableName} would copy the session's for that alone. Asked earlier, it is made with
    * such a copy, with the options as given, as {@code getTableName} does.
    */
+  /**
+   * Spark's file index of this read, made as {@code FileTable.fileIndex} makes it (a streaming
+   * sink's output through its metadata log, else the paths, globbed unless the read says not to,
+   * listed by {@link InMemoryFileIndex}), but without the session's shared {@code FileStatusCache}.
+   * {@code FileTable} gives every index a new client id of that cache, so a path-based read's
+   * entries are never asked for again (a refresh drops them first), and they stay until the cache's
+   * weight limit ({@code spark.sql.hive.filesourcePartitionFileCacheSize}, 250 MB) evicts them:
+   * 20,000 statuses per load of a folder of 20,000 files, whose collection cost the 20,000-file
+   * queries of the bench ~10 % (docs/npz.md, "Session 8").
+   */
+  @Override
+  public synchronized PartitioningAwareFileIndex fileIndex() {
+    if (index == null) {
+      scala.collection.immutable.Map<String, String> map = Scala.map(options.asCaseSensitiveMap());
+      Configuration c = session.sessionState().newHadoopConfWithOptions(map);
+      if (FileStreamSink$.MODULE$.hasMetadata(paths, c, session.sessionState().conf())) {
+        index = new MetadataLogFileIndex(session, new Path(paths.head()), map, userSchema);
+      } else {
+        String glob = options.get(DataSource$.MODULE$.GLOB_PATHS_KEY());
+        Seq<Path> roots = DataSource$.MODULE$.checkAndGlobPathIfNecessary(paths, c, true, true,
+            DataSource$.MODULE$.checkAndGlobPathIfNecessary$default$5(), glob == null || glob.equals("true"));
+        index = new InMemoryFileIndex(session, roots, map, userSchema, NoopCache$.MODULE$, Option.empty(),
+            Option.empty());
+      }
+    }
+    return index;
+  }
+
   @Override
   public String name() {
     String n = name;

@@ -16,9 +16,11 @@ import org.apache.spark.metrics.source.HiveCatalogMetrics;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.connector.catalog.Table;
+import org.apache.spark.sql.execution.datasources.v2.FileTable;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * What Spark's file index gives the source: partition folders read back as columns and pruned,
@@ -52,6 +54,29 @@ class TestNpzFileIndex extends SparkTestBase {
     assertThat(listed.schema().fieldNames()).contains("y");
     assertThat(listed.name()).isEqualTo(expected);
     assertThat(new NpyDataSourceV2().getTable(options).name()).isEqualTo("npy" + expected.substring(3));
+  }
+
+  @Test
+  void pathReadsListWithoutTheSessionsFileStatusCache() throws Exception {
+    // The index is Spark's InMemoryFileIndex over the globbed paths, made without the session's
+    // shared status cache (NpzTable.fileIndex): its entries would never be read again.
+    writeXy(dir.resolve("k=1/a.npz"), 100, 1, false);
+    writeXy(dir.resolve("k=2/b.npz"), 200, 1, false);
+    CaseInsensitiveStringMap options = new CaseInsensitiveStringMap(Map.of("paths",
+        "[\"" + dir + "/k=*\"]", "layout", "file"));
+    FileTable table = (FileTable) new NpzDataSourceV2().getTable(options);
+    var index = table.fileIndex();
+    assertThat(index).isInstanceOf(org.apache.spark.sql.execution.datasources.InMemoryFileIndex.class);
+    assertThat(index).isSameAs(table.fileIndex());
+    java.lang.reflect.Field cache = org.apache.spark.sql.execution.datasources.InMemoryFileIndex.class
+        .getDeclaredField("fileStatusCache");
+    cache.setAccessible(true);
+    assertThat(cache.get(index)).isSameAs(org.apache.spark.sql.execution.datasources.NoopCache$.MODULE$);
+    assertThat(CollectionConverters.asJava(index.rootPaths())).hasSize(2);
+    assertThat(index.inputFiles()).hasSize(2);
+    index.refresh();
+    assertThat(index.inputFiles()).hasSize(2);
+    assertThat(spark.read().format("npz").load(dir + "/k=*").count()).isEqualTo(2);
   }
 
   @Test
