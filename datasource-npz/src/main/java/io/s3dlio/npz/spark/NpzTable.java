@@ -39,11 +39,6 @@ final class NpzTable extends FileTable {
   private final Seq<String> paths;
   private final NpzOptions parsed;
   private final Class<? extends FileFormat> fallback;
-  /**
-   * The Hadoop configuration of the read, with its options: the file index's, once schema
-   * inference has used it (a copy of the session's costs about a thousand keys); else null.
-   */
-  private volatile Configuration conf;
   private volatile String name;
   private final Option<StructType> userSchema;
   private PartitioningAwareFileIndex index;
@@ -65,13 +60,6 @@ final class NpzTable extends FileTable {
     this.fallback = fallback;
   }
 
-  /**
-   * The name Spark's {@code FileDataSourceV2.getTableName} gives the table (the format, then the
-   * qualified paths), made when first asked: loading a read does not ask for it, and by a query's
-   * run the file index's Hadoop configuration is there to qualify the paths with, where
-   * {@code getTableName} would copy the session's for that alone. Asked earlier, it is made with
-   * such a copy, with the options as given, as {@code getTableName} does.
-   */
   /**
    * Spark's file index of this read, made as {@code FileTable.fileIndex} makes it (a streaming
    * sink's output through its metadata log, else the paths, globbed unless the read says not to,
@@ -100,13 +88,24 @@ final class NpzTable extends FileTable {
     return index;
   }
 
+  /**
+   * The name Spark's {@code FileDataSourceV2.getTableName} gives the table (the format, then the
+   * qualified paths), made when first asked: loading a read does not ask for it, and by a query's
+   * run the file index's Hadoop configuration is there to qualify the paths with, where
+   * {@code getTableName} would copy the session's for that alone. Asked earlier, it is made with
+   * such a copy, with the options as given, as {@code getTableName} does.
+   */
   @Override
   public String name() {
     String n = name;
     if (n == null) {
-      Configuration c = conf;
-      n = NpzDataSourceV2.tableName(session, shortName, paths,
-          c != null ? c : session.sessionState().newHadoopConfWithOptions(Scala.map(given.asCaseSensitiveMap())));
+      // The file index's Hadoop configuration once there (a copy of the session's costs about a thousand keys).
+      PartitioningAwareFileIndex made;
+      synchronized (this) {
+        made = index;
+      }
+      n = NpzDataSourceV2.tableName(session, shortName, paths, made != null ? made.hadoopConf()
+          : session.sessionState().newHadoopConfWithOptions(Scala.map(given.asCaseSensitiveMap())));
       name = n;
     }
     return n;
@@ -121,9 +120,7 @@ final class NpzTable extends FileTable {
   public Option<StructType> inferSchema(Seq<FileStatus> files) {
     List<FileStatus> listed = Scala.list(files);
     List<FileStatus> read = NpzPathFilter.listsOnlyRead(parsed, options) ? listed : parsed.read(listed);
-    Configuration c = fileIndex().hadoopConf();
-    conf = c;
-    return Option.apply(NpzSchemas.infer(parsed, read, c).orElse(null));
+    return Option.apply(NpzSchemas.infer(parsed, read, fileIndex().hadoopConf()).orElse(null));
   }
 
   @Override

@@ -43,9 +43,11 @@ final class SampleLayoutReader implements PartitionReader<InternalRow> {
   private final long[] offsetRows;
   /**
    * Writes rows straight into Spark's row format when every column allows it (see
-   * {@link #unsafeWriters}); else null and rows are generic ones.
+   * {@link #unsafeWriters}, set up at the first row: a batch read makes no rows); else null and
+   * rows are generic ones.
    */
   private UnsafeRowWriter writer;
+  private boolean writersChecked;
   /** Per array column of {@link #writer}: its array writer. */
   private UnsafeArrayWriter[] sliceWriters;
   private long pos;
@@ -116,7 +118,6 @@ final class SampleLayoutReader implements PartitionReader<InternalRow> {
     if (ranged) {
       counters.rowRangeRead();
     }
-    r.unsafeWriters();
     return r;
   }
 
@@ -172,6 +173,10 @@ final class SampleLayoutReader implements PartitionReader<InternalRow> {
   public boolean next() {
     if (pos >= count) {
       return false;
+    }
+    if (!writersChecked) {
+      writersChecked = true;
+      unsafeWriters();
     }
     row = writer != null ? unsafeRow() : genericRow();
     pos++;

@@ -33,9 +33,11 @@ final class SampleVectors {
   private SampleVectors() {
   }
 
-  /** Whether a column of Spark type {@code t} (an element, or an array of elements, per row) can be a vector here. */
-  static boolean holds(DataType t) {
-    DataType e = t instanceof ArrayType a ? a.elementType() : t;
+  /**
+   * Whether a values column whose elements are of Spark type {@code e} (one per row, or an array of
+   * them per row) can be a vector here.
+   */
+  static boolean holds(DataType e) {
     return e instanceof BooleanType || e instanceof ByteType || e instanceof ShortType || e instanceof IntegerType
         || e instanceof LongType || e instanceof FloatType || e instanceof DoubleType;
   }
