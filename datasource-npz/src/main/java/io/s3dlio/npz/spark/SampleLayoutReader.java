@@ -47,7 +47,6 @@ final class SampleLayoutReader implements PartitionReader<InternalRow> {
    * rows are generic ones.
    */
   private UnsafeRowWriter writer;
-  private boolean writersChecked;
   /** Per array column of {@link #writer}: its array writer. */
   private UnsafeArrayWriter[] sliceWriters;
   private long pos;
@@ -174,8 +173,7 @@ final class SampleLayoutReader implements PartitionReader<InternalRow> {
     if (pos >= count) {
       return false;
     }
-    if (!writersChecked) {
-      writersChecked = true;
+    if (pos == 0) {
       unsafeWriters();
     }
     row = writer != null ? unsafeRow() : genericRow();
